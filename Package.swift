@@ -35,11 +35,17 @@ let package = Package(
             name: "HarkUnderstanding", dependencies: [.product(name: "Yams", package: "Yams")],
             swiftSettings: strict),
 
+        // The runtime: configuration, state, the pipeline that joins the engines.
+        .target(
+            name: "HarkRuntime",
+            dependencies: ["HarkAudio", "HarkSpeech", "HarkUnderstanding", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strict),
+
         // The CLI.
         .executableTarget(
             name: "hark",
             dependencies: [
-                "HarkAudio", "HarkSpeech", "HarkUnderstanding",
+                "HarkAudio", "HarkSpeech", "HarkUnderstanding", "HarkRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -49,6 +55,6 @@ let package = Package(
         .testTarget(name: "HarkAudioTests", dependencies: ["HarkAudio"], swiftSettings: strict),
         .testTarget(name: "HarkSpeechTests", dependencies: ["HarkSpeech", "HarkAudio"], swiftSettings: strict),
         .testTarget(name: "HarkUnderstandingTests", dependencies: ["HarkUnderstanding"], swiftSettings: strict),
-        .testTarget(name: "HarkCLITests", dependencies: ["HarkAudio"], swiftSettings: strict),
+        .testTarget(name: "HarkCLITests", dependencies: ["hark", "HarkAudio"], swiftSettings: strict),
     ]
 )

@@ -1,7 +1,13 @@
 import ArgumentParser
 
+/// The `hark` command: the voice assistant's front door.
 @main
 struct Hark: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "hark", abstract: "An offline voice assistant.")
-    func run() async throws { print("hark") }
+    static let configuration = CommandConfiguration(
+        commandName: "hark",
+        abstract: "Hark: an offline voice assistant for Linux.",
+        subcommands: [
+            DemoCommand.self, TranscribeCommand.self, SayCommand.self, DoctorCommand.self,
+        ]
+    )
 }

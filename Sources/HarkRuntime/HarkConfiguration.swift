@@ -1,0 +1,114 @@
+import Foundation
+import HarkSpeech
+import Yams
+
+/// Hark's settings, read from `config.yaml`. Every setting has a default that works with no file.
+///
+/// ```yaml
+/// wake_phrase: hey hark
+/// voice: { name: en-us, rate: 175, pitch: 50 }
+/// audio: { capture_device: default, playback_device: default }
+/// speech: { acoustic_model: /usr/share/pocketsphinx/model/en-us/en-us, dictionary: …, language_model: … }
+/// ```
+public struct HarkConfiguration: Sendable, Equatable {
+    /// The phrase that wakes Hark in `hark listen`.
+    public var wakePhrase: String = "hey hark"
+    /// The eSpeak NG voice Hark answers with.
+    public var voice: Voice = Voice()
+    /// ALSA device names.
+    public var audio: AudioSettings = AudioSettings()
+    /// PocketSphinx model locations.
+    public var speechModels: SpeechModelPaths = .debianDefault
+
+    public init() {}
+
+    /// ALSA capture and playback device names.
+    public struct AudioSettings: Sendable, Equatable, Codable {
+        /// Capture device (microphone).
+        public var captureDevice: String = "default"
+        /// Playback device (speaker).
+        public var playbackDevice: String = "default"
+
+        public init() {}
+
+        enum CodingKeys: String, CodingKey {
+            case captureDevice = "capture_device"
+            case playbackDevice = "playback_device"
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            captureDevice = try c.decodeIfPresent(String.self, forKey: .captureDevice) ?? "default"
+            playbackDevice = try c.decodeIfPresent(String.self, forKey: .playbackDevice) ?? "default"
+        }
+    }
+
+    /// Loads the file at `path`; a missing file gives the defaults, a malformed one a ``ConfigurationError``.
+    public static func load(path: String) throws -> HarkConfiguration {
+        guard FileManager.default.fileExists(atPath: path) else { return HarkConfiguration() }
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
+        else { throw ConfigurationError(file: path, message: "cannot read the file as UTF-8 text") }
+        return try parse(text, file: path)
+    }
+
+    /// Parses configuration YAML; `file` names the source in errors.
+    public static func parse(_ text: String, file: String) throws -> HarkConfiguration {
+        let raw: RawConfiguration
+        do {
+            raw = try YAMLDecoder().decode(RawConfiguration.self, from: text.isEmpty ? "{}" : text)
+        } catch let error as YamlError {
+            throw ConfigurationError(file: file, message: "\(error)".replacingOccurrences(of: "\n", with: " "))
+        } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context),
+            let DecodingError.dataCorrupted(context)
+        {
+            let key = context.codingPath.map(\.stringValue).joined(separator: ".")
+            throw ConfigurationError(file: file, message: "\(key.isEmpty ? "top level" : key): \(context.debugDescription)")
+        }
+        var config = HarkConfiguration()
+        if let wake = raw.wake_phrase {
+            guard !wake.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw ConfigurationError(file: file, message: "wake_phrase: must not be empty")
+            }
+            config.wakePhrase = wake
+        }
+        if let voice = raw.voice {
+            config.voice.name = voice.name ?? config.voice.name
+            config.voice.rate = voice.rate ?? config.voice.rate
+            config.voice.pitch = voice.pitch ?? config.voice.pitch
+        }
+        if let audio = raw.audio { config.audio = audio }
+        if let speech = raw.speech {
+            config.speechModels.acousticModel = speech.acoustic_model ?? config.speechModels.acousticModel
+            config.speechModels.dictionary = speech.dictionary ?? config.speechModels.dictionary
+            config.speechModels.languageModel = speech.language_model ?? config.speechModels.languageModel
+        }
+        return config
+    }
+
+    private struct RawConfiguration: Decodable {
+        var wake_phrase: String?
+        var voice: RawVoice?
+        var audio: AudioSettings?
+        var speech: RawSpeech?
+    }
+    private struct RawVoice: Decodable {
+        var name: String?
+        var rate: Int?
+        var pitch: Int?
+    }
+    private struct RawSpeech: Decodable {
+        var acoustic_model: String?
+        var dictionary: String?
+        var language_model: String?
+    }
+}
+
+/// A configuration file that could not be used, with the file and the problem.
+public struct ConfigurationError: Error, CustomStringConvertible {
+    /// The configuration file.
+    public var file: String
+    /// What is wrong with it.
+    public var message: String
+
+    public var description: String { "\(file): \(message)" }
+}

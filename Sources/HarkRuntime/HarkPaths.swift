@@ -1,0 +1,37 @@
+import Foundation
+
+/// Where Hark reads its configuration and keeps its state.
+///
+/// Defaults follow the XDG layout (`~/.config/hark/config.yaml`, `~/.local/share/hark/`). Setting
+/// `HARK_HOME` puts both under one folder (`$HARK_HOME/config.yaml`, `$HARK_HOME/hark.sqlite`), which is
+/// what tests do with a temporary folder.
+public struct HarkPaths: Sendable, Equatable {
+    /// The configuration file (it need not exist: every setting has a default).
+    public var configFile: String
+    /// The folder for state: the SQLite database, sessions, skill data.
+    public var dataDirectory: String
+
+    public init(configFile: String, dataDirectory: String) {
+        self.configFile = configFile
+        self.dataDirectory = dataDirectory
+    }
+
+    /// Paths from the environment: `HARK_HOME`, else `XDG_CONFIG_HOME`/`XDG_DATA_HOME`, else `$HOME`.
+    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) -> HarkPaths {
+        if let home = env["HARK_HOME"], !home.isEmpty {
+            return HarkPaths(configFile: home + "/config.yaml", dataDirectory: home)
+        }
+        let userHome = env["HOME"] ?? NSHomeDirectory()
+        let configRoot = env["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? userHome + "/.config"
+        let dataRoot = env["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? userHome + "/.local/share"
+        return HarkPaths(configFile: configRoot + "/hark/config.yaml", dataDirectory: dataRoot + "/hark")
+    }
+
+    /// The SQLite database holding lists, orders, device states and sessions.
+    public var database: String { dataDirectory + "/hark.sqlite" }
+
+    /// Creates the data folder if needed; throws when it cannot be created.
+    public func ensureDataDirectory() throws {
+        try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
+    }
+}

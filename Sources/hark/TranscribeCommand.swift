@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import HarkAudio
+import HarkSpeech
+
+/// `hark transcribe FILE.wav`: speech to text only.
+struct TranscribeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "transcribe", abstract: "Transcribe a WAV file (any PCM encoding, rate and channel count).")
+
+    @Argument(help: "The WAV file.") var file: String
+    @Flag(help: "Print the transcript as JSON (text, confidence, alternatives, word timings, milliseconds).")
+    var json = false
+    @Option(help: "A JSGF grammar to decode with; without it the generic en-us language model is used.")
+    var grammar: String?
+    @OptionGroup var models: ModelOptions
+
+    func run() async throws {
+        let config = try models.configuration()
+        let audio = try WAVFile.read(path: file)
+        let start = ContinuousClock.now
+        let recognizer = try Recognizer(
+            models: config.speechModels, grammar: grammar.map { .jsgfFile($0) } ?? .languageModel)
+        let loadMilliseconds = milliseconds(since: start)
+        let transcript = try await recognizer.transcribe(audio.speechChunk(converter: AudioConverter()))
+        if json {
+            try printJSON(TranscriptReport(file: file, transcript: transcript, loadMilliseconds: loadMilliseconds))
+        } else {
+            print(transcript.text)
+        }
+    }
+
+    /// The JSON shape of `hark transcribe --json`.
+    struct TranscriptReport: Encodable {
+        var file: String
+        var transcript: Transcript
+        var loadMilliseconds: Double
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: Keys.self)
+            try c.encode(file, forKey: .file)
+            try c.encode(transcript.text, forKey: .text)
+            try c.encode(transcript.confidence, forKey: .confidence)
+            try c.encode(transcript.alternatives, forKey: .alternatives)
+            try c.encode(transcript.words, forKey: .words)
+            try c.encode(transcript.audioSeconds, forKey: .audioSeconds)
+            try c.encode(
+                ["load": loadMilliseconds, "decode": transcript.decodeMilliseconds], forKey: .timings)
+        }
+        enum Keys: String, CodingKey { case file, text, confidence, alternatives, words, audioSeconds, timings }
+    }
+}

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Hark needs to build, run and test, skipping those already present.
+# Usage: scripts/setup.sh            (run as root, or with sudo available)
+set -euo pipefail
+
+packages=(
+  pkg-config
+  libpocketsphinx-dev pocketsphinx-en-us   # speech recognition and its US English model
+  libespeak-ng-dev espeak-ng               # speech synthesis
+  libasound2-dev alsa-utils                # audio devices
+  libmosquitto-dev mosquitto mosquitto-clients  # MQTT for smart-home devices, broker for tests
+  libsqlite3-dev                           # state
+  sox                                      # audio tools used by benchmarks
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  sudo_cmd=()
+  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+command -v swift >/dev/null || { echo "setup: Swift 6.2 or newer must be on PATH (https://swift.org/install)" >&2; exit 1; }

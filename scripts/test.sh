@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Runs Hark's tests: installs what they need, starts a Mosquitto broker on loopback, runs `swift test`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+
+# A private MQTT broker on loopback for the smart-home tests; stopped when the tests end.
+broker_dir=$(mktemp -d)
+export HARK_TEST_MQTT_PORT=${HARK_TEST_MQTT_PORT:-18883}
+printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence false\n' "$HARK_TEST_MQTT_PORT" >"$broker_dir/mosquitto.conf"
+mosquitto -c "$broker_dir/mosquitto.conf" >"$broker_dir/log" 2>&1 &
+broker=$!
+trap 'kill $broker 2>/dev/null || true; rm -rf "$broker_dir"' EXIT
+
+log=$(mktemp)
+swift build --build-tests >"$log" 2>&1 || { cat "$log"; echo "test: the build failed" >&2; exit 1; }
+grep -E 'warning:|error:' "$log" || true
+rm -f "$log"
+swift test --skip-build "$@"
