@@ -13,11 +13,14 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "hark", targets: ["hark"]),
+        .library(name: "HarkSkillKit", targets: ["HarkSkillKit"]),
+        .library(name: "HarkSkillTesting", targets: ["HarkSkillTesting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // C libraries, each behind one systemLibrary module.
@@ -35,10 +38,29 @@ let package = Package(
             name: "HarkUnderstanding", dependencies: [.product(name: "Yams", package: "Yams")],
             swiftSettings: strict),
 
+        // The skill SDK (small: no audio, no C, no servers) and its testing module.
+        .target(
+            name: "HarkSkillKit",
+            dependencies: ["HarkUnderstanding", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict),
+        .target(name: "HarkSkillTesting", dependencies: ["HarkSkillKit", "HarkAssistant"], swiftSettings: strict),
+
+        // The text-mode brain: skills, dialog, sessions, storage.
+        .target(
+            name: "HarkAssistant",
+            dependencies: [
+                "HarkSkillKit", "HarkUnderstanding", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strict),
+
         // The runtime: configuration, state, the pipeline that joins the engines.
         .target(
             name: "HarkRuntime",
-            dependencies: ["HarkAudio", "HarkSpeech", "HarkUnderstanding", .product(name: "Yams", package: "Yams")],
+            dependencies: [
+                "HarkAudio", "HarkSpeech", "HarkUnderstanding", "HarkAssistant",
+                .product(name: "Yams", package: "Yams"),
+            ],
             swiftSettings: strict),
 
         // The CLI.

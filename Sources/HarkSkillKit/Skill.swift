@@ -1,0 +1,22 @@
+/// A skill: something Hark can do, such as keeping a shopping list or switching lights.
+///
+/// Hark calls `handle` once per turn of a conversation that is routed to the skill. An implementation
+/// must answer with a ``SkillResponse`` (what to say, and whether the conversation goes on), should not
+/// block (it is `async`), and may throw: a thrown error becomes a spoken apology and a log line, and the
+/// conversation and every other skill go on.
+///
+/// ```swift
+/// struct HelloSkill: Skill {
+///     let id = "hello"
+///     func handle(_ request: SkillRequest, context: SkillContext) async throws -> SkillResponse {
+///         .speak(context.responses.render("greeting", ["name": request.slots.text("name") ?? "there"]))
+///     }
+/// }
+/// ```
+public protocol Skill: Sendable {
+    /// The skill's id, as in its `skill.yaml`.
+    var id: String { get }
+
+    /// Answers one request of a conversation.
+    func handle(_ request: SkillRequest, context: SkillContext) async throws -> SkillResponse
+}
