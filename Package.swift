@@ -52,6 +52,7 @@ let package = Package(
                 "HarkSkillKit", "HarkUnderstanding", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams"),
             ],
+            resources: [.copy("Resources/hark")],
             swiftSettings: strict),
 
         // The runtime: configuration, state, the pipeline that joins the engines.

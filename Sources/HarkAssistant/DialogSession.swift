@@ -64,8 +64,9 @@ public struct DialogSession: Codable, Sendable, Equatable {
 public enum PendingQuestion: Codable, Sendable, Equatable {
     /// "What should I add?": the next utterance is the value of `slot`.
     case elicitSlot(IntentCall, slot: String)
-    /// "…, right?": yes or no on the whole intent.
-    case confirmIntent(IntentCall)
+    /// "…, right?": yes or no on the whole intent; `bySkill` when the skill asked (it then hears the
+    /// answer), else Hark asked because the manifest says `confirm: true`.
+    case confirmIntent(IntentCall, bySkill: Bool)
     /// "Did you mean the Bedroom Lamp?": yes or no on one slot's value.
     case confirmSlot(IntentCall, slot: String)
     /// "Did you mean …?" after a weak match: yes runs the call.
@@ -74,7 +75,7 @@ public enum PendingQuestion: Codable, Sendable, Equatable {
     /// The intent the question is about.
     public var call: IntentCall {
         switch self {
-        case .elicitSlot(let call, _), .confirmIntent(let call), .confirmSlot(let call, _), .didYouMean(let call):
+        case .elicitSlot(let call, _), .confirmIntent(let call, _), .confirmSlot(let call, _), .didYouMean(let call):
             return call
         }
     }
@@ -86,6 +87,8 @@ public struct IntentCall: Codable, Sendable, Equatable {
     public var intent: String
     public var slots: [String: SlotValue]
     public var spoken: [String: String]
+    /// Slots whose words were not a known value.
+    public var unresolved: Set<String> = []
     /// Confirmation so far (after a yes or no).
     public var confirmation: SkillRequest.Confirmation
     /// Per-slot confirmation so far.
@@ -104,5 +107,5 @@ public struct IntentCall: Codable, Sendable, Equatable {
     }
 
     /// The slots as the SDK sees them.
-    public var skillSlots: Slots { Slots(slots, spoken: spoken) }
+    public var skillSlots: Slots { Slots(slots, spoken: spoken, unresolved: unresolved) }
 }

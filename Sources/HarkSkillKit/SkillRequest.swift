@@ -95,10 +95,14 @@ public struct Slots: Sendable, Equatable, Sequence {
     public var values: [String: SlotValue]
     /// The words the user said for each slot.
     public var spoken: [String: String]
+    /// Slots whose words matched none of the slot's known values (Alexa's `ER_SUCCESS_NO_MATCH`): the
+    /// value is the words said, as text, so the skill can answer "I don't know a device called …".
+    public var unresolved: Set<String>
 
-    public init(_ values: [String: SlotValue] = [:], spoken: [String: String] = [:]) {
+    public init(_ values: [String: SlotValue] = [:], spoken: [String: String] = [:], unresolved: Set<String> = []) {
         self.values = values
         self.spoken = spoken
+        self.unresolved = unresolved
     }
 
     public subscript(name: String) -> SlotValue? {

@@ -1,0 +1,585 @@
+import Foundation
+import HarkSkillKit
+import HarkUnderstanding
+import Logging
+
+/// Settings of the dialog manager.
+public struct AssistantOptions: Sendable {
+    /// A session idle longer than this starts over (seconds).
+    public var sessionTimeout: TimeInterval = 600
+    /// A complete match scoring below this is confirmed with "Did you mean …?" before it runs.
+    public var weakMatchScore: Double = 0.6
+    /// A near miss scoring at least this (with nothing missing) is offered as "Did you mean …?".
+    public var nearMissOfferScore: Double = 0.75
+    /// The clock skills and date slots use.
+    public var clock: any SkillClock = SystemClock()
+    /// How reply wordings are chosen.
+    public var variation: ResponseTemplates.Variation = .random
+    /// Per-skill settings from the configuration.
+    public var skillSettings: [String: [String: JSONValue]] = [:]
+    /// Root of the skills' private data folders.
+    public var dataDirectory: String
+    /// The logger for dialog events and skill failures.
+    public var logger = Logger(label: "hark.dialog")
+
+    public init(dataDirectory: String) {
+        self.dataDirectory = dataDirectory
+    }
+}
+
+/// Hark's brain for everything after the words are known: understands an utterance against every
+/// skill's sentences, keeps the conversation's state, handles the built-in intents (stop, cancel, help,
+/// yes, no, repeat), asks for missing slots and confirmations, and calls the skill.
+///
+/// One actor serves every session; sessions live in the database, so successive processes continue a
+/// conversation (`hark ask --session ID`).
+public actor Assistant {
+    /// The id of Hark's own built-in intents.
+    public static let builtinSkillID = "hark"
+
+    let skills: [String: InstalledSkill]
+    let hark: SkillPackage
+    let engine: IntentEngine
+    let sessions: SessionStore
+    let database: HarkDatabase
+    let options: AssistantOptions
+    /// Small engines that read a bare answer ("milk", "tomorrow") as one slot's value, by skill and slot.
+    private var slotReaders: [String: IntentEngine] = [:]
+
+    /// Compiles every skill's templates (and the built-in intents) into one engine.
+    public init(skills: [InstalledSkill], database: HarkDatabase, options: AssistantOptions) throws {
+        var byID: [String: InstalledSkill] = [:]
+        for skill in skills {
+            guard byID[skill.id] == nil, skill.id != Self.builtinSkillID else {
+                throw SkillError.invalid("\(skill.package.folder): skill id '\(skill.id)' is already installed")
+            }
+            byID[skill.id] = skill
+        }
+        self.skills = byID
+        hark = try BuiltinIntents.package(variation: options.variation)
+        engine = try IntentEngine(skills: [hark.templates] + skills.map(\.package.templates))
+        sessions = SessionStore(database: database)
+        self.database = database
+        self.options = options
+    }
+
+    /// The installed skills, by id.
+    public var installedSkills: [InstalledSkill] { skills.values.sorted { $0.id < $1.id } }
+
+    /// The compiled matcher (for exports: grammar, vocabulary, samples, collisions).
+    public nonisolated var intentEngine: IntentEngine { engine }
+
+    /// Answers one utterance. Never throws: every failure becomes a spoken reply and a log line.
+    public func respond(to text: String, sessionID: String? = nil, area: String? = nil) async -> AssistantReply {
+        let started = ContinuousClock.now
+        let now = options.clock.now
+        let id = sessionID ?? UUID().uuidString.lowercased()
+        var session = await loadSession(id: id, now: now)
+        var turn = Turn(text: text, area: area, session: session, now: now)
+
+        let understandStart = ContinuousClock.now
+        let result = engine.match(
+            text, context: MatchContext(area.map { ["area": $0] } ?? [:], now: now, calendar: options.clock.calendar))
+        turn.timings["understand"] = Self.milliseconds(since: understandStart)
+        turn.result = result
+
+        await decide(&turn, result: result)
+
+        session = turn.session
+        session.updatedAt = now
+        session.lastReply = turn.reply.isEmpty ? session.lastReply : turn.reply
+        session.record(
+            DialogSession.Turn(at: now, user: text, skill: turn.skill, intent: turn.intent, reply: turn.reply))
+        do {
+            try await sessions.save(session)
+        } catch {
+            options.logger.error("session \(id) not saved: \(error)")
+        }
+        turn.timings["total"] = Self.milliseconds(since: started)
+        let dialogMs = turn.timings["total"]! - (turn.timings["understand"] ?? 0) - (turn.timings["skill"] ?? 0)
+        turn.timings["dialog"] = max(0, dialogMs)
+        return turn.makeReply(sessionID: id)
+    }
+
+    // MARK: - Deciding what to do with one utterance
+
+    /// The working state of one turn.
+    struct Turn {
+        var text: String
+        var area: String?
+        var session: DialogSession
+        var now: Date
+        var result: MatchResult?
+        var skill: String?
+        var intent: String?
+        var slots: [String: SlotValue] = [:]
+        var reply = ""
+        var isSSML = false
+        var confidence = 0.0
+        var fallback = false
+        var data: [String: JSONValue] = [:]
+        var timings: [String: Double] = [:]
+
+        init(text: String, area: String?, session: DialogSession, now: Date) {
+            self.text = text
+            self.area = area
+            self.session = session
+            self.now = now
+        }
+
+        func makeReply(sessionID: String) -> AssistantReply {
+            let alternatives = (result?.alternatives ?? []).map {
+                AssistantReply.Alternative(skill: $0.skill, intent: $0.intent, score: $0.score)
+            }
+            return AssistantReply(
+                text: text, sessionID: sessionID, skill: skill, intent: intent, slots: slots, reply: reply,
+                isSSML: isSSML, reprompt: session.isOpen ? session.lastReprompt : nil, endSession: !session.isOpen,
+                confidence: confidence, alternatives: alternatives, fallback: fallback, data: data, timings: timings)
+        }
+    }
+
+    private func decide(_ turn: inout Turn, result: MatchResult) async {
+        let best = result.best
+        turn.confidence = best?.score ?? result.nearest?.score ?? 0
+
+        // Nothing usable was said at all.
+        if result.words.isEmpty {
+            say(&turn, hark: "nothing_heard")
+            turn.fallback = true
+            return
+        }
+
+        // Built-ins that mean the same in every state.
+        if let best, best.skill == Self.builtinSkillID {
+            switch best.intent {
+            case "Stop", "Cancel":
+                await endConversation(&turn, reason: .userInitiated)
+                turn.intent = best.intent
+                say(&turn, hark: best.intent == "Stop" ? "stopped" : "cancelled")
+                return
+            case "Repeat":
+                turn.intent = "Repeat"
+                if let last = turn.session.lastReply {
+                    turn.reply = last
+                } else {
+                    say(&turn, hark: "nothing_to_repeat")
+                }
+                return
+            case "Help":
+                turn.intent = "Help"
+                if let active = turn.session.activeSkill, let skill = skills[active],
+                    skill.package.templates.intents.contains(where: { $0.name == "Help" })
+                {
+                    await run(&turn, IntentCall(skill: active, intent: "Help"))
+                } else {
+                    say(&turn, hark: "help", ["examples": helpExamples()])
+                    turn.session.isOpen = true
+                    turn.session.lastReprompt = try? hark.responses.render("rejected_guess")
+                }
+                return
+            default: break
+            }
+        }
+
+        // An answer to a question Hark or the skill asked.
+        if let pending = turn.session.pending {
+            if await answer(&turn, pending: pending, result: result) { return }
+        }
+
+        if let best, best.skill == Self.builtinSkillID {
+            // Yes or no with no question pending: the open skill hears it (it may have offered something).
+            if let active = turn.session.activeSkill, turn.session.isOpen {
+                await run(&turn, IntentCall(skill: active, intent: best.intent))
+            } else {
+                turn.intent = best.intent
+                say(&turn, hark: "nothing_to_confirm")
+            }
+            return
+        }
+
+        if let best {
+            let call = IntentCall(skill: best.skill, intent: best.intent, slots: best.slots, spoken: best.rawSlots)
+            turn.confidence = best.score
+            let contested = result.isAmbiguous && result.alternatives.first.map { $0.skill != best.skill } == true
+            if best.score < options.weakMatchScore || contested {
+                offer(&turn, call, sentence: best.matchedText)
+            } else {
+                await proceed(&turn, call)
+            }
+            return
+        }
+
+        // No complete match: a near miss whose only problem is an unknown slot value goes to the skill,
+        // which can say what it does know ("I don't know a device called …").
+        if let near = result.nearest, near.unmatchedWords.isEmpty, near.missingParts.isEmpty,
+            !near.unresolvedSlots.isEmpty, near.skill != Self.builtinSkillID
+        {
+            var call = IntentCall(skill: near.skill, intent: near.intent, slots: near.slots, spoken: near.rawSlots)
+            for (slot, words) in near.unresolvedSlots {
+                call.slots[slot] = .text(words)
+                call.spoken[slot] = words
+                call.unresolved.insert(slot)
+            }
+            turn.confidence = near.score
+            await proceed(&turn, call)
+            return
+        }
+        if let near = result.nearest, near.score >= options.nearMissOfferScore, near.missingParts.isEmpty,
+            near.unresolvedSlots.isEmpty, near.skill != Self.builtinSkillID
+        {
+            offer(
+                &turn, IntentCall(skill: near.skill, intent: near.intent, slots: near.slots, spoken: near.rawSlots),
+                sentence: near.matchedText)
+            return
+        }
+        notUnderstood(&turn, result: result)
+    }
+
+    /// Handles an utterance while a question is pending; returns false when the utterance is a new request
+    /// instead (the pending question is then dropped).
+    private func answer(_ turn: inout Turn, pending: PendingQuestion, result: MatchResult) async -> Bool {
+        let best = result.best
+        let saysYes = best?.skill == Self.builtinSkillID && best?.intent == "Yes"
+        let saysNo = best?.skill == Self.builtinSkillID && best?.intent == "No"
+        let isNewRequest = best.map { $0.skill != Self.builtinSkillID && $0.score >= options.weakMatchScore } ?? false
+
+        switch pending {
+        case .elicitSlot(var call, let slot):
+            if let best, best.skill == call.skill, best.intent == call.intent {
+                // The user repeated the whole request, now with the slot.
+                call.slots.merge(best.slots) { _, new in new }
+                call.spoken.merge(best.rawSlots) { _, new in new }
+            } else if let (value, spoken) = readSlot(result.text, skill: call.skill, slot: slot, turn: turn) {
+                call.slots[slot] = value
+                call.spoken[slot] = spoken
+                call.unresolved.remove(slot)
+            } else if isNewRequest {
+                turn.session.pending = nil
+                return false
+            } else {
+                let prompt = turn.session.lastReprompt ?? slotPrompt(call, slot: slot)
+                say(&turn, hark: "still_need", ["slot": slot, "prompt": prompt])
+                turn.skill = call.skill
+                turn.intent = call.intent
+                turn.fallback = true
+                return true
+            }
+            turn.session.pending = nil
+            await proceed(&turn, call)
+            return true
+
+        case .confirmIntent(var call, let bySkill):
+            if saysYes || saysNo {
+                turn.session.pending = nil
+                call.confirmation = saysYes ? .confirmed : .denied
+                if saysNo && !bySkill {
+                    turn.session.close()
+                    turn.skill = call.skill
+                    turn.intent = call.intent
+                    say(&turn, hark: "denied")
+                    return true
+                }
+                await proceed(&turn, call)
+                return true
+            }
+
+        case .confirmSlot(var call, let slot):
+            if saysYes || saysNo {
+                turn.session.pending = nil
+                call.slotConfirmations[slot] = saysYes ? .confirmed : .denied
+                await proceed(&turn, call)
+                return true
+            }
+
+        case .didYouMean(let call):
+            if saysYes {
+                turn.session.pending = nil
+                await proceed(&turn, call)
+                return true
+            }
+            if saysNo {
+                turn.session.pending = nil
+                turn.session.isOpen = true
+                say(&turn, hark: "rejected_guess")
+                turn.session.lastReprompt = turn.reply
+                return true
+            }
+        }
+
+        if isNewRequest {
+            turn.session.pending = nil
+            return false
+        }
+        // Neither yes, no, nor a new request: ask again.
+        let question = turn.session.lastReprompt ?? turn.session.lastReply ?? ""
+        say(&turn, hark: "yes_or_no", ["question": question])
+        turn.fallback = true
+        return true
+    }
+
+    /// Applies the manifest's dialog rules (required slots, confirmation), then calls the skill.
+    private func proceed(_ turn: inout Turn, _ call: IntentCall) async {
+        guard let skill = skills[call.skill] else {
+            say(&turn, hark: "not_understood")
+            return
+        }
+        let rules = skill.package.manifest.intents[call.intent] ?? SkillManifest.IntentRules()
+        if let missing = rules.required.first(where: { call.slots[$0] == nil }) {
+            elicit(&turn, call, slot: missing, prompt: slotPrompt(call, slot: missing))
+            return
+        }
+        if rules.confirm && call.confirmation == .none {
+            let sentence = describe(call)
+            let question =
+                (try? skill.package.responses.render("confirm_\(call.intent)", spokenValues(call)))
+                ?? render(hark, "confirm_intent", ["sentence": sentence])
+            turn.session.pending = .confirmIntent(call, bySkill: false)
+            open(&turn, call, speech: question, reprompt: question)
+            return
+        }
+        await run(&turn, call)
+    }
+
+    /// Calls the skill and applies its response and directives.
+    private func run(_ turn: inout Turn, _ call: IntentCall, depth: Int = 0) async {
+        guard let skill = skills[call.skill] else { return }
+        let isContinuing = turn.session.activeSkill == call.skill && turn.session.isOpen
+        let request = SkillRequest(
+            kind: .intent, intent: call.intent, slots: call.skillSlots, utterance: turn.text,
+            session: SessionInfo(
+                id: turn.session.id, isNew: !isContinuing, attributes: isContinuing ? turn.session.attributes : [:]),
+            confirmation: call.confirmation, slotConfirmations: call.slotConfirmations,
+            dialogState: depth > 0 ? .completed : (isContinuing ? .inProgress : .started), area: turn.area)
+        let skillStart = ContinuousClock.now
+        let response: SkillResponse
+        do {
+            response = try await skill.handler.handle(request, context: context(for: skill))
+        } catch {
+            options.logger.error("skill \(skill.id) failed on \(call.intent): \(error)")
+            turn.timings["skill", default: 0] += Self.milliseconds(since: skillStart)
+            turn.session.close()
+            turn.skill = skill.id
+            turn.intent = call.intent
+            say(&turn, hark: "skill_failed", ["skill": skill.package.manifest.name])
+            return
+        }
+        turn.timings["skill", default: 0] += Self.milliseconds(since: skillStart)
+
+        var next = call
+        if let updated = response.updatedSlots {
+            next.slots = updated.values
+            next.spoken = updated.spoken
+        }
+        turn.skill = skill.id
+        turn.intent = call.intent
+        turn.slots = next.slots
+        turn.data.merge(response.data) { _, new in new }
+        turn.session.activeSkill = skill.id
+        if let attributes = response.sessionAttributes { turn.session.attributes = attributes }
+
+        switch response.directive {
+        case .elicitSlot(let slot):
+            elicit(
+                &turn, next, slot: slot, prompt: response.speech.isEmpty ? slotPrompt(next, slot: slot) : response.speech,
+                reprompt: response.reprompt, isSSML: response.isSSML)
+        case .confirmSlot(let slot):
+            turn.session.pending = .confirmSlot(next, slot: slot)
+            open(&turn, next, speech: response.speech, reprompt: response.reprompt ?? response.speech, isSSML: response.isSSML)
+        case .confirmIntent:
+            turn.session.pending = .confirmIntent(next, bySkill: true)
+            open(&turn, next, speech: response.speech, reprompt: response.reprompt ?? response.speech, isSSML: response.isSSML)
+        case .delegate:
+            let rules = skill.package.manifest.intents[call.intent] ?? SkillManifest.IntentRules()
+            if let missing = rules.required.first(where: { next.slots[$0] == nil }) {
+                elicit(&turn, next, slot: missing, prompt: slotPrompt(next, slot: missing))
+            } else if depth == 0 {
+                await run(&turn, next, depth: 1)
+            } else {
+                options.logger.error("skill \(skill.id) delegated \(call.intent) with every required slot filled")
+                turn.session.close()
+                say(&turn, hark: "skill_failed", ["skill": skill.package.manifest.name])
+            }
+        case nil:
+            turn.reply = response.speech
+            turn.isSSML = response.isSSML
+            if response.endSession {
+                turn.session.close()
+            } else {
+                turn.session.isOpen = true
+                turn.session.lastReprompt = response.reprompt ?? response.speech
+            }
+        }
+    }
+
+    // MARK: - Helpers
+
+    private func elicit(
+        _ turn: inout Turn, _ call: IntentCall, slot: String, prompt: String, reprompt: String? = nil,
+        isSSML: Bool = false
+    ) {
+        turn.session.pending = .elicitSlot(call, slot: slot)
+        open(&turn, call, speech: prompt, reprompt: reprompt ?? prompt, isSSML: isSSML)
+    }
+
+    private func open(_ turn: inout Turn, _ call: IntentCall, speech: String, reprompt: String, isSSML: Bool = false) {
+        turn.skill = call.skill
+        turn.intent = call.intent
+        turn.slots = call.slots
+        turn.reply = speech
+        turn.isSSML = isSSML
+        turn.session.activeSkill = call.skill
+        turn.session.isOpen = true
+        turn.session.lastReprompt = reprompt
+    }
+
+    private func offer(_ turn: inout Turn, _ call: IntentCall, sentence: String) {
+        turn.session.pending = .didYouMean(call)
+        turn.session.isOpen = true
+        turn.skill = nil
+        turn.intent = nil
+        say(&turn, hark: "did_you_mean", ["sentence": sentence])
+        turn.session.lastReprompt = turn.reply
+    }
+
+    private func notUnderstood(_ turn: inout Turn, result: MatchResult) {
+        turn.fallback = true
+        if let near = result.nearest, near.skill != Self.builtinSkillID, !near.matchedText.isEmpty {
+            let rest = near.unmatchedWords.isEmpty
+                ? near.missingParts.joined(separator: " ") : near.unmatchedWords.joined(separator: " ")
+            if !rest.isEmpty {
+                say(&turn, hark: "not_understood_near", ["understood": near.matchedText, "rest": rest])
+                return
+            }
+        }
+        if turn.session.isOpen, let reprompt = turn.session.lastReprompt {
+            say(&turn, hark: "not_understood_skill", ["prompt": reprompt])
+        } else {
+            say(&turn, hark: "not_understood")
+        }
+    }
+
+    /// Ends the open conversation, telling its skill.
+    private func endConversation(_ turn: inout Turn, reason: SkillRequest.SessionEndReason) async {
+        if let active = turn.session.activeSkill, turn.session.isOpen, let skill = skills[active] {
+            let request = SkillRequest(
+                kind: .sessionEnded(reason),
+                session: SessionInfo(id: turn.session.id, isNew: false, attributes: turn.session.attributes),
+                area: turn.area)
+            do {
+                _ = try await skill.handler.handle(request, context: context(for: skill))
+            } catch {
+                options.logger.warning("skill \(active) failed on session end: \(error)")
+            }
+        }
+        turn.session.close()
+    }
+
+    private func say(_ turn: inout Turn, hark key: String, _ values: [String: String] = [:]) {
+        turn.reply = render(hark, key, values)
+        turn.isSSML = false
+    }
+
+    private func render(_ package: SkillPackage, _ key: String, _ values: [String: String]) -> String {
+        do {
+            return try package.responses.render(key, values)
+        } catch {
+            options.logger.error("\(error)")
+            return key
+        }
+    }
+
+    /// The skill's `ask_SLOT` (or `ask_INTENT_SLOT`) response, else Hark's generic question.
+    private func slotPrompt(_ call: IntentCall, slot: String) -> String {
+        if let responses = skills[call.skill]?.package.responses {
+            for key in ["ask_\(call.intent)_\(slot)", "ask_\(slot)"] where responses.has(key) {
+                if let text = try? responses.render(key, spokenValues(call)) { return text }
+            }
+        }
+        return render(hark, "ask_slot", ["slot": slot])
+    }
+
+    private func spokenValues(_ call: IntentCall) -> [String: String] {
+        call.slots.mapValues(\.spoken).merging(call.spoken.filter { call.slots[$0.key] == nil }) { a, _ in a }
+    }
+
+    private func describe(_ call: IntentCall) -> String {
+        let slots = call.slots.keys.sorted().map { "\($0) \(call.slots[$0]!.spoken)" }
+        return ([call.intent] + slots).joined(separator: ", ")
+    }
+
+    private func helpExamples() -> String {
+        let samples = engine.sampleSentences(limit: 200, perIntent: 1, seed: 7)
+        var perSkill: [String: String] = [:]
+        for sample in samples where sample.skill != Self.builtinSkillID && perSkill[sample.skill] == nil {
+            perSkill[sample.skill] = sample.text
+        }
+        let examples = perSkill.keys.sorted().prefix(4).map { "\"\(perSkill[$0]!)\"" }
+        return examples.isEmpty ? "\"help\"" : SpokenText.list(Array(examples), conjunction: "or")
+    }
+
+    /// Reads a bare answer as the value of one slot of a skill, with the slot's own list or type.
+    private func readSlot(_ text: String, skill: String, slot: String, turn: Turn) -> (SlotValue, String)? {
+        let key = skill + "\u{1}" + slot
+        if slotReaders[key] == nil, let package = skills[skill]?.package {
+            slotReaders[key] = try? BuiltinIntents.slotReader(for: package.templates, slot: slot)
+        }
+        guard let reader = slotReaders[key] else { return nil }
+        let match = reader.match(
+            text, context: MatchContext(turn.area.map { ["area": $0] } ?? [:], now: turn.now, calendar: options.clock.calendar)
+        ).best
+        guard let match, let value = match.slots[slot] else { return nil }
+        return (value, match.rawSlots[slot] ?? value.spoken)
+    }
+
+    private func context(for skill: InstalledSkill) -> SkillContext {
+        SkillContext(
+            skillID: skill.id, storage: SQLiteSkillStorage(database: database, skill: skill.id),
+            dataDirectory: options.dataDirectory + "/skills/" + skill.id,
+            settings: options.skillSettings[skill.id] ?? [:], clock: options.clock,
+            logger: Logger(label: "hark.skill.\(skill.id)"), responses: skill.package.responses,
+            skills: PermittedSkills(caller: skill.package.manifest, assistant: self))
+    }
+
+    /// Runs another skill's intent for a skill whose manifest allows it (no dialog, no session).
+    func invoke(caller: SkillManifest, skill id: String, intent: String, slots: Slots) async throws -> SkillResponse {
+        guard caller.allows(skill: id, intent: intent) else {
+            throw SkillError.permissionDenied(caller: caller.id, target: "\(id).\(intent)")
+        }
+        guard let target = skills[id] else { throw SkillError.unknownSkill(id) }
+        let request = SkillRequest(
+            kind: .intent, intent: intent, slots: slots, utterance: "",
+            session: SessionInfo(id: "skill:\(caller.id)"), dialogState: .completed)
+        return try await target.handler.handle(request, context: context(for: target))
+    }
+
+    private func loadSession(id: String, now: Date) async -> DialogSession {
+        do {
+            if var stored = try await sessions.load(id) {
+                if now.timeIntervalSince(stored.updatedAt) > options.sessionTimeout, stored.isOpen {
+                    var turn = Turn(text: "", area: nil, session: stored, now: now)
+                    await endConversation(&turn, reason: .expired)
+                    stored = turn.session
+                }
+                return stored
+            }
+        } catch {
+            options.logger.warning("\(error)")
+        }
+        return DialogSession(id: id, now: now)
+    }
+
+    static func milliseconds(since start: ContinuousClock.Instant) -> Double {
+        let d = ContinuousClock.now - start
+        return Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
+    }
+}
+
+/// The ``SkillInvoker`` a skill receives: calls go through the assistant, checked against the manifest.
+struct PermittedSkills: SkillInvoker {
+    let caller: SkillManifest
+    let assistant: Assistant
+
+    func invoke(skill: String, intent: String, slots: Slots) async throws -> SkillResponse {
+        try await assistant.invoke(caller: caller, skill: skill, intent: intent, slots: slots)
+    }
+}
