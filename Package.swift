@@ -21,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
     ],
     targets: [
         // C libraries, each behind one systemLibrary module.
@@ -30,6 +32,7 @@ let package = Package(
         .systemLibrary(
             name: "CEspeakNG", pkgConfig: "espeak-ng", providers: [.apt(["libespeak-ng-dev", "espeak-ng"])]),
         .systemLibrary(name: "CALSA", pkgConfig: "alsa", providers: [.apt(["libasound2-dev"])]),
+        .systemLibrary(name: "CMosquitto", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),
 
         // Engines.
         .target(name: "HarkAudio", dependencies: ["CALSA"], swiftSettings: strict),
@@ -55,6 +58,17 @@ let package = Package(
             resources: [.copy("Resources/hark")],
             swiftSettings: strict),
 
+        // Built-in skills: each a folder under Skills/ with its data (skill.yaml, intents/, responses/,
+        // tests/, data/) as resources, and the examples third-party authors copy.
+        skill("ShoppingSkill", folder: "Shopping", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        skill("RecipesSkill", folder: "Recipes"),
+        skill(
+            "WeatherSkill", folder: "Weather",
+            dependencies: [.product(name: "AsyncHTTPClient", package: "async-http-client")]),
+        skill(
+            "SmartHomeSkill", folder: "SmartHome",
+            dependencies: ["CMosquitto", .product(name: "GRDB", package: "GRDB.swift")]),
+
         // The runtime: configuration, state, the pipeline that joins the engines.
         .target(
             name: "HarkRuntime",
@@ -78,6 +92,27 @@ let package = Package(
         .testTarget(name: "HarkAudioTests", dependencies: ["HarkAudio"], swiftSettings: strict),
         .testTarget(name: "HarkSpeechTests", dependencies: ["HarkSpeech", "HarkAudio"], swiftSettings: strict),
         .testTarget(name: "HarkUnderstandingTests", dependencies: ["HarkUnderstanding"], swiftSettings: strict),
+        .testTarget(
+            name: "HarkAssistantTests", dependencies: ["HarkAssistant", "HarkSkillTesting", "HarkSkillKit"],
+            exclude: ["Fixtures"], swiftSettings: strict),
+        .testTarget(name: "ShoppingSkillTests", dependencies: ["ShoppingSkill", "HarkSkillTesting"], swiftSettings: strict),
+        .testTarget(name: "RecipesSkillTests", dependencies: ["RecipesSkill", "ShoppingSkill", "HarkSkillTesting"], swiftSettings: strict),
+        .testTarget(
+            name: "WeatherSkillTests",
+            dependencies: [
+                "WeatherSkill", "HarkSkillTesting", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strict),
+        .testTarget(name: "SmartHomeSkillTests", dependencies: ["SmartHomeSkill", "HarkSkillTesting"], swiftSettings: strict),
         .testTarget(name: "HarkCLITests", dependencies: ["hark", "HarkAudio"], swiftSettings: strict),
     ]
 )
+
+/// A built-in skill target: Swift sources at the folder's top, its YAML and data copied as resources.
+func skill(_ name: String, folder: String, dependencies: [Target.Dependency] = []) -> Target {
+    .target(
+        name: name, dependencies: ["HarkSkillKit"] + dependencies, path: "Skills/\(folder)",
+        resources: [.copy("skill.yaml"), .copy("intents"), .copy("responses"), .copy("tests"), .copy("data")],
+        swiftSettings: strict)
+}

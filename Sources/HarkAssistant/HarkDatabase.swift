@@ -10,9 +10,9 @@ public struct HarkDatabase: Sendable {
     /// The file's path.
     public let path: String
 
-    /// Opens (creating if needed) the database at `path` and applies the migrations of the runtime and
-    /// of each `component` (a built-in skill registers its tables this way).
-    public init(path: String, components: [DatabaseComponent] = []) throws {
+    /// Opens (creating if needed) the database at `path` and applies the runtime's migrations. Built-in
+    /// skills that keep tables run their own `DatabaseMigrator` (with their id as prefix) on ``pool``.
+    public init(path: String) throws {
         var config = Configuration()
         config.busyMode = .timeout(5)
         config.prepareDatabase { db in
@@ -38,29 +38,11 @@ public struct HarkDatabase: Sendable {
                 t.primaryKey(["skill", "key"])
             }
         }
-        for component in components {
-            for (name, migration) in component.migrations {
-                migrator.registerMigration("\(component.name).\(name)", migrate: migration)
-            }
-        }
         do {
             try migrator.migrate(pool)
         } catch {
             throw StoreError("\(path): cannot prepare the database: \(error)")
         }
-    }
-}
-
-/// A part of Hark that keeps tables in the database, with its migrations in order.
-public struct DatabaseComponent: Sendable {
-    /// A prefix for the migration names, e.g. the skill's id.
-    public var name: String
-    /// Named migrations, applied once each, in order.
-    public var migrations: [(String, @Sendable (Database) throws -> Void)]
-
-    public init(name: String, migrations: [(String, @Sendable (Database) throws -> Void)]) {
-        self.name = name
-        self.migrations = migrations
     }
 }
 
