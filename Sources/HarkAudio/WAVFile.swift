@@ -109,7 +109,8 @@ public struct WAVError: Error, CustomStringConvertible, Sendable {
         case .truncatedData(let present, let declared): "truncated data chunk: \(present) of \(declared) bytes"
         case .missingFormatChunk: "no 'fmt ' chunk before the end of the file"
         case .unsupportedEncoding(let tag):
-            "unsupported encoding: \(Self.encodingName(tag)); convert it to PCM (e.g. sox in.wav -e signed -b 16 out.wav)"
+            "unsupported encoding: \(Self.encodingName(tag)); "
+                + "convert it to PCM (e.g. sox in.wav -e signed -b 16 out.wav)"
         case .unsupportedSubformat: "unsupported encoding: WAVE_FORMAT_EXTENSIBLE with an unknown subformat GUID"
         case .unsupportedBitDepth(let bits, let float):
             float
