@@ -204,6 +204,9 @@ public enum WAVFile {
     /// Encodes `audio` in its own ``WAVAudio/encoding`` and writes it to `path`.
     public static func write(_ audio: WAVAudio, to path: String) throws(WAVError) {
         guard audio.format.channels > 0 else { throw .zeroChannels(path) }
+        guard audio.format.channels <= Int(UInt16.max) else {
+            throw .tooLarge(path, "\(audio.format.channels) channels (a WAV file holds at most \(UInt16.max))")
+        }
         guard audio.format.sampleRate > 0 && audio.format.sampleRate <= maxSampleRate else {
             throw .unsupportedSampleRate(path, audio.format.sampleRate)
         }
