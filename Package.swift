@@ -69,6 +69,12 @@ let package = Package(
             "SmartHomeSkill", folder: "SmartHome",
             dependencies: ["CMosquitto", .product(name: "GRDB", package: "GRDB.swift")]),
 
+        // The voice loop: endpointing, wake phrase, recognition built from the skills' sentences.
+        .target(
+            name: "HarkVoice",
+            dependencies: ["HarkAudio", "HarkSpeech", "HarkUnderstanding", "HarkAssistant", "HarkSkillKit"],
+            swiftSettings: strict),
+
         // The runtime: configuration, state, the pipeline that joins the engines.
         .target(
             name: "HarkRuntime",
@@ -110,6 +116,7 @@ let package = Package(
             ],
             swiftSettings: strict),
         .testTarget(name: "SmartHomeSkillTests", dependencies: ["SmartHomeSkill", "HarkSkillTesting"], swiftSettings: strict),
+        .testTarget(name: "HarkVoiceTests", dependencies: ["HarkVoice", "HarkAudio"], swiftSettings: strict),
         .testTarget(name: "HarkCLITests", dependencies: ["hark", "HarkAudio"], swiftSettings: strict),
     ]
 )
