@@ -88,7 +88,8 @@ struct OpenMeteoService: Sendable {
         {
             throw WeatherError.timeout(service: service, milliseconds: Int(milliseconds))
         } catch is NIOTooManyBytesError {
-            throw WeatherError.malformed(service: service, detail: "the answer is larger than \(Self.maxBodyBytes) bytes")
+            let detail = "the answer is larger than \(Self.maxBodyBytes) bytes"
+            throw WeatherError.malformed(service: service, detail: detail)
         } catch {
             throw WeatherError.unreachable(service: service, detail: String(describing: error))
         }

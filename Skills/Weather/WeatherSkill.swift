@@ -81,19 +81,6 @@ public final class WeatherSkill: Skill {
         do {
             let settings = try WeatherSettings(defaults.merging(context.settings) { _, configured in configured })
 
-            // Where: the request, else the conversation's place, else the settings.
-            let place: Place
-            if let name = request.slots.text("location") {
-                guard let found = try await findPlace(name, settings: settings, context: context) else {
-                    throw WeatherError.unknownPlace(name)
-                }
-                place = found
-            } else if let earlier = try? remembered["place"]?.decode(Place.self) {
-                place = earlier
-            } else {
-                place = try await defaultPlace(settings, context: context)
-            }
-
             // When and what: a follow-up keeps what it does not say.
             let today = CalendarDay(context.clock.now, calendar: context.clock.calendar)
             var range = request.slots.date("date")
@@ -104,17 +91,19 @@ public final class WeatherSkill: Skill {
             if conditionName == nil, isFollowUp { conditionName = remembered["condition"]?.stringValue }
             let condition = try conditionName.map { name in
                 guard let condition = WeatherCondition(rawValue: name) else {
-                    throw SkillError.invalid("weather: unknown condition '\(name)' (intents/en.yaml and the skill disagree)")
+                    throw SkillError.invalid("weather: unknown condition '\(name)' (intents/en.yaml disagrees)")
                 }
                 return condition
             }
 
             let speech = WeatherSpeech(responses: responses, units: settings.units, today: today)
             if let range, let early = try Self.outOfReach(range, today: today, speech: speech, responses: responses) {
-                return .speak(early).reprompt(try responses.render("anything_else"))
-                    .remembering(Self.attributes(place: place, range: nil, condition: condition))
+                // Said without asking the network; the conversation keeps its place.
+                return .speak(early).reprompt(try responses.render("anything_else")).remembering(remembered)
             }
 
+            let place = try await place(
+                named: request.slots.text("location"), remembered: remembered, settings: settings, context: context)
             let forecast = try await forecast(for: place, settings: settings, today: today, context: context)
             let localToday = forecast.localToday(now: context.clock.now)
             let wanted = range.map(Self.days(in:)) ?? [localToday]
@@ -150,6 +139,20 @@ public final class WeatherSkill: Skill {
             }
             return .speak(apology)
         }
+    }
+
+    /// Where: the place the request names, else the conversation's place, else the settings' place.
+    private func place(
+        named name: String?, remembered: [String: JSONValue], settings: WeatherSettings, context: SkillContext
+    ) async throws -> Place {
+        if let name {
+            guard let found = try await findPlace(name, settings: settings, context: context) else {
+                throw WeatherError.unknownPlace(name)
+            }
+            return found
+        }
+        if let earlier = try? remembered["place"]?.decode(Place.self) { return earlier }
+        return try await defaultPlace(settings, context: context)
     }
 
     /// The settings' place: coordinates as they are, or the `location` name geocoded once.
@@ -196,7 +199,8 @@ public final class WeatherSkill: Skill {
                 place: place, units: cached.units, utcOffsetSeconds: cached.utcOffsetSeconds, current: cached.current,
                 days: cached.days)
         }
-        let forecast = try await OpenMeteoService(http: http).forecast(for: place, settings: settings, logger: context.logger)
+        let service = OpenMeteoService(http: http)
+        let forecast = try await service.forecast(for: place, settings: settings, logger: context.logger)
         if settings.cacheLifetime > .zero { await cache.store(forecast, under: key, now: now) }
         return forecast
     }
@@ -219,7 +223,9 @@ public final class WeatherSkill: Skill {
     }
 
     /// What a follow-up in the same conversation may reuse.
-    private static func attributes(place: Place, range: DateRange?, condition: WeatherCondition?) -> [String: JSONValue] {
+    private static func attributes(
+        place: Place, range: DateRange?, condition: WeatherCondition?
+    ) -> [String: JSONValue] {
         var attributes: [String: JSONValue] = [:]
         attributes["place"] = try? JSONValue.encoding(place)
         attributes["date"] = range.flatMap { try? JSONValue.encoding($0) }

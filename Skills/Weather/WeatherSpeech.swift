@@ -167,21 +167,9 @@ struct WeatherSpeech {
             let strength = chance ?? (amount.map { $0 * 10 } ?? 0)
             return Verdict(outcome: likely ? .yes : .no, strength: strength, figure: try rainFigure(day))
         case .snow:
-            let snowy = Self.snowCodes.contains(code)
-            let figure =
-                try day.precipitationChance.map {
-                    try responses.render(
-                        "figure_condition_chance", ["condition": try words(for: day.code), "chance": percent($0)])
-                } ?? words(for: day.code)
-            return Verdict(outcome: snowy ? .yes : .no, strength: (snowy ? 100 : 0) + (day.precipitationChance ?? 0), figure: figure)
+            return try codeVerdict(day, matches: Self.snowCodes)
         case .storm:
-            let stormy = Self.stormCodes.contains(code)
-            let figure =
-                try day.precipitationChance.map {
-                    try responses.render(
-                        "figure_condition_chance", ["condition": try words(for: day.code), "chance": percent($0)])
-                } ?? words(for: day.code)
-            return Verdict(outcome: stormy ? .yes : .no, strength: (stormy ? 100 : 0) + (day.precipitationChance ?? 0), figure: figure)
+            return try codeVerdict(day, matches: Self.stormCodes)
         case .sun:
             let outcome: Verdict.Outcome = code == 0 || code == 1 ? .yes : (code == 2 ? .partly : .no)
             let strength = code == 0 ? 3.0 : (code == 1 ? 2 : (code == 2 ? 1 : 0))
@@ -205,6 +193,19 @@ struct WeatherSpeech {
             let yes = condition == .cold ? cold : hot
             return Verdict(outcome: yes ? .yes : .no, strength: condition == .cold ? -high : high, figure: figure)
         }
+    }
+
+    /// Yes when the day's weather code is one of `codes`; the figure is the weather and the chance of
+    /// precipitation.
+    private func codeVerdict(_ day: DayForecast, matches codes: Set<Int>) throws -> Verdict {
+        let matches = codes.contains(day.code ?? -1)
+        let conditions = try words(for: day.code)
+        let figure =
+            try day.precipitationChance.map {
+                try responses.render("figure_condition_chance", ["condition": conditions, "chance": percent($0)])
+            } ?? conditions
+        let strength = (matches ? 100 : 0) + (day.precipitationChance ?? 0)
+        return Verdict(outcome: matches ? .yes : .no, strength: strength, figure: figure)
     }
 
     private func rainFigure(_ day: DayForecast) throws -> String {

@@ -20,6 +20,8 @@ final class OpenMeteoFixtureServer: Sendable {
         case garbage
         /// The recorded responses, each after this delay.
         case slow(milliseconds: Int64)
+        /// 200 with this body for every request.
+        case body(String)
     }
 
     /// Requests received so far, as path and query (`/v1/forecast?latitude=…`).
@@ -153,6 +155,8 @@ private final class FixtureHandler: ChannelInboundHandler {
             return (HTTPResponseStatus(statusCode: code), #"{"error":true,"reason":"Internal server error"}"#)
         case .garbage:
             return (.ok, "<html><body>502 Bad Gateway</body></html> {\"daily\": [")
+        case .body(let body):
+            return (.ok, body)
         case .recorded, .slow:
             let components = URLComponents(string: uri)
             var query: [String: String] = [:]
@@ -161,13 +165,16 @@ private final class FixtureHandler: ChannelInboundHandler {
         }
     }
 
-    private static func write(status: HTTPResponseStatus, body: String, version: HTTPVersion, context: ChannelHandlerContext) {
+    private static func write(
+        status: HTTPResponseStatus, body: String, version: HTTPVersion, context: ChannelHandlerContext
+    ) {
         var buffer = context.channel.allocator.buffer(capacity: body.utf8.count)
         buffer.writeString(body)
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
         headers.add(name: "Content-Length", value: String(buffer.readableBytes))
-        context.write(NIOAny(HTTPServerResponsePart.head(HTTPResponseHead(version: version, status: status, headers: headers))), promise: nil)
+        let head = HTTPResponseHead(version: version, status: status, headers: headers)
+        context.write(NIOAny(HTTPServerResponsePart.head(head)), promise: nil)
         context.write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(buffer))), promise: nil)
         context.writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil)), promise: nil)
     }

@@ -8,10 +8,14 @@ import WeatherSkill
 @Suite struct WeatherFailureTests {
     typealias Support = WeatherTestSupport
 
-    /// Asks "will it rain tomorrow" of a skill whose service misbehaves; returns the reply and the errors logged.
+    static let rainTomorrow = Support.request(
+        "will it rain tomorrow", ["condition": .text("rain"), "date": Support.january(2)])
+
+    /// Asks a skill whose service misbehaves (by default "will it rain tomorrow"); returns the reply and the
+    /// errors logged.
     private func ask(
         _ server: OpenMeteoFixtureServer, settings extra: [String: JSONValue] = [:],
-        request: SkillRequest = Support.request("will it rain tomorrow", ["condition": .text("rain"), "date": Support.january(2)])
+        request: SkillRequest = rainTomorrow
     ) async throws -> (response: SkillResponse, errors: [String]) {
         let skill = WeatherSkill(settings: Support.settings(server, extra))
         let logs = CapturedLogs()
@@ -25,7 +29,8 @@ import WeatherSkill
         let (response, errors) = try await ask(server)
         #expect(
             response.speech
-                == "Sorry, the weather service has a problem right now: it answered with error 500. Please try again later.")
+                == "Sorry, the weather service has a problem right now: it answered with error 500. "
+                + "Please try again later.")
         #expect(response.endSession)
         #expect(errors == ["weather: the Open-Meteo geocoder answered HTTP 500: Internal server error"])
         try await server.stop()
@@ -34,9 +39,39 @@ import WeatherSkill
     @Test func garbageInsteadOfJSONIsAnApology() async throws {
         let server = try await OpenMeteoFixtureServer.start(.garbage)
         let (response, errors) = try await ask(server, settings: ["latitude": 51.5, "longitude": -0.12])
-        #expect(response.speech == "Sorry, the weather service sent an answer I couldn't make sense of. Please try again later.")
+        #expect(
+            response.speech
+                == "Sorry, the weather service sent an answer I couldn't make sense of. Please try again later.")
         #expect(errors.count == 1)
-        #expect(errors.first?.hasPrefix("weather: the Open-Meteo forecast service sent an answer that is not a forecast: not valid JSON") == true)
+        let expected = "weather: the Open-Meteo forecast service sent an answer that is not a forecast: not valid JSON"
+        #expect(errors.first?.hasPrefix(expected) == true, "\(errors)")
+        try await server.stop()
+    }
+
+    @Test(arguments: [
+        (#"{"latitude":51.5,"longitude":-0.12,"utc_offset_seconds":0}"#, "no 'daily'"),
+        (
+            #"{"latitude":51.5,"longitude":-0.12,"utc_offset_seconds":0,"daily":{"time":["2026-01-01","2026-01-02"],"#
+                + #""weather_code":[3],"temperature_2m_max":[7.2,8.9],"temperature_2m_min":[1.8,4.1]}}"#,
+            "daily.weather_code has 1 values for 2 days"
+        ),
+        (
+            #"{"latitude":51.5,"longitude":-0.12,"utc_offset_seconds":0,"daily":{"time":["1 January"],"#
+                + #""weather_code":[3],"temperature_2m_max":[7.2],"temperature_2m_min":[1.8]}}"#,
+            "daily.time[0] is '1 January', not YYYY-MM-DD"
+        ),
+        (
+            #"{"latitude":51.5,"longitude":-0.12,"utc_offset_seconds":0,"daily":{"time":["2026-01-01"],"#
+                + #""weather_code":["cloudy"],"temperature_2m_max":[7.2],"temperature_2m_min":[1.8]}}"#,
+            "'daily.weather_code[0]' has the wrong type"
+        ),
+    ])
+    func aForecastOfTheWrongShapeIsAnApology(body: String, problem: String) async throws {
+        let server = try await OpenMeteoFixtureServer.start(.body(body))
+        let (response, errors) = try await ask(server, settings: ["latitude": 51.5, "longitude": -0.12])
+        #expect(response.speech.hasPrefix("Sorry, the weather service sent an answer I couldn't make sense of."))
+        let expected = "weather: the Open-Meteo forecast service sent an answer that is not a forecast: \(problem)"
+        #expect(errors == [expected])
         try await server.stop()
     }
 
@@ -46,7 +81,9 @@ import WeatherSkill
         let started = ContinuousClock.now
         let (response, errors) = try await ask(server)
         #expect(ContinuousClock.now - started < .seconds(1.5))
-        #expect(response.speech == "Sorry, I can't reach the weather service right now. Check the internet connection and try again.")
+        #expect(
+            response.speech
+                == "Sorry, I can't reach the weather service right now. Check the internet connection and try again.")
         #expect(errors.count == 1)
         #expect(errors.first?.hasPrefix("weather: cannot reach the Open-Meteo geocoder") == true)
     }
@@ -57,7 +94,8 @@ import WeatherSkill
         let (response, errors) = try await ask(server, settings: ["timeout_ms": 300])
         let elapsed = ContinuousClock.now - started
         #expect(elapsed >= .milliseconds(250) && elapsed < .seconds(2), "took \(elapsed)")
-        #expect(response.speech == "Sorry, the weather service is taking too long to answer. Please try again in a moment.")
+        #expect(
+            response.speech == "Sorry, the weather service is taking too long to answer. Please try again in a moment.")
         #expect(errors == ["weather: the Open-Meteo geocoder did not answer within 300 ms"])
         try await server.stop()
     }
@@ -91,7 +129,7 @@ import WeatherSkill
     @Test(arguments: [
         (["units": "kelvin"], "'units' must be metric or imperial, not 'kelvin'"),
         (["latitude": 51.5], "'latitude' and 'longitude' go together; one of them is missing"),
-        (["forecast_url": "ftp://example.org"], "'forecast_url' must be an http or https address, not 'ftp://example.org'"),
+        (["forecast_url": "ftp://x.org"], "'forecast_url' must be an http or https address, not 'ftp://x.org'"),
         (["timeout_ms": "soon"], "'timeout_ms' must be a number, not \"soon\""),
     ] as [([String: JSONValue], String)])
     func badSettingsAreSaidAndLogged(settings: [String: JSONValue], problem: String) async throws {

@@ -28,6 +28,22 @@ enum WeatherTestSupport {
         return settings
     }
 
+    /// Runs `body` with a tester whose weather skills ask a fresh fixture server (settings `extra` over
+    /// ``settings(_:_:)``), then shuts the skills and the server down.
+    static func withTester(
+        _ extra: [String: JSONValue] = [:], _ body: (SkillTester, OpenMeteoFixtureServer) async throws -> Void
+    ) async throws {
+        let server = try await OpenMeteoFixtureServer.start()
+        let skills = WeatherSkills()
+        let tester = try skills.tester(settings: settings(server, extra))
+        var failure: (any Error)?
+        do { try await body(tester, server) } catch { failure = error }
+        tester.close()
+        try await skills.shutdownAll()
+        try await server.stop()
+        if let failure { throw failure }
+    }
+
     /// A context for calling the skill directly, with the skill's real responses (first wordings) and a
     /// logger that keeps what it is given.
     static func context(
