@@ -116,11 +116,14 @@ public final class WeatherSkill: Skill {
                     .remembering(Self.attributes(place: place, range: nil, condition: condition))
             }
             let includeNow = days.count == 1 && days[0].day == localToday
-            let text: String
+            var text: String
             switch condition {
             case nil: text = try speech.summary(forecast, days: days, includeNow: includeNow)
             case .temperature?: text = try speech.temperatures(forecast, days: days, includeNow: includeNow)
             case let condition?: text = try speech.answer(condition, forecast, days: days)
+            }
+            if days.count < wanted.count, let last = forecast.days.last, wanted.last.map({ $0 > last.day }) == true {
+                text += " " + (try responses.render("partial_forecast", ["last": speech.weekday(last.day)]))
             }
             return .speak(text).reprompt(try responses.render("anything_else"))
                 .remembering(Self.attributes(place: place, range: range, condition: condition))
@@ -178,7 +181,14 @@ public final class WeatherSkill: Skill {
             return stored
         }
         let service = OpenMeteoService(http: http)
-        guard let place = try await service.geocode(key, settings: settings, logger: context.logger) else { return nil }
+        var found = try await service.geocode(key, settings: settings, logger: context.logger)
+        let words = key.split(separator: " ")
+        if found == nil, words.count > 1 {
+            // "paris france", "springfield illinois": Open-Meteo narrows by a country or region after a comma.
+            let narrowed = words.dropLast().joined(separator: " ") + ", " + words.last!
+            found = try await service.geocode(narrowed, settings: settings, logger: context.logger)
+        }
+        guard let place = found else { return nil }
         await cache.store(place, named: key)
         do {
             try await context.storage.set(place, forKey: storageKey)

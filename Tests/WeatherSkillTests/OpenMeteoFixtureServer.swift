@@ -83,8 +83,10 @@ final class OpenMeteoFixtureServer: Sendable {
         }
         switch path {
         case "/v1/search":
-            let name = (query["name"] ?? "").lowercased().replacingOccurrences(of: " ", with: "_")
-            return (.ok, fixture("geocoding_" + name) ?? fixture("geocoding_none")!)
+            // Like Open-Meteo, "name, country" searches the name (the fixtures are all in the right country).
+            let name = (query["name"] ?? "").split(separator: ",").first.map(String.init) ?? ""
+            let file = "geocoding_" + name.lowercased().replacingOccurrences(of: " ", with: "_")
+            return (.ok, fixture(file) ?? fixture("geocoding_none")!)
         case "/v1/forecast":
             guard let latitude = query["latitude"].flatMap(Double.init) else {
                 return (.badRequest, #"{"error":true,"reason":"Parameter 'latitude' is missing"}"#)
