@@ -34,10 +34,12 @@ let rooms = ["kitchen", "bedroom", "living room", "office", "garage", "hallway",
              "porch", "garden", "dining room", "laundry", "nursery", "guest room", "study", "library", "gym",
              "pantry", "den"]
 
-/// A made-up noun per intent, so that every intent has its own words like real skills do.
+/// A made-up noun per intent (unique up to 28³ intents), so that every intent has its own word like real skills do.
 func noun(_ index: Int) -> String {
-    var generator = Generator(state: UInt64(index) &* 7919 &+ 17)
-    return generator.pick(syllables) + generator.pick(syllables) + generator.pick(syllables)
+    let count = syllables.count
+    let scrambled = (index &* 7919) % (count * count * count)
+    return syllables[scrambled % count] + syllables[(scrambled / count) % count]
+        + syllables[(scrambled / (count * count)) % count]
 }
 
 func skillYAML(_ skill: Int) -> String {
@@ -198,6 +200,14 @@ func report(_ name: String, _ run: Run) {
 
 // Warm-up, then the measured passes.
 _ = measure(samples.prefix(500).map { ($0.text, $0.intent) })
+if arguments.contains("--mismatches") {
+    for sample in samples {
+        let result = engine.match(sample.text, context: reference)
+        guard let best = result.best, best.intent != sample.intent || best.skill != sample.skill else { continue }
+        print("\(sample.text) | expected \(sample.skill)/\(sample.intent) | got \(best.skill)/\(best.intent) "
+              + "\(best.score) from \"\(best.template)\"")
+    }
+}
 if arguments.contains("--near-only") {
     for _ in 0..<5 { _ = measure(nearMisses.map { ($0, nil) }) }
     exit(0)
