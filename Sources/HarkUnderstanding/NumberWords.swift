@@ -208,13 +208,13 @@ enum NumberWords {
         guard start < stop else { return results }
         if words[start] == "point" {
             var index = start + 1
-            var scale = 0.1
-            var value = 0.0
-            while index < stop, let digit = digitWords[words[index]] {
-                value += Double(digit) * scale
-                scale /= 10
+            var digits = 0.0
+            var scale = 1.0
+            while index < stop, index - start <= 15, let digit = digitWords[words[index]] {
+                digits = digits * 10 + Double(digit)
+                scale *= 10
                 index += 1
-                results.append((index, value))
+                results.append((index, digits / scale))
             }
         } else if hasWhole, words[start] == "and", start + 2 < stop {
             let pair = (words[start + 1], words[start + 2])
