@@ -9,16 +9,7 @@ let numbers = arguments.dropFirst().compactMap { Int($0) }
 let skillCount = numbers.count > 0 ? numbers[0] : 50
 let intentsPerSkill = numbers.count > 1 ? numbers[1] : 110
 
-/// Deterministic generator (SplitMix64) so every run benchmarks the same templates and sentences.
-struct Generator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var value = state
-        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-        return value ^ (value >> 31)
-    }
+extension SplitMix64 {
     mutating func pick<T>(_ items: [T]) -> T { items[Int(next() % UInt64(items.count))] }
 }
 
@@ -43,7 +34,7 @@ func noun(_ index: Int) -> String {
 }
 
 func skillYAML(_ skill: Int) -> String {
-    var generator = Generator(state: UInt64(skill) &+ 1000)
+    var generator = SplitMix64(seed: UInt64(skill) &+ 1000)
     var lines = ["language: en", "intents:"]
     for intent in 0..<intentsPerSkill {
         let index = skill * intentsPerSkill + intent
@@ -127,14 +118,28 @@ print("intents: \(engine.intentCount), sentence templates: \(engine.sentenceCoun
 print(String(format: "load (YAML parse + validate): %.2f s; compile: %.2f s; peak memory: %.1f MB", loadTime,
              compileTime, peakMemoryMB()))
 
-// 2. Sentences: samples (with expected intents) and near misses.
+// 2. Exports.
+let jsgfStart = clock.now
+let grammar = engine.jsgf(grammarName: "bench")
+let jsgfTime = seconds(clock.now - jsgfStart)
+let vocabulary = engine.vocabulary()
+print(String(format: "JSGF: %d bytes in %.2f s; vocabulary: %d words", grammar.utf8.count, jsgfTime, vocabulary.count))
+if let index = arguments.firstIndex(of: "--jsgf"), index + 1 < arguments.count {
+    try? grammar.write(toFile: arguments[index + 1], atomically: true, encoding: .utf8)
+}
+let collisionStart = clock.now
+let collisions = engine.collisions(perIntent: 1, seed: 3, reference: MatchContext())
+print(String(format: "collision report over one sample per intent: %d collisions in %.2f s", collisions.count,
+             seconds(clock.now - collisionStart)))
+
+// 3. Sentences: samples (with expected intents) and near misses.
 var calendar = Calendar(identifier: .gregorian)
 calendar.timeZone = TimeZone(identifier: "UTC")!
 let reference = MatchContext(now: Date(timeIntervalSince1970: 1_741_341_600), calendar: calendar)
 let sampleStart = clock.now
 let samples = engine.sampleSentences(limit: 20_000, perIntent: 3, seed: 42, reference: reference)
 print(String(format: "sampled %d sentences in %.2f s", samples.count, seconds(clock.now - sampleStart)))
-var generator = Generator(state: 99)
+var generator = SplitMix64(seed: 99)
 var nearMisses: [String] = []
 for sample in samples.prefix(6000) {
     var words = sample.text.split(separator: " ").map(String.init)

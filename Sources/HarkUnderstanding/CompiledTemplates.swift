@@ -20,6 +20,7 @@ final class CompiledTemplates: Sendable {
     struct SlotEdge: Sendable {
         let slotName: String
         let list: Int32
+        let isWildcard: Bool
     }
 
     struct List: Sendable {
@@ -274,7 +275,9 @@ final class CompiledTemplates: Sendable {
         }
 
         mutating func addSlotEdge(_ name: String, list: Int32) -> Int32 {
-            slotEdges.append(SlotEdge(slotName: name, list: list))
+            var isWildcard = false
+            if case .wildcard = lists[Int(list)].kind { isWildcard = true }
+            slotEdges.append(SlotEdge(slotName: name, list: list, isWildcard: isWildcard))
             return Int32(slotEdges.count - 1)
         }
     }

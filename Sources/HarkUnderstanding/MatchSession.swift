@@ -116,9 +116,8 @@ struct MatchSession {
         for position in starts {
             if sentence.firstWords.contains(ids[position]) { return true }
             for slotEdge in sentence.firstSlots {
-                let list = compiled.slotEdges[Int(slotEdge)].list
-                if case .wildcard = compiled.lists[Int(list)].kind { return true }
-                if !readings(list: list, at: position).isEmpty { return true }
+                if compiled.slotEdges[Int(slotEdge)].isWildcard { return true }
+                if !readings(list: compiled.slotEdges[Int(slotEdge)].list, at: position).isEmpty { return true }
             }
         }
         return false
@@ -262,7 +261,6 @@ struct MatchSession {
         let edges = compiled.edges
         let edgeStart = compiled.edgeStart
         let slotEdges = compiled.slotEdges
-        let lists = compiled.lists
         let ids = self.ids
         let n = self.n
         let table = self.table
@@ -299,9 +297,7 @@ struct MatchSession {
                         }
                     case .slot:
                         let list = slotEdges[Int(edge.label)].list
-                        var isWildcard = false
-                        if case .wildcard = lists[Int(list)].kind { isWildcard = true }
-                        if isWildcard {
+                        if slotEdges[Int(edge.label)].isWildcard {
                             if position < n {
                                 for end in (position + 1)...n {
                                     table.relax(from: cell, to: target + end,

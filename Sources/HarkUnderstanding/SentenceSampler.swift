@@ -38,13 +38,16 @@ public struct TemplateCollision: Sendable, Hashable {
     public let score: Double
 }
 
-/// A small, seedable random number generator (SplitMix64) so samples are the same on every machine.
-struct SplitMix64: RandomNumberGenerator {
+/// A small, seedable random number generator (SplitMix64): the one behind `sampleSentences`, so samples are the
+/// same on every machine; benchmarks and tests use it for reproducible data.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
-    init(seed: UInt64) { state = seed }
+    /// A generator whose sequence is fixed by `seed`.
+    public init(seed: UInt64) { state = seed }
 
-    mutating func next() -> UInt64 {
+    /// The next 64 random bits.
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var value = state
         value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9

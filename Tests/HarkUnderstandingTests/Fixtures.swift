@@ -115,6 +115,15 @@ enum Fixtures {
         try IntentEngine(skills: pairs.map { try skill($0.0, $0.1) })
     }
 
+    /// The three fixture skills compiled once.
+    static let standardEngine: IntentEngine = {
+        do {
+            return try engine()
+        } catch {
+            fatalError("fixtures must compile: \(error)")
+        }
+    }()
+
     /// Friday 7 March 2025, 10:00 UTC.
     static let friday: Date = Date(timeIntervalSince1970: 1_741_341_600)
 

@@ -3,13 +3,7 @@ import Testing
 
 @testable import HarkUnderstanding
 
-private let engine: IntentEngine = {
-    do {
-        return try Fixtures.engine()
-    } catch {
-        fatalError("fixtures must compile: \(error)")
-    }
-}()
+private let engine = Fixtures.standardEngine
 
 private func context(_ values: [String: String] = [:]) -> MatchContext {
     MatchContext(values, now: Fixtures.friday, calendar: Fixtures.utcCalendar)

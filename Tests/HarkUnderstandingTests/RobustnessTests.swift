@@ -3,13 +3,7 @@ import Testing
 
 @testable import HarkUnderstanding
 
-private let engine: IntentEngine = {
-    do {
-        return try Fixtures.engine()
-    } catch {
-        fatalError("fixtures must compile: \(error)")
-    }
-}()
+private let engine = Fixtures.standardEngine
 
 private func garbage(seed: UInt64, count: Int) -> String {
     var random = SplitMix64(seed: seed)
