@@ -13,17 +13,23 @@ extension SplitMix64 {
     mutating func pick<T>(_ items: [T]) -> T { items[Int(next() % UInt64(items.count))] }
 }
 
-let verbs = ["turn", "switch", "set", "start", "stop", "open", "close", "lock", "unlock", "dim", "raise", "lower",
-             "play", "pause", "show", "tell", "check", "find", "add", "remove", "call", "send", "read", "clean",
-             "water", "feed", "boost", "reset", "arm", "disarm", "record", "cancel", "order", "book", "brew", "heat",
-             "cool", "charge", "mute", "unmute"]
-let syllables = ["ka", "lo", "mi", "ra", "ne", "to", "vu", "shi", "zen", "pa", "dor", "bel", "fin", "gar", "hol",
-                 "jun", "kel", "mar", "nov", "pel", "qui", "ros", "sel", "tam", "vin", "wex", "yor", "zul"]
+let verbs = [
+    "turn", "switch", "set", "start", "stop", "open", "close", "lock", "unlock", "dim", "raise", "lower",
+    "play", "pause", "show", "tell", "check", "find", "add", "remove", "call", "send", "read", "clean",
+    "water", "feed", "boost", "reset", "arm", "disarm", "record", "cancel", "order", "book", "brew", "heat",
+    "cool", "charge", "mute", "unmute",
+]
+let syllables = [
+    "ka", "lo", "mi", "ra", "ne", "to", "vu", "shi", "zen", "pa", "dor", "bel", "fin", "gar", "hol",
+    "jun", "kel", "mar", "nov", "pel", "qui", "ros", "sel", "tam", "vin", "wex", "yor", "zul",
+]
 let colours = ["red", "blue", "green", "white", "black", "silver", "golden", "orange", "purple", "yellow"]
 let things = ["lamp", "fan", "speaker", "heater", "blind", "light", "plug", "sensor", "kettle", "camera"]
-let rooms = ["kitchen", "bedroom", "living room", "office", "garage", "hallway", "bathroom", "attic", "basement",
-             "porch", "garden", "dining room", "laundry", "nursery", "guest room", "study", "library", "gym",
-             "pantry", "den"]
+let rooms = [
+    "kitchen", "bedroom", "living room", "office", "garage", "hallway", "bathroom", "attic", "basement",
+    "porch", "garden", "dining room", "laundry", "nursery", "guest room", "study", "library", "gym",
+    "pantry", "den",
+]
 
 /// A made-up noun per intent (unique up to 28³ intents), so that every intent has its own word like real skills do.
 func noun(_ index: Int) -> String {
@@ -46,8 +52,10 @@ func skillYAML(_ skill: Int) -> String {
         lines.append("      - sentences:")
         lines.append("          - \"(\(verb) | \(other)) [on] [the] \(thing) [of] {name} [in [the] {area}]\"")
         lines.append("          - \"<polite> \(verb) [my | the] \(thing) [to {level}]\"")
-        lines.append("          - \"[<polite>] \(thing) (\(generator.pick(verbs)) | \(generator.pick(verbs))) "
-                     + "[(now | right now | at once)]\"")
+        lines.append(
+            "          - \"[<polite>] \(thing) (\(generator.pick(verbs)) | \(generator.pick(verbs))) "
+                + "[(now | right now | at once)]\""
+        )
         if intent % 3 == 0 {
             lines.append("      - sentences:")
             lines.append("          - \"\(verb) \(thing) for {duration}\"")
@@ -97,8 +105,13 @@ let loadStart = clock.now
 var skills: [SkillTemplates] = []
 do {
     for (index, text) in yamlTexts.enumerated() {
-        skills.append(try SkillTemplates.load(yaml: text, file: "Bench/Skill\(index)/intents/en.yaml",
-                                              skill: "Skill\(String(index).leftPad(3))"))
+        skills.append(
+            try SkillTemplates.load(
+                yaml: text,
+                file: "Bench/Skill\(index)/intents/en.yaml",
+                skill: "Skill\(String(index).leftPad(3))"
+            )
+        )
     }
 } catch {
     print("load failed: \(error)")
@@ -115,8 +128,14 @@ do {
 }
 let compileTime = seconds(clock.now - compileStart)
 print("intents: \(engine.intentCount), sentence templates: \(engine.sentenceCount), graph nodes: \(engine.nodeCount)")
-print(String(format: "load (YAML parse + validate): %.2f s; compile: %.2f s; peak memory: %.1f MB", loadTime,
-             compileTime, peakMemoryMB()))
+print(
+    String(
+        format: "load (YAML parse + validate): %.2f s; compile: %.2f s; peak memory: %.1f MB",
+        loadTime,
+        compileTime,
+        peakMemoryMB()
+    )
+)
 
 // 2. Exports.
 let jsgfStart = clock.now
@@ -129,8 +148,13 @@ if let index = arguments.firstIndex(of: "--jsgf"), index + 1 < arguments.count {
 }
 let collisionStart = clock.now
 let collisions = engine.collisions(perIntent: 1, seed: 3, reference: MatchContext())
-print(String(format: "collision report over one sample per intent: %d collisions in %.2f s", collisions.count,
-             seconds(clock.now - collisionStart)))
+print(
+    String(
+        format: "collision report over one sample per intent: %d collisions in %.2f s",
+        collisions.count,
+        seconds(clock.now - collisionStart)
+    )
+)
 
 // 3. Sentences: samples (with expected intents) and near misses.
 var calendar = Calendar(identifier: .gregorian)
@@ -145,8 +169,11 @@ for sample in samples.prefix(6000) {
     var words = sample.text.split(separator: " ").map(String.init)
     switch generator.next() % 4 {
     case 0 where words.count > 2: words.remove(at: Int(generator.next() % UInt64(words.count)))
-    case 1: words.insert(generator.pick(["banana", "quantum", "yesterday's", "zebra"]),
-                         at: Int(generator.next() % UInt64(words.count + 1)))
+    case 1:
+        words.insert(
+            generator.pick(["banana", "quantum", "yesterday's", "zebra"]),
+            at: Int(generator.next() % UInt64(words.count + 1))
+        )
     case 2: words[Int(generator.next() % UInt64(words.count))] = "flibbertigibbet"
     default: words = (0..<(3 + Int(generator.next() % 6))).map { _ in generator.pick(syllables + verbs + colours) }
     }
@@ -191,9 +218,20 @@ func report(_ name: String, _ run: Run) {
         let sorted = values.sorted()
         let total = values.reduce(0, +)
         func percentile(_ p: Double) -> Double { sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] * 1000 }
-        print(String(format: "%@ (%@ time): %d sentences, %.0f sentences/s, mean %.3f ms, p50 %.3f ms, p99 %.3f ms, "
-                     + "max %.3f ms", name, kind, sorted.count, Double(sorted.count) / total,
-                     total / Double(sorted.count) * 1000, percentile(0.5), percentile(0.99), (sorted.last ?? 0) * 1000))
+        print(
+            String(
+                format: "%@ (%@ time): %d sentences, %.0f sentences/s, mean %.3f ms, p50 %.3f ms, p99 %.3f ms, "
+                    + "max %.3f ms",
+                name,
+                kind,
+                sorted.count,
+                Double(sorted.count) / total,
+                total / Double(sorted.count) * 1000,
+                percentile(0.5),
+                percentile(0.99),
+                (sorted.last ?? 0) * 1000
+            )
+        )
     }
     print("  matched \(run.matched), right intent \(run.correct)")
     if arguments.contains("--slowest") {
@@ -209,8 +247,10 @@ if arguments.contains("--mismatches") {
     for sample in samples {
         let result = engine.match(sample.text, context: reference)
         guard let best = result.best, best.intent != sample.intent || best.skill != sample.skill else { continue }
-        print("\(sample.text) | expected \(sample.skill)/\(sample.intent) | got \(best.skill)/\(best.intent) "
-              + "\(best.score) from \"\(best.template)\"")
+        print(
+            "\(sample.text) | expected \(sample.skill)/\(sample.intent) | got \(best.skill)/\(best.intent) "
+                + "\(best.score) from \"\(best.template)\""
+        )
     }
 }
 if arguments.contains("--near-only") {

@@ -179,17 +179,22 @@ enum TextNormalizer {
                 result.append("o'clock")
             } else {
                 if minute < 10 { result.append("oh") }
-                result.append(contentsOf: NumberWords.spellInteger(Int64(minute)).split(separator: " ").map(String.init))
+                result.append(
+                    contentsOf: NumberWords.spellInteger(Int64(minute)).split(separator: " ").map(String.init)
+                )
             }
             index = colon + 3
         }
         while index < scalars.count {
-            if isDigit(scalars[index]) || (scalars[index] == "-" && index + 1 < scalars.count
-                && isDigit(scalars[index + 1]))
+            if isDigit(scalars[index])
+                || (scalars[index] == "-" && index + 1 < scalars.count
+                    && isDigit(scalars[index + 1]))
             {
                 var end = index + 1
-                while end < scalars.count, isDigit(scalars[end]) || ((scalars[end] == "." || scalars[end] == ",")
-                    && end + 1 < scalars.count && isDigit(scalars[end + 1]))
+                while end < scalars.count,
+                    isDigit(scalars[end])
+                        || ((scalars[end] == "." || scalars[end] == ",")
+                            && end + 1 < scalars.count && isDigit(scalars[end + 1]))
                 {
                     end += 1
                 }
@@ -248,7 +253,8 @@ enum TextNormalizer {
         // Thousands separators only when every group after the first has three digits.
         let commaGroups = text.split(separator: ",", omittingEmptySubsequences: false)
         if commaGroups.count > 1 {
-            let valid = commaGroups.dropFirst().allSatisfy { $0.prefix { $0 != "." }.count == 3 }
+            let valid =
+                commaGroups.dropFirst().allSatisfy { $0.prefix { $0 != "." }.count == 3 }
                 && !commaGroups[0].isEmpty && commaGroups[0].count <= 3
             if valid {
                 text = commaGroups.joined()

@@ -39,12 +39,14 @@ private func day(_ year: Int, _ month: Int, _ day: Int) -> SlotValue {
         #expect(read(.percentage, text) == .percentage(expected))
     }
 
-    @Test(arguments: [
-        ("21 degrees", 21.0, nil), ("twenty one degrees", 21, nil), ("seventy two fahrenheit", 72, .fahrenheit),
-        ("20.5 °C", 20.5, .celsius), ("20.5°C", 20.5, .celsius), ("19 degrees celsius", 19, .celsius),
-        ("sixty eight degrees f", 68, .fahrenheit), ("22", 22, nil), ("minus five degrees", -5, nil),
-        ("300 kelvin", 300, .kelvin),
-    ] as [(String, Double, TemperatureUnit?)])
+    @Test(
+        arguments: [
+            ("21 degrees", 21.0, nil), ("twenty one degrees", 21, nil), ("seventy two fahrenheit", 72, .fahrenheit),
+            ("20.5 °C", 20.5, .celsius), ("20.5°C", 20.5, .celsius), ("19 degrees celsius", 19, .celsius),
+            ("sixty eight degrees f", 68, .fahrenheit), ("22", 22, nil), ("minus five degrees", -5, nil),
+            ("300 kelvin", 300, .kelvin),
+        ] as [(String, Double, TemperatureUnit?)]
+    )
     func temperatures(text: String, value: Double, unit: TemperatureUnit?) {
         #expect(read(.temperature, text) == .temperature(value: value, unit: unit))
     }
@@ -83,23 +85,47 @@ private func day(_ year: Int, _ month: Int, _ day: Int) -> SlotValue {
     }
 
     /// Relative to Friday 7 March 2025.
-    @Test(arguments: [
-        ("today", day(2025, 3, 7)), ("tomorrow", day(2025, 3, 8)), ("yesterday", day(2025, 3, 6)),
-        ("the day after tomorrow", day(2025, 3, 9)), ("day before yesterday", day(2025, 3, 5)),
-        ("friday", day(2025, 3, 7)), ("on friday", day(2025, 3, 7)), ("next friday", day(2025, 3, 14)),
-        ("monday", day(2025, 3, 10)), ("next monday", day(2025, 3, 10)), ("this sunday", day(2025, 3, 9)),
-        ("next sunday", day(2025, 3, 16)), ("thursday", day(2025, 3, 13)),
-        ("on the 3rd", day(2025, 4, 3)), ("the third", day(2025, 4, 3)), ("the 20th", day(2025, 3, 20)),
-        ("the seventh", day(2025, 3, 7)), ("march 3rd", day(2026, 3, 3)), ("the 3rd of march", day(2026, 3, 3)),
-        ("april twenty first", day(2025, 4, 21)), ("december 25", day(2025, 12, 25)), ("in three days", day(2025, 3, 10)),
-        ("in two weeks", day(2025, 3, 21)), ("in a week", day(2025, 3, 14)),
-        ("this weekend", .date(DateRange(start: CalendarDay(year: 2025, month: 3, day: 8),
-                                         end: CalendarDay(year: 2025, month: 3, day: 9)))),
-        ("next weekend", .date(DateRange(start: CalendarDay(year: 2025, month: 3, day: 15),
-                                         end: CalendarDay(year: 2025, month: 3, day: 16)))),
-        ("next week", .date(DateRange(start: CalendarDay(year: 2025, month: 3, day: 10),
-                                      end: CalendarDay(year: 2025, month: 3, day: 16)))),
-    ] as [(String, SlotValue)])
+    @Test(
+        arguments: [
+            ("today", day(2025, 3, 7)), ("tomorrow", day(2025, 3, 8)), ("yesterday", day(2025, 3, 6)),
+            ("the day after tomorrow", day(2025, 3, 9)), ("day before yesterday", day(2025, 3, 5)),
+            ("friday", day(2025, 3, 7)), ("on friday", day(2025, 3, 7)), ("next friday", day(2025, 3, 14)),
+            ("monday", day(2025, 3, 10)), ("next monday", day(2025, 3, 10)), ("this sunday", day(2025, 3, 9)),
+            ("next sunday", day(2025, 3, 16)), ("thursday", day(2025, 3, 13)),
+            ("on the 3rd", day(2025, 4, 3)), ("the third", day(2025, 4, 3)), ("the 20th", day(2025, 3, 20)),
+            ("the seventh", day(2025, 3, 7)), ("march 3rd", day(2026, 3, 3)), ("the 3rd of march", day(2026, 3, 3)),
+            ("april twenty first", day(2025, 4, 21)), ("december 25", day(2025, 12, 25)),
+            ("in three days", day(2025, 3, 10)),
+            ("in two weeks", day(2025, 3, 21)), ("in a week", day(2025, 3, 14)),
+            (
+                "this weekend",
+                .date(
+                    DateRange(
+                        start: CalendarDay(year: 2025, month: 3, day: 8),
+                        end: CalendarDay(year: 2025, month: 3, day: 9)
+                    )
+                )
+            ),
+            (
+                "next weekend",
+                .date(
+                    DateRange(
+                        start: CalendarDay(year: 2025, month: 3, day: 15),
+                        end: CalendarDay(year: 2025, month: 3, day: 16)
+                    )
+                )
+            ),
+            (
+                "next week",
+                .date(
+                    DateRange(
+                        start: CalendarDay(year: 2025, month: 3, day: 10),
+                        end: CalendarDay(year: 2025, month: 3, day: 16)
+                    )
+                )
+            ),
+        ] as [(String, SlotValue)]
+    )
     func dates(text: String, expected: SlotValue) {
         #expect(read(.date, text) == expected)
     }
@@ -170,13 +196,15 @@ private func day(_ year: Int, _ month: Int, _ day: Int) -> SlotValue {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let json = try values.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
-        #expect(json == [
-            #"{"type":"text","value":"milk"}"#, #"{"type":"number","value":25}"#,
-            #"{"type":"list","values":[{"type":"text","value":"milk"},{"type":"text","value":"eggs"}]}"#,
-            #"{"end":"2025-03-07","start":"2025-03-07","type":"date"}"#, #"{"hour":19,"minute":45,"type":"time"}"#,
-            #"{"seconds":5400,"type":"duration"}"#, #"{"type":"temperature","unit":"celsius","value":20.5}"#,
-            #"{"type":"temperature","value":21}"#, #"{"type":"percentage","value":50}"#,
-        ])
+        #expect(
+            json == [
+                #"{"type":"text","value":"milk"}"#, #"{"type":"number","value":25}"#,
+                #"{"type":"list","values":[{"type":"text","value":"milk"},{"type":"text","value":"eggs"}]}"#,
+                #"{"end":"2025-03-07","start":"2025-03-07","type":"date"}"#, #"{"hour":19,"minute":45,"type":"time"}"#,
+                #"{"seconds":5400,"type":"duration"}"#, #"{"type":"temperature","unit":"celsius","value":20.5}"#,
+                #"{"type":"temperature","value":21}"#, #"{"type":"percentage","value":50}"#,
+            ]
+        )
         for (value, text) in zip(values, json) {
             #expect(try JSONDecoder().decode(SlotValue.self, from: Data(text.utf8)) == value)
         }
@@ -198,8 +226,10 @@ private func day(_ year: Int, _ month: Int, _ day: Int) -> SlotValue {
         #expect(SlotValue.temperature(value: 20.5, unit: .celsius).spoken == "twenty point five degrees celsius")
         #expect(SlotValue.percentage(50).description == "50%")
         #expect(SlotValue.list([.text("milk"), .text("eggs"), .text("bread")]).spoken == "milk, eggs and bread")
-        let weekend = DateRange(start: CalendarDay(year: 2025, month: 3, day: 8),
-                                end: CalendarDay(year: 2025, month: 3, day: 9))
+        let weekend = DateRange(
+            start: CalendarDay(year: 2025, month: 3, day: 8),
+            end: CalendarDay(year: 2025, month: 3, day: 9)
+        )
         #expect(SlotValue.date(weekend).description == "2025-03-08/2025-03-09")
         #expect(SlotValue.date(DateRange(day: weekend.start)).spoken == "march eighth two thousand twenty five")
     }

@@ -65,8 +65,12 @@ private func checkJSGF(_ grammar: String, name: String) -> [String] {
         #expect(rules.contains("builtin_duration"))
         #expect(grammar.contains("<wildcard> = <VOID>;"))
         #expect(grammar.contains("(bedroom lamp | bed room lamp | kitchen light | ceiling fan | tv)"))
-        #expect(grammar.contains("<skip> = (can you | could you | for me | hey hark | hey there | please | uh | um | "
-                                 + "would you);"))
+        #expect(
+            grammar.contains(
+                "<skip> = (can you | could you | for me | hey hark | hey there | please | uh | um | "
+                    + "would you);"
+            )
+        )
         // Ranges are spelled out; digits never appear.
         #expect(grammar.contains("| twenty point five |"))
         #expect(!grammar.split(separator: "\n").dropFirst().joined().contains { $0.isNumber })
@@ -77,8 +81,10 @@ private func checkJSGF(_ grammar: String, name: String) -> [String] {
 
     @Test func vocabularyCoversEveryWordOfTheGrammar() {
         let vocabulary = engine.vocabulary()
-        for word in ["add", "shopping", "grocery", "bedroom", "bed", "lamp", "twenty", "percent", "fahrenheit",
-                     "o'clock", "tomorrow", "weekend", "minutes", "please", "hark", "what", "is"] {
+        for word in [
+            "add", "shopping", "grocery", "bedroom", "bed", "lamp", "twenty", "percent", "fahrenheit",
+            "o'clock", "tomorrow", "weekend", "minutes", "please", "hark", "what", "is",
+        ] {
             #expect(vocabulary.contains(word), "missing \(word)")
         }
         #expect(!vocabulary.contains("what's"))

@@ -109,7 +109,9 @@ enum Fixtures {
         try SkillTemplates.load(yaml: yaml, file: "Skills/\(name)/intents/en.yaml", skill: name)
     }
 
-    static func engine(_ pairs: [(String, String)] = [(shopping, "Shopping"), (home, "Home"), (timers, "Timers")])
+    static func engine(
+        _ pairs: [(String, String)] = [(shopping, "Shopping"), (home, "Home"), (timers, "Timers")]
+    )
         throws -> IntentEngine
     {
         try IntentEngine(skills: pairs.map { try skill($0.0, $0.1) })

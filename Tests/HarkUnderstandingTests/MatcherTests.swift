@@ -18,17 +18,19 @@ private func items(_ names: String...) -> SlotValue { .list(names.map { .text($0
 @Suite struct MatcherTests {
     // MARK: Wildcards
 
-    @Test(arguments: [
-        ("add milk to my shopping list", items("milk")),
-        ("add milk to shopping list", items("milk")),
-        ("add milk", items("milk")),
-        ("add green tea to my shopping list", items("green tea")),
-        ("put oat milk on the grocery list", items("oat milk")),
-        ("add milk, eggs and bread to my shopping list", items("milk", "eggs", "bread")),
-        ("add milk and eggs", items("milk", "eggs")),
-        ("add 2 apples to my shopping list", items("2 apples")),
-        ("Add Paper Towels to my shopping list.", items("Paper Towels")),
-    ] as [(String, SlotValue)])
+    @Test(
+        arguments: [
+            ("add milk to my shopping list", items("milk")),
+            ("add milk to shopping list", items("milk")),
+            ("add milk", items("milk")),
+            ("add green tea to my shopping list", items("green tea")),
+            ("put oat milk on the grocery list", items("oat milk")),
+            ("add milk, eggs and bread to my shopping list", items("milk", "eggs", "bread")),
+            ("add milk and eggs", items("milk", "eggs")),
+            ("add 2 apples to my shopping list", items("2 apples")),
+            ("Add Paper Towels to my shopping list.", items("Paper Towels")),
+        ] as [(String, SlotValue)]
+    )
     func wildcardsEndAtTheFollowingWords(text: String, expected: SlotValue) throws {
         let match = try #require(best(text))
         #expect(match.intent == "AddItem")
@@ -105,10 +107,14 @@ private func items(_ names: String...) -> SlotValue { .list(names.map { .text($0
     }
 
     @Test func temperatureRangeWithHalfSteps() throws {
-        #expect(best("set the temperature to 21.5 degrees")?.slots["temperature"]
-            == .temperature(value: 21.5, unit: nil))
-        #expect(best("make it twenty one degrees celsius in here")?.slots["temperature"]
-            == .temperature(value: 21, unit: .celsius))
+        #expect(
+            best("set the temperature to 21.5 degrees")?.slots["temperature"]
+                == .temperature(value: 21.5, unit: nil)
+        )
+        #expect(
+            best("make it twenty one degrees celsius in here")?.slots["temperature"]
+                == .temperature(value: 21, unit: .celsius)
+        )
         #expect(best("set the temperature to 21.3 degrees") == nil)
     }
 
@@ -232,7 +238,8 @@ private func items(_ names: String...) -> SlotValue { .list(names.map { .text($0
 
     @Test func tiesAreBrokenBySkillThenIntentThenSentenceOrder() throws {
         let beta = "intents:\n  Play:\n    data:\n      - sentences: [\"play music\"]\n"
-        let alpha = "intents:\n  Zeta:\n    data:\n      - sentences: [\"play music\"]\n"
+        let alpha =
+            "intents:\n  Zeta:\n    data:\n      - sentences: [\"play music\"]\n"
             + "  Music:\n    data:\n      - sentences: [\"play music\", \"play (music | songs)\"]\n"
         for order in [[(beta, "Beta"), (alpha, "Alpha")], [(alpha, "Alpha"), (beta, "Beta")]] {
             let tied = try Fixtures.engine(order)

@@ -15,7 +15,8 @@ private func garbage(seed: UInt64, count: Int) -> String {
 @Suite struct RobustnessTests {
     static let inputs: [String] = [
         "", " ", "\n\t  \r\n", "?!.,;:", "...", "'''", "---", "%%%", "°°°", "( [ { < | > } ] )",
-        "🙂🎉🔥", "turn 🙂 on", "\u{0000}\u{0001}\u{0007}", "\u{202E}gninrom doog", "Schalte das Licht im Wohnzimmer ein",
+        "🙂🎉🔥", "turn 🙂 on", "\u{0000}\u{0001}\u{0007}", "\u{202E}gninrom doog",
+        "Schalte das Licht im Wohnzimmer ein",
         "把灯打开", "включи свет", "أطفئ الضوء", "123456789012345678901234567890123456789",
         "99999999999999999999.999999999999999999", "-", "-5-5-5", "1,2,3,4,5,6,7,8,9", "3.14.15.92", "12:99:99",
         "25:61", "0x1F", "1e308", "∞", "NaN", String(repeating: "a", count: 10_000),
@@ -48,8 +49,10 @@ private func garbage(seed: UInt64, count: Int) -> String {
     }
 
     @Test func concurrentMatchingGivesTheSameAnswers() async {
-        let texts = ["add milk to my shopping list", "turn on the bedroom lamp", "set a timer for ten minutes",
-                     "turn on the garage heater", "what's on my shopping list"]
+        let texts = [
+            "add milk to my shopping list", "turn on the bedroom lamp", "set a timer for ten minutes",
+            "turn on the garage heater", "what's on my shopping list",
+        ]
         let expected = texts.map { engine.match($0).best?.intent ?? engine.match($0).nearest?.intent }
         let results = await withTaskGroup(of: (Int, String?).self) { group in
             for round in 0..<40 {

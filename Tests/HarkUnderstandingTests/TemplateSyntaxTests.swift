@@ -80,17 +80,21 @@ private func loadError(_ yaml: String) -> String? {
     @Test func parsesNestedAlternativesOptionalsAndGluedWords() throws {
         let location = SourceLocation(file: "t", line: 1, column: 1)
         let expression = try TemplateExpression.parse("turn [on] the light[s] ((kitchen|bath)room|hall)", at: location)
-        #expect(Set(expression.spellings(limit: 100).map { $0.joined(separator: " ") }) == [
-            "turn on the light kitchenroom", "turn on the light bathroom", "turn on the light hall",
-            "turn on the lights kitchenroom", "turn on the lights bathroom", "turn on the lights hall",
-            "turn the light kitchenroom", "turn the light bathroom", "turn the light hall",
-            "turn the lights kitchenroom", "turn the lights bathroom", "turn the lights hall",
-        ])
+        #expect(
+            Set(expression.spellings(limit: 100).map { $0.joined(separator: " ") }) == [
+                "turn on the light kitchenroom", "turn on the light bathroom", "turn on the light hall",
+                "turn on the lights kitchenroom", "turn on the lights bathroom", "turn on the lights hall",
+                "turn the light kitchenroom", "turn the light bathroom", "turn the light hall",
+                "turn the lights kitchenroom", "turn the lights bathroom", "turn the lights hall",
+            ]
+        )
         // A trailing empty alternative is an optional part; words are normalised (digits, contractions).
         let optional = try TemplateExpression.parse("what's (on | in |) channel 2", at: location)
-        #expect(Set(optional.spellings(limit: 10).map { $0.joined(separator: " ") }) == [
-            "what is on channel two", "what is in channel two", "what is channel two",
-        ])
+        #expect(
+            Set(optional.spellings(limit: 10).map { $0.joined(separator: " ") }) == [
+                "what is on channel two", "what is in channel two", "what is channel two",
+            ]
+        )
         let slots = try TemplateExpression.parse("{item} to {list_name:target}", at: location)
         var references: [String] = []
         slots.forEachSlot { references.append("\($0.listName):\($0.slotName)@\($0.offset)") }
@@ -153,24 +157,40 @@ private func loadError(_ yaml: String) -> String? {
         ("intents:\n  A:\n    data:\n      - sentences: [\"a\"\n", "5:1: YAML syntax error"),
         ("intents:\n  - A\n", "2:3: intents must be a mapping, found a list"),
         ("intents:\n  A:\n    data:\n      - sentences: { a: b }\n", "4:20: sentences must be a list, found a mapping"),
-        ("intents:\n  A:\n    data:\n      - sentences: [\"a\"]\n        slot: {}\n",
-         "5:9: unknown key 'slot' in a data block of A (expected one of: excludes_context, requires_context, "
-            + "response, sentences, slots)"),
+        (
+            "intents:\n  A:\n    data:\n      - sentences: [\"a\"]\n        slot: {}\n",
+            "5:9: unknown key 'slot' in a data block of A (expected one of: excludes_context, requires_context, "
+                + "response, sentences, slots)"
+        ),
         ("intents:\n  A:\n    data: []\n", "3:5: intent A has no 'data'"),
         ("intents:\n  A:\n    data:\n      - slots: {}\n", "4:9: a data block of A has no sentences"),
         ("language: en\n", "1:1: the file has no 'intents'"),
-        ("intents: {}\nlists:\n  x: { values: [a], range: { from: 1, to: 2 } }\n",
-         "3:6: list x mixes values and range; use one"),
-        ("intents: {}\nlists:\n  x: { step: 1 }\n",
-         "3:8: unknown key 'step' in list x (expected one of: multiple, range, type, values, wildcard)"),
-        ("intents: {}\nlists:\n  x: { type: colour }\n", "3:14: unknown type 'colour' (known: number, percentage, "
-            + "temperature, date, time, duration)"),
-        ("intents: {}\nlists:\n  x: { range: { from: 5, to: 1 } }\n",
-         "3:15: range of list x must have from <= to and step >= 0"),
-        ("intents: {}\nlists:\n  x:\n    values:\n      - in: \"(a|b)\"\n",
-         "5:9: a value whose 'in' is a template needs 'out'"),
-        ("intents:\n  A:\n    data:\n      - sentences: [\"a\"]\n        requires_context: { area: { slot: [a] } }\n",
-         "5:43: requires_context.area.slot must be text, found a list"),
+        (
+            "intents: {}\nlists:\n  x: { values: [a], range: { from: 1, to: 2 } }\n",
+            "3:6: list x mixes values and range; use one"
+        ),
+        (
+            "intents: {}\nlists:\n  x: { step: 1 }\n",
+            "3:8: unknown key 'step' in list x (expected one of: multiple, range, type, values, wildcard)"
+        ),
+        (
+            "intents: {}\nlists:\n  x: { type: colour }\n",
+            "3:14: unknown type 'colour' (known: number, percentage, "
+                + "temperature, date, time, duration)"
+        ),
+        (
+            "intents: {}\nlists:\n  x: { range: { from: 5, to: 1 } }\n",
+            "3:15: range of list x must have from <= to and step >= 0"
+        ),
+        (
+            "intents: {}\nlists:\n  x:\n    values:\n      - in: \"(a|b)\"\n",
+            "5:9: a value whose 'in' is a template needs 'out'"
+        ),
+        (
+            "intents:\n  A:\n    data:\n      - sentences: [\"a\"]\n"
+                + "        requires_context: { area: { slot: [a] } }\n",
+            "5:43: requires_context.area.slot must be text, found a list"
+        ),
     ])
     func malformedFile(yaml: String, expected: String) {
         let error = loadError(yaml) ?? "no error"
