@@ -18,12 +18,21 @@ struct NormalizedText: Sendable {
 
     var words: [String] { tokens.map(\.text) }
 
-    /// The written words behind tokens `range`, joined by single spaces.
+    /// The written words behind tokens `range`, joined by single spaces; commas between them are kept.
     func rawText(_ range: Range<Int>) -> String {
         guard !range.isEmpty, range.lowerBound >= 0, range.upperBound <= tokens.count else { return "" }
         let first = tokens[range.lowerBound].source
         let last = tokens[range.upperBound - 1].source
-        return sourceWords[first...last].joined(separator: " ")
+        var text = ""
+        for source in first...last {
+            if source > first { text += commaAfterSource(source - 1, before: range.upperBound) ? ", " : " " }
+            text += sourceWords[source]
+        }
+        return text
+    }
+
+    private func commaAfterSource(_ source: Int, before end: Int) -> Bool {
+        tokens[..<end].last { $0.source == source }?.commaAfter ?? false
     }
 }
 

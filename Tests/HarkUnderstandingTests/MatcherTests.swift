@@ -43,6 +43,8 @@ private func items(_ names: String...) -> SlotValue { .list(names.map { .text($0
         #expect(match.intent == "RemoveItem")
         #expect(match.slots["item"] == items("eggs"))
         #expect(match.rawSlots["item"] == "eggs")
+        let several = try #require(best("add milk, eggs and bread"))
+        #expect(several.rawSlots["item"] == "milk, eggs and bread")
         // "add {item}" alone could take the whole rest; the longer template explains more words and wins.
         let add = try #require(best("add eggs to the grocery list"))
         #expect(add.slots["item"] == items("eggs to the grocery list"))
