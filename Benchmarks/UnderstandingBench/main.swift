@@ -1,6 +1,11 @@
 // Understanding benchmark: generates a large Home-Assistant-like template set, compiles it, and measures matching.
 //
-// Usage: swift build -c release --product UnderstandingBench && .build/release/UnderstandingBench [SKILLS] [INTENTS]
+// Usage: swift build -c release --product UnderstandingBench
+//        .build/release/UnderstandingBench [SKILLS [INTENTS]] [--slowest] [--mismatches] [--near-only]
+//            [--jsgf FILE] [--hassil PYTHON]
+// Figures: load and compile time, peak memory (VmHWM), export sizes, then match throughput and latency (wall clock
+// and this thread's CPU time, which leaves out time other processes took on a shared machine) on sampled
+// sentences and near misses; with --hassil, Home Assistant's matcher on the same templates and sentences.
 import Foundation
 import HarkUnderstanding
 
@@ -39,7 +44,10 @@ func noun(_ index: Int) -> String {
         + syllables[(scrambled / (count * count)) % count]
 }
 
-func skillYAML(_ skill: Int) -> String {
+/// One skill's template file. `forHassil` writes the variant Home Assistant's hassil reads: intent names prefixed
+/// with the skill (hassil has one namespace), the range type inside `range`, and a wildcard where Hark uses its
+/// built-in duration type (hassil has none).
+func skillYAML(_ skill: Int, forHassil: Bool = false) -> String {
     var generator = SplitMix64(seed: UInt64(skill) &+ 1000)
     var lines = ["language: en", "intents:"]
     for intent in 0..<intentsPerSkill {
@@ -47,7 +55,7 @@ func skillYAML(_ skill: Int) -> String {
         let thing = noun(index)
         let verb = verbs[index % verbs.count]
         let other = verbs[(index / verbs.count + 7) % verbs.count]
-        lines.append("  Intent\(intent):")
+        lines.append(forHassil ? "  Skill\(skill)_Intent\(intent):" : "  Intent\(intent):")
         lines.append("    data:")
         lines.append("      - sentences:")
         lines.append("          - \"(\(verb) | \(other)) [on] [the] \(thing) [of] {name} [in [the] {area}]\"")
@@ -74,8 +82,13 @@ func skillYAML(_ skill: Int) -> String {
     }
     lines.append("  area:")
     lines.append("    values: [\(rooms.map { "\"\($0)\"" }.joined(separator: ", "))]")
-    lines.append("  level: { range: { from: 0, to: 100, step: 1 }, type: percentage }")
-    lines.append("  duration: { type: duration }")
+    if forHassil {
+        lines.append("  level: { range: { from: 0, to: 100, step: 1, type: percentage } }")
+        lines.append("  duration: { wildcard: true }")
+    } else {
+        lines.append("  level: { range: { from: 0, to: 100, step: 1 }, type: percentage }")
+        lines.append("  duration: { type: duration }")
+    }
     lines.append("  item: { wildcard: true }")
     lines.append("expansion_rules:")
     lines.append("  polite: \"[please] (can | could | would) you\"")
@@ -100,7 +113,7 @@ print("UnderstandingBench: \(skillCount) skills × \(intentsPerSkill) intents")
 print("peak memory at start: \(String(format: "%.1f", peakMemoryMB())) MB")
 
 // 1. Load (YAML → templates) and compile.
-let yamlTexts = (0..<skillCount).map(skillYAML)
+let yamlTexts = (0..<skillCount).map { skillYAML($0) }
 let loadStart = clock.now
 var skills: [SkillTemplates] = []
 do {
@@ -267,6 +280,71 @@ combined.texts += misses.texts
 combined.cpuTimes += misses.cpuTimes
 report("all", combined)
 print(String(format: "peak memory at end: %.1f MB", peakMemoryMB()))
+
+// 4. Peer: Home Assistant's hassil on the same templates and a subset of the same sentences (optional).
+let hassilScript = """
+    import glob, sys, time, yaml
+    from importlib.metadata import version
+    from hassil import Intents, recognize
+    merged = {"language": "en", "intents": {}, "lists": {}, "expansion_rules": {}}
+    start = time.perf_counter()
+    for path in sorted(glob.glob(sys.argv[1] + "/*.yaml")):
+        data = yaml.safe_load(open(path))
+        for key in ("intents", "lists", "expansion_rules"):
+            merged[key].update(data.get(key, {}))
+    intents = Intents.from_dict(merged)
+    for intent in intents.intents.values():
+        for block in intent.data:
+            block.sentences
+    load = time.perf_counter() - start
+    lines = open(sys.argv[2]).read().splitlines()
+    times, matched = [], 0
+    for line in lines:
+        begin = time.perf_counter()
+        result = recognize(line, intents)
+        times.append(time.perf_counter() - begin)
+        matched += result is not None
+    times.sort()
+    p = lambda q: 1000 * times[min(len(times) - 1, int(len(times) * q))]
+    print(f"hassil {version('hassil')}: load+parse {load:.2f} s; {len(lines)} sentences, "
+          f"{len(lines) / sum(times):.1f} sentences/s, mean {1000 * sum(times) / len(times):.2f} ms, "
+          f"p50 {p(0.5):.2f} ms, p99 {p(0.99):.2f} ms, matched {matched}")
+    """
+if let index = arguments.firstIndex(of: "--hassil"), index + 1 < arguments.count {
+    let python = arguments[index + 1]
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hark-bench-\(getpid())")
+    do {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for skill in 0..<skillCount {
+            try skillYAML(skill, forHassil: true).write(
+                to: directory.appendingPathComponent("skill\(skill).yaml"),
+                atomically: true,
+                encoding: .utf8
+            )
+        }
+        var subsetGenerator = SplitMix64(seed: 5)
+        let subset =
+            (0..<200).map { _ in subsetGenerator.pick(samples).text }
+            + (0..<100).map { _ in subsetGenerator.pick(nearMisses) }
+        let sentencesFile = directory.appendingPathComponent("sentences.txt")
+        try subset.joined(separator: "\n").write(to: sentencesFile, atomically: true, encoding: .utf8)
+        let scriptFile = directory.appendingPathComponent("peer.py")
+        try hassilScript.write(to: scriptFile, atomically: true, encoding: .utf8)
+        report("Hark on the same 300 sentences", measure(subset.map { ($0, nil) }))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = [scriptFile.path, directory.path, sentencesFile.path]
+        fflush(stdout)
+        try process.run()
+        process.waitUntilExit()
+        if process.terminationStatus != 0 { print("hassil run failed with status \(process.terminationStatus)") }
+    } catch {
+        print("hassil run failed: \(error)")
+    }
+} else {
+    print("hassil: not run (pass --hassil PATH_TO_PYTHON with hassil and pyyaml installed)")
+}
 
 extension String {
     func leftPad(_ width: Int) -> String { count >= width ? self : String(repeating: "0", count: width - count) + self }
