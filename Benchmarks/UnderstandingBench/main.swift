@@ -335,7 +335,7 @@ if let index = arguments.firstIndex(of: "--hassil"), index + 1 < arguments.count
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
         process.arguments = [scriptFile.path, directory.path, sentencesFile.path]
-        fflush(stdout)
+        fflush(nil)  // all C streams: our figures print before the peer's
         try process.run()
         process.waitUntilExit()
         if process.terminationStatus != 0 { print("hassil run failed with status \(process.terminationStatus)") }
