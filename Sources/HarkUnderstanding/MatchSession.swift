@@ -528,8 +528,8 @@ struct MatchSession {
 
     // MARK: Near misses
 
-    private static let nearCandidateCount = 24
-    private static let nearAnswers = 8
+    private static let nearCandidateCount = 16
+    private static let nearAnswers = 6
     private static let maxNearWords = 32
 
     /// Sentences that share the most (rare) words with the text, aligned with words left over or missing.
