@@ -115,6 +115,7 @@ print("peak memory at start: \(String(format: "%.1f", peakMemoryMB())) MB")
 // 1. Load (YAML → templates) and compile.
 let yamlTexts = (0..<skillCount).map { skillYAML($0) }
 let loadStart = clock.now
+let loadCPUStart = threadCPUTime()
 var skills: [SkillTemplates] = []
 do {
     for (index, text) in yamlTexts.enumerated() {
@@ -131,7 +132,9 @@ do {
     exit(1)
 }
 let loadTime = seconds(clock.now - loadStart)
+let loadCPUTime = threadCPUTime() - loadCPUStart
 let compileStart = clock.now
+let compileCPUStart = threadCPUTime()
 let engine: IntentEngine
 do {
     engine = try IntentEngine(skills: skills)
@@ -140,12 +143,15 @@ do {
     exit(1)
 }
 let compileTime = seconds(clock.now - compileStart)
+let compileCPUTime = threadCPUTime() - compileCPUStart
 print("intents: \(engine.intentCount), sentence templates: \(engine.sentenceCount), graph nodes: \(engine.nodeCount)")
 print(
     String(
-        format: "load (YAML parse + validate): %.2f s; compile: %.2f s; peak memory: %.1f MB",
+        format: "load (YAML parse + validate): %.2f s (cpu %.2f s); compile: %.2f s (cpu %.2f s); peak memory: %.1f MB",
         loadTime,
+        loadCPUTime,
         compileTime,
+        compileCPUTime,
         peakMemoryMB()
     )
 )
