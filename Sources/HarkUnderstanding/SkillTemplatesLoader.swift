@@ -293,13 +293,7 @@ private struct TemplateYAMLReader {
                 }
                 kindsSeen.append(key)
                 kind = .wildcard
-            case "type":
-                let text = try string(value, "type")
-                guard let type = BuiltinSlotType(rawValue: text) else {
-                    let known = BuiltinSlotType.allCases.map(\.rawValue).joined(separator: ", ")
-                    throw TemplateError.shape("unknown type '\(text)' (known: \(known))", at: location(value))
-                }
-                declaredType = type
+            case "type": declaredType = try builtinType(value)
             case "multiple": multiple = try bool(value, "multiple")
             default: break
             }
@@ -324,6 +318,15 @@ private struct TemplateYAMLReader {
         return SlotList(kind: kind, multiple: multiple, location: location(node))
     }
 
+    func builtinType(_ node: Node) throws -> BuiltinSlotType {
+        let text = try string(node, "type")
+        guard let type = BuiltinSlotType(rawValue: text) else {
+            let known = BuiltinSlotType.allCases.map(\.rawValue).joined(separator: ", ")
+            throw TemplateError.shape("unknown type '\(text)' (known: \(known))", at: location(node))
+        }
+        return type
+    }
+
     func range(_ node: Node, list: String, type listType: BuiltinSlotType?) throws -> NumberRange {
         var from: Double?
         var to: Double?
@@ -334,12 +337,7 @@ private struct TemplateYAMLReader {
             case "from": from = try number(value, "from")
             case "to": to = try number(value, "to")
             case "step": step = try number(value, "step")
-            case "type":
-                let text = try string(value, "type")
-                guard let parsed = BuiltinSlotType(rawValue: text) else {
-                    throw TemplateError.shape("unknown range type '\(text)'", at: location(value))
-                }
-                type = parsed
+            case "type": type = try builtinType(value)
             default: break
             }
         }
