@@ -67,7 +67,9 @@ let package = Package(
             dependencies: [.product(name: "AsyncHTTPClient", package: "async-http-client")]),
         skill(
             "SmartHomeSkill", folder: "SmartHome",
-            dependencies: ["CMosquitto", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: [
+                "CMosquitto", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Yams", package: "Yams"),
+            ]),
 
         // The runtime: configuration, state, the pipeline that joins the engines.
         .target(
@@ -104,7 +106,10 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strict),
-        .testTarget(name: "SmartHomeSkillTests", dependencies: ["SmartHomeSkill", "HarkSkillTesting"], swiftSettings: strict),
+        .testTarget(
+            name: "SmartHomeSkillTests",
+            dependencies: ["SmartHomeSkill", "HarkSkillTesting", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict),
         .testTarget(name: "HarkCLITests", dependencies: ["hark", "HarkAudio"], swiftSettings: strict),
     ]
 )
