@@ -39,7 +39,7 @@ let package = Package(
         .target(name: "HarkSpeech", dependencies: ["HarkAudio", "CPocketSphinx", "CEspeakNG"], swiftSettings: strict),
         .target(
             name: "HarkUnderstanding", dependencies: [.product(name: "Yams", package: "Yams")],
-            swiftSettings: strict),
+            exclude: ["TEMPLATES.md"], swiftSettings: strict),
 
         // The skill SDK (small: no audio, no C, no servers) and its testing module.
         .target(
