@@ -64,10 +64,19 @@ let package = Package(
         skill("RecipesSkill", folder: "Recipes", dependencies: [.product(name: "Yams", package: "Yams")]),
         skill(
             "WeatherSkill", folder: "Weather",
-            dependencies: [.product(name: "AsyncHTTPClient", package: "async-http-client")]),
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
+            ]),
         skill(
             "SmartHomeSkill", folder: "SmartHome",
             dependencies: ["CMosquitto", .product(name: "GRDB", package: "GRDB.swift")]),
+
+        // The voice loop: endpointing, wake phrase, recognition built from the skills' sentences.
+        .target(
+            name: "HarkVoice",
+            dependencies: ["HarkAudio", "HarkSpeech", "HarkUnderstanding", "HarkAssistant", "HarkSkillKit"],
+            swiftSettings: strict),
 
         // The runtime: configuration, state, the pipeline that joins the engines.
         .target(
@@ -109,9 +118,11 @@ let package = Package(
             dependencies: [
                 "WeatherSkill", "HarkSkillTesting", .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: strict),
+            exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "SmartHomeSkillTests", dependencies: ["SmartHomeSkill", "HarkSkillTesting"], swiftSettings: strict),
+        .testTarget(name: "HarkVoiceTests", dependencies: ["HarkVoice", "HarkAudio"], swiftSettings: strict),
         .testTarget(name: "HarkCLITests", dependencies: ["hark", "HarkAudio"], swiftSettings: strict),
     ]
 )
