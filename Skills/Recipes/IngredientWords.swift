@@ -31,7 +31,7 @@ public struct IngredientWords: Sendable, Equatable {
             members[name] = covered
         }
         for item in items.sorted() {
-            if let owner = terms[Self.spoken(item)], owner != item { continue }  // a group of that name covers it
+            if terms[Self.spoken(item)] != nil { continue }  // a group of that name covers it ("rice")
             try claim(item, item, "item '\(item)'")
             members[item] = [item]
         }

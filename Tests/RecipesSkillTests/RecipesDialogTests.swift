@@ -137,7 +137,8 @@ import Testing
         let tester = try RecipesTesting.tester()
         defer { tester.close() }
         let offer = await tester.ask("what can i make with chicken and rice")
-        let recipe = try #require(Self.book.recipe(id: try #require(offer.data["recipe"]?.stringValue)))
+        let offeredID = try #require(offer.data["recipe"]?.stringValue)
+        let recipe = try #require(Self.book.recipe(id: offeredID))
         _ = await tester.ask("yes")
         let added = await tester.ask("add the missing ingredients to my shopping list")
         #expect(added.skill == "recipes")
