@@ -149,15 +149,10 @@ struct RecipeTurn {
         try await memory.rate(recipe.id, liked: liked)
         let reply = try say(liked ? "liked" : "disliked", ["title": recipe.title])
         guard !liked else { return try continuing(reply, state: session, recipe: recipe) }
-        if var state = session, state.recipe == recipe.id, state.stage == .offering {
-            let disliked = try await memory.disliked()
-            if let next = state.candidates.indices.dropFirst(state.index + 1).first(where: {
-                !disliked.contains(state.candidates[$0])
-            }), let nextRecipe = book.recipe(id: state.candidates[next]) {
-                state.index = next
-                state.recipe = nextRecipe.id
-                return try offer(nextRecipe, state: state, isNext: true, before: reply)
-            }
+        if let state = session, state.recipe == recipe.id, state.stage == .offering,
+            let (next, nextRecipe) = try await nextOffer(after: state)
+        {
+            return try offer(nextRecipe, state: next, isNext: true, before: reply)
         }
         if try await memory.current()?.recipe == recipe.id { try await memory.setCurrent(nil) }
         return .speak(reply)
@@ -173,18 +168,13 @@ struct RecipeTurn {
     }
 
     func no() async throws -> SkillResponse {
-        guard var state = session, let recipe = book.recipe(id: state.recipe) else { return .speak(try say("declined")) }
+        guard let state = session, let recipe = book.recipe(id: state.recipe) else { return .speak(try say("declined")) }
         switch state.stage {
         case .offering:
-            let disliked = try await memory.disliked()
-            guard let next = state.candidates.indices.dropFirst(state.index + 1).first(where: {
-                !disliked.contains(state.candidates[$0])
-            }), let nextRecipe = book.recipe(id: state.candidates[next]) else {
+            guard let (next, nextRecipe) = try await nextOffer(after: state) else {
                 return .speak(try say(state.candidates.count > 1 ? "no_more" : "declined"))
             }
-            state.index = next
-            state.recipe = nextRecipe.id
-            return try offer(nextRecipe, state: state, isNext: true)
+            return try offer(nextRecipe, state: next, isNext: true)
         case .ingredients, .cooking:
             try await memory.setCurrent(state)
             return .speak(try say("paused", ["title": recipe.title]))
@@ -214,6 +204,19 @@ struct RecipeTurn {
         if let session, let recipe = book.recipe(id: session.recipe) { return (session, recipe, false) }
         if let stored = try await memory.current(), let recipe = book.recipe(id: stored.recipe) {
             return (stored, recipe, true)
+        }
+        return nil
+    }
+
+    /// The state offering the next candidate the user has not disliked, or nil when none is left.
+    private func nextOffer(after state: CookingState) async throws -> (CookingState, Recipe)? {
+        let disliked = try await memory.disliked()
+        for index in state.candidates.indices.dropFirst(state.index + 1) where !disliked.contains(state.candidates[index]) {
+            guard let recipe = book.recipe(id: state.candidates[index]) else { continue }
+            var next = state
+            next.index = index
+            next.recipe = recipe.id
+            return (next, recipe)
         }
         return nil
     }
@@ -280,18 +283,18 @@ struct RecipeTurn {
         return try say("hours_and_minutes", ["hours": hoursText, "minutes": try minutesText(minutes % 60)])
     }
 
-    /// An ingredient line with its unit abbreviations spoken ("400 g rice" → "400 grams rice").
+    /// An ingredient line with its unit abbreviations spoken: "400 g rice" → "400 grams rice", "half a tsp" →
+    /// "half a teaspoon". A unit after a number other than 1 is plural; after words ("half a") it is singular.
+    /// A one-letter unit ("g") is only read after a number, where it cannot be a word.
     private func spokenIngredient(_ text: String) -> String {
         var words = text.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
-        for index in words.indices.dropLast() {
-            guard let amount = Double(words[index]) else { continue }
-            let next = words[index + 1]
-            let unit = next.trimmingCharacters(in: .punctuationCharacters)
-            let key = "unit_" + unit + (amount == 1 ? "_one" : "")
-            guard !unit.isEmpty, context.responses.has(key), let word = try? context.responses.render(key) else {
-                continue
-            }
-            words[index + 1] = next.replacingOccurrences(of: unit, with: word)
+        for index in words.indices.dropFirst() {
+            let unit = words[index].trimmingCharacters(in: .punctuationCharacters)
+            let amount = Double(words[index - 1])
+            guard !unit.isEmpty, amount != nil || unit.count > 1 else { continue }
+            let key = "unit_" + unit + (amount.map { $0 == 1 } ?? true ? "_one" : "")
+            guard context.responses.has(key), let word = try? context.responses.render(key) else { continue }
+            words[index] = words[index].replacingOccurrences(of: unit, with: word)
         }
         return words.joined(separator: " ")
     }

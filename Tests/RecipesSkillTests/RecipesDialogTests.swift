@@ -44,6 +44,15 @@ import Testing
         #expect(await tester.ask("next step").reply.hasPrefix("There's no recipe in progress"))
     }
 
+    @Test func unitAbbreviationsAreReadAsWords() async throws {
+        let tester = try RecipesTesting.tester()
+        defer { tester.close() }
+        _ = await tester.ask("how do i make pancakes")
+        let reply = await tester.ask("what are the ingredients").reply
+        #expect(reply.contains("200 grams plain flour; 2 tablespoons sugar; 2 teaspoons baking powder; half a teaspoon"))
+        #expect(!reply.contains("tsp") && !reply.contains("tbsp") && !reply.contains(" g "), "\(reply)")
+    }
+
     @Test func goingBackFromTheFirstStepSaysSo() async throws {
         let tester = try RecipesTesting.tester()
         defer { tester.close() }
