@@ -70,7 +70,9 @@ let package = Package(
             ]),
         skill(
             "SmartHomeSkill", folder: "SmartHome",
-            dependencies: ["CMosquitto", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: [
+                "CMosquitto", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Yams", package: "Yams"),
+            ]),
 
         // The voice loop: endpointing, wake phrase, recognition built from the skills' sentences.
         .target(
@@ -102,6 +104,11 @@ let package = Package(
             name: "UnderstandingBench", dependencies: ["HarkUnderstanding"], path: "Benchmarks/UnderstandingBench",
             swiftSettings: strict),
 
+        // Benchmarks (print figures; not tests).
+        .executableTarget(
+            name: "HABench", dependencies: ["SmartHomeSkill", "HarkAssistant", "HarkSkillKit"], path: "Benchmarks/HABench",
+            exclude: ["hassil_bench.py"], swiftSettings: strict),
+
         // Tests.
         .testTarget(name: "HarkAudioTests", dependencies: ["HarkAudio"], swiftSettings: strict),
         .testTarget(name: "HarkSpeechTests", dependencies: ["HarkSpeech", "HarkAudio"], swiftSettings: strict),
@@ -121,7 +128,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Fixtures"], swiftSettings: strict),
-        .testTarget(name: "SmartHomeSkillTests", dependencies: ["SmartHomeSkill", "HarkSkillTesting"], swiftSettings: strict),
+        .testTarget(
+            name: "SmartHomeSkillTests",
+            dependencies: ["SmartHomeSkill", "HarkSkillTesting", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict),
         .testTarget(name: "HarkVoiceTests", dependencies: ["HarkVoice", "HarkAudio"], swiftSettings: strict),
         .testTarget(name: "HarkCLITests", dependencies: ["hark", "HarkAudio"], swiftSettings: strict),
     ]

@@ -23,6 +23,7 @@ struct SkillsCommand: AsyncParsableCommand {
                 print("    \(manifest.description)")
                 print("    intents: \(intents.joined(separator: ", "))")
             }
+            await assistant.shutdown()
         }
     }
 
