@@ -61,7 +61,7 @@ let package = Package(
         // Built-in skills: each a folder under Skills/ with its data (skill.yaml, intents/, responses/,
         // tests/, data/) as resources, and the examples third-party authors copy.
         skill("ShoppingSkill", folder: "Shopping", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
-        skill("RecipesSkill", folder: "Recipes"),
+        skill("RecipesSkill", folder: "Recipes", dependencies: [.product(name: "Yams", package: "Yams")]),
         skill(
             "WeatherSkill", folder: "Weather",
             dependencies: [
@@ -117,7 +117,9 @@ let package = Package(
             name: "HarkAssistantTests", dependencies: ["HarkAssistant", "HarkSkillTesting", "HarkSkillKit"],
             exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "ShoppingSkillTests", dependencies: ["ShoppingSkill", "HarkSkillTesting"], swiftSettings: strict),
-        .testTarget(name: "RecipesSkillTests", dependencies: ["RecipesSkill", "ShoppingSkill", "HarkSkillTesting"], swiftSettings: strict),
+        .testTarget(
+            name: "RecipesSkillTests", dependencies: ["RecipesSkill", "ShoppingSkill", "HarkSkillTesting"],
+            exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(
             name: "WeatherSkillTests",
             dependencies: [
