@@ -45,6 +45,11 @@ let package = Package(
             ],
             swiftSettings: strict),
 
+        // Benchmarks (executables that print figures).
+        .executableTarget(
+            name: "SpeechBench", dependencies: ["HarkSpeech", "HarkAudio"], path: "Benchmarks/SpeechBench",
+            swiftSettings: strict),
+
         // Tests.
         .testTarget(name: "HarkAudioTests", dependencies: ["HarkAudio"], swiftSettings: strict),
         .testTarget(name: "HarkSpeechTests", dependencies: ["HarkSpeech", "HarkAudio"], swiftSettings: strict),
