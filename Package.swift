@@ -100,11 +100,13 @@ let package = Package(
             ],
             swiftSettings: strict),
 
+        // Benchmarks (executables that print figures; not tests).
         .executableTarget(
             name: "UnderstandingBench", dependencies: ["HarkUnderstanding"], path: "Benchmarks/UnderstandingBench",
             swiftSettings: strict),
-
-        // Benchmarks (print figures; not tests).
+        .executableTarget(
+            name: "SpeechBench", dependencies: ["HarkSpeech", "HarkAudio"], path: "Benchmarks/SpeechBench",
+            swiftSettings: strict),
         .executableTarget(
             name: "HABench", dependencies: ["SmartHomeSkill", "HarkAssistant", "HarkSkillKit"], path: "Benchmarks/HABench",
             exclude: ["hassil_bench.py"], swiftSettings: strict),
