@@ -69,11 +69,20 @@ let package = Package(
             "SmartHomeSkill", folder: "SmartHome",
             dependencies: ["CMosquitto", .product(name: "GRDB", package: "GRDB.swift")]),
 
+        // Third-party skills: exec and http hosts, skills directories, authoring tools.
+        .target(
+            name: "HarkSkillHost",
+            dependencies: [
+                "HarkSkillKit", "HarkAssistant", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+
         // The runtime: configuration, state, the pipeline that joins the engines.
         .target(
             name: "HarkRuntime",
             dependencies: [
-                "HarkAudio", "HarkSpeech", "HarkUnderstanding", "HarkAssistant", "HarkSkillKit",
+                "HarkAudio", "HarkSpeech", "HarkUnderstanding", "HarkAssistant", "HarkSkillKit", "HarkSkillHost",
                 "ShoppingSkill", "RecipesSkill", "WeatherSkill", "SmartHomeSkill",
                 .product(name: "Yams", package: "Yams"),
             ],
@@ -83,7 +92,7 @@ let package = Package(
         .executableTarget(
             name: "hark",
             dependencies: [
-                "HarkAudio", "HarkSpeech", "HarkUnderstanding", "HarkRuntime",
+                "HarkAudio", "HarkSpeech", "HarkUnderstanding", "HarkRuntime", "HarkSkillHost",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -106,6 +115,13 @@ let package = Package(
             ],
             swiftSettings: strict),
         .testTarget(name: "SmartHomeSkillTests", dependencies: ["SmartHomeSkill", "HarkSkillTesting"], swiftSettings: strict),
+        .testTarget(
+            name: "HarkSkillHostTests",
+            dependencies: [
+                "HarkSkillHost", "HarkSkillTesting", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strict),
         .testTarget(name: "HarkCLITests", dependencies: ["hark", "HarkAudio"], swiftSettings: strict),
     ]
 )
