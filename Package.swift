@@ -98,6 +98,10 @@ let package = Package(
             ],
             swiftSettings: strict),
 
+        .executableTarget(
+            name: "UnderstandingBench", dependencies: ["HarkUnderstanding"], path: "Benchmarks/UnderstandingBench",
+            swiftSettings: strict),
+
         // Tests.
         .testTarget(name: "HarkAudioTests", dependencies: ["HarkAudio"], swiftSettings: strict),
         .testTarget(name: "HarkSpeechTests", dependencies: ["HarkSpeech", "HarkAudio"], swiftSettings: strict),
