@@ -5,7 +5,7 @@ import HarkSkillKit
 import Logging
 
 /// A skill folder that could not be installed, with the precise reason.
-public struct SkillLoadProblem: Sendable, Equatable, CustomStringConvertible {
+public struct SkillLoadProblem: Error, Sendable, Equatable, CustomStringConvertible {
     /// The skill folder.
     public var folder: String
     /// The skill's id, when the manifest could be read.

@@ -88,7 +88,7 @@ public struct SkillHostError: Error, CustomStringConvertible, Equatable {
             return got.map { "\(who): answered request \($0), not \(expected)" }
                 ?? "\(who): the answer has no 'requestId' (an exec skill must echo the request's requestId)"
         case .wrongSession(let expected, let got): return "\(who): answered for session \(got), not \(expected)"
-        case .reported(let message): return "\(who): \(message)"
+        case .reported(let message): return "\(who) reported an error: \(message)"
         case .restarting(let seconds, let after):
             return "\(who): restarting in \(SpokenSeconds.format(seconds)) s after: \(after)"
         case .httpStatus(let url, let status, let excerpt):

@@ -472,7 +472,7 @@ public enum AlexaMapping {
             }
             guard let value = slotValue(slot) else { continue }
             slots[name] = value
-            if let said = slot.value { slots.spoken[name] = said }
+            if let said = slot.value, said != alexaText(value) { slots.spoken[name] = said }
             if slot.isUnresolved { slots.unresolved.insert(name) }
         }
         return (slots, confirmations)

@@ -128,6 +128,14 @@ import Testing
         #expect(plain.endSession)  // no shouldEndSession: ends, as on a device without a screen
         #expect(plain.speech == "Bye")
 
+        // What ASK SDKs make of speak("…"): a bare <speak> wrapper is plain text.
+        let wrapped = try JSONDecoder().decode(
+            AlexaResponseEnvelope.self,
+            from: Data(#"{"version":"1.0","response":{"outputSpeech":{"type":"SSML","ssml":"<speak>Fish &amp; chips</speak>"}}}"#.utf8)
+        ).skillResponse()
+        #expect(wrapped.speech == "Fish & chips")
+        #expect(!wrapped.isSSML)
+
         let harkResponse = SkillResponse.speak("What size?").reprompt("Size?").confirmSlot("size", keeping: Slots(["size": .text("large")]))
         let envelope = AlexaResponseEnvelope(harkResponse, intent: "Order", requestID: "r", sessionID: "s")
         let object = try Self.json(envelope)

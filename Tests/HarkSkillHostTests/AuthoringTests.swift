@@ -63,7 +63,7 @@ import Testing
     @Test func swiftScaffoldIsAPackageOnHarkSkillKit() throws {
         let folder = Self.temporaryFolder() + "/weather-jokes"
         defer { try? FileManager.default.removeItem(atPath: (folder as NSString).deletingLastPathComponent) }
-        try SkillScaffold(id: "weather-jokes", language: .swift, harkPackage: repositoryRoot).write(to: folder)
+        _ = try SkillScaffold(id: "weather-jokes", language: .swift, harkPackage: repositoryRoot).write(to: folder)
         let manifest = try String(contentsOfFile: folder + "/Package.swift", encoding: .utf8)
         #expect(manifest.contains(".package(path: \"\(repositoryRoot)\")"))
         #expect(manifest.contains(".product(name: \"HarkSkillKit\""))

@@ -109,13 +109,13 @@ import Testing
                 print(json.dumps({"version": "1.0", "requestId": event["request"]["requestId"], "error": "database locked"}), flush=True)
             """
         let result = try await Self.scenario(program)
-        Self.expectIsolated(result, reason: "the skill reported an error: database locked")
+        Self.expectIsolated(result, reason: "skill bad reported an error: database locked")
     }
 
     @Test func aHangingSkillDoesNotDelayAnotherSkill() async throws {
         let folders = try SkillFolders()
         defer { folders.remove() }
-        try folders.write("slow", program: "import sys, time\nfor line in sys.stdin:\n    time.sleep(60)\n", timeout: 2)
+        try folders.write("slow", program: "import sys, time\nfor line in sys.stdin:\n    time.sleep(60)\n", timeout: 3)
         try folders.write("good", program: SkillFolders.goodProgram("good"))
         var options = SkillHostOptions()
         options.startupAllowance = .zero
@@ -128,10 +128,10 @@ import Testing
         let good = await tester.ask("good test", session: "b")
         let goodMs = milliseconds(since: start)
         #expect(good.reply == "good is fine")
-        #expect(goodMs < 1000, "the good skill answered after \(goodMs) ms while the slow one hung")
+        #expect(goodMs < 1500, "the good skill answered after \(goodMs) ms while the slow one hung")
         let slowReply = await slow
         #expect(slowReply.reply.contains(Self.apology))
-        #expect(milliseconds(since: start) >= 1900)
+        #expect(milliseconds(since: start) >= 2900)
     }
 
     @Test func aCrashedSkillRestsThenRestarts() async throws {
@@ -148,7 +148,7 @@ import Testing
             """
         try folders.write("phoenix", program: program)
         var options = SkillHostOptions()
-        options.firstBackoff = .milliseconds(400)
+        options.firstBackoff = .seconds(3)
         let (tester, scan) = try folders.tester(options: options)
         defer { tester.close() }
         let first = await tester.ask("phoenix test")
@@ -157,9 +157,9 @@ import Testing
         let start = ContinuousClock.now
         let second = await tester.ask("phoenix test")
         #expect(second.reply.contains(Self.apology))
-        #expect(milliseconds(since: start) < 100)
+        #expect(milliseconds(since: start) < 500)  // no process was started
         #expect("\(await SkillDirectoryScan.health(of: scan.skills[0]))".contains("restarting in"))
-        try await Task.sleep(for: .milliseconds(450))
+        try await Task.sleep(for: .milliseconds(3100))
         let third = await tester.ask("phoenix test")
         #expect(third.reply == "phoenix is fine")
         #expect(await SkillDirectoryScan.health(of: scan.skills[0]) == .healthy)
@@ -183,7 +183,7 @@ import Testing
         let reply = await tester.ask("env test").reply
         let parts = reply.components(separatedBy: " | ")
         #expect(parts.count == 3)
-        let names = Set(parts[0].split(separator: " ").map(String.init)).subtracting(["LC_CTYPE"])  // python adds LC_CTYPE
+        let names = Set(parts[0].split(separator: " ").map(String.init))
         #expect(names == ["HARK_SKILL_DATA", "HARK_SKILL_ID", "HOME", "LANG", "PATH"])
         #expect(parts[1].hasSuffix("/skill-data/env"))
         #expect(parts[2] == folder)
@@ -239,7 +239,7 @@ import Testing
         try folders.write("good", program: SkillFolders.goodProgram("good"))
         try folders.write(
             "allowed", program: caller("allowed"),
-            manifest: "id: allowed\nname: Allowed\nentry: exec\ncommand: [python3, skill.py]\npermissions: [good.Greet]\n")
+            manifest: "id: allowed\nname: Allowed\nentry: exec\ncommand: [\(SkillFolders.python), skill.py]\npermissions: [good.Greet]\n")
         try folders.write("denied", program: caller("denied"))
         let (tester, _) = try folders.tester()
         defer { tester.close() }

@@ -66,7 +66,7 @@ import Testing
         defer { server.close(promise: nil) }
         let folders = try SkillFolders()
         defer { folders.remove() }
-        try folders.write("web", manifest: "id: web\nname: Web\nentry: http\nurl: http://127.0.0.1:\(port)\(path)\ntimeout: 0.5\n")
+        try folders.write("web", manifest: "id: web\nname: Web\nentry: http\nurl: http://127.0.0.1:\(port)\(path)\ntimeout: \(path == "/slow" ? 0.5 : 5)\n")
         try folders.write("good", program: SkillFolders.goodProgram("good"))
         let (tester, scan) = try folders.tester()
         defer { tester.close() }

@@ -15,16 +15,14 @@ import Testing
         let (tester, scan) = try folders.tester()
         defer { tester.close() }
         #expect(scan.skills.map(\.id) == ["good"])
-        let start = ContinuousClock.now
         #expect(await tester.ask("good test").reply == "good is fine")
-        #expect(milliseconds(since: start) < 2000)
         return scan.problems
     }
 
     @Test func manifestWithMissingFields() async throws {
         let problems = try await Self.problems { try $0.write("broken", manifest: "id: broken\nentry: exec\ncommand: [python3, x.py]\n") }
         #expect(problems.count == 1)
-        #expect(problems[0].message.hasSuffix("broken/skill.yaml: missing 'name'"), "\(problems[0])")
+        #expect(problems[0].message.hasSuffix("broken/skill.yaml:1: missing 'name'"), "\(problems[0])")
     }
 
     @Test func manifestWithAnUnknownKey() async throws {

@@ -28,7 +28,7 @@ struct SkillFolders {
                 id: \(id)
                 name: \(id) skill
                 entry: exec
-                command: [python3, \(programName)]
+                command: [\(Self.python), \(programName)]
                 \(timeout.map { "timeout: \($0)" } ?? "")
 
                 """,
@@ -68,6 +68,9 @@ struct SkillFolders {
         }
         return (tester, box.scan!)
     }
+
+    /// The Python interpreter itself (not a version manager's shim, which is slow to start and adds variables).
+    static let python = FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") ? "/usr/bin/python3" : "python3"
 
     func remove() { try? FileManager.default.removeItem(atPath: root) }
 
