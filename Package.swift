@@ -64,7 +64,10 @@ let package = Package(
         skill("RecipesSkill", folder: "Recipes"),
         skill(
             "WeatherSkill", folder: "Weather",
-            dependencies: [.product(name: "AsyncHTTPClient", package: "async-http-client")]),
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
+            ]),
         skill(
             "SmartHomeSkill", folder: "SmartHome",
             dependencies: ["CMosquitto", .product(name: "GRDB", package: "GRDB.swift")]),
@@ -76,6 +79,12 @@ let package = Package(
                 "HarkSkillKit", "HarkAssistant", .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: strict),
+
+        // The voice loop: endpointing, wake phrase, recognition built from the skills' sentences.
+        .target(
+            name: "HarkVoice",
+            dependencies: ["HarkAudio", "HarkSpeech", "HarkUnderstanding", "HarkAssistant", "HarkSkillKit"],
             swiftSettings: strict),
 
         // The runtime: configuration, state, the pipeline that joins the engines.
@@ -116,8 +125,9 @@ let package = Package(
             dependencies: [
                 "WeatherSkill", "HarkSkillTesting", .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: strict),
+            exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "SmartHomeSkillTests", dependencies: ["SmartHomeSkill", "HarkSkillTesting"], swiftSettings: strict),
         .testTarget(
             name: "HarkSkillHostTests",
@@ -126,6 +136,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strict),
+        .testTarget(name: "HarkVoiceTests", dependencies: ["HarkVoice", "HarkAudio"], swiftSettings: strict),
         .testTarget(name: "HarkCLITests", dependencies: ["hark", "HarkAudio"], swiftSettings: strict),
     ]
 )

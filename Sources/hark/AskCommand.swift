@@ -44,15 +44,17 @@ struct AskCommand: AsyncParsableCommand {
             while let line = readLine(strippingNewline: true) {
                 let reply = await assistant.respond(to: line, sessionID: session, area: assistantOptions.area)
                 try printJSON(reply)
+                fflush(stdout)
             }
-            return
-        }
-        let reply = await assistant.respond(to: text ?? "", sessionID: session, area: assistantOptions.area)
-        if json {
-            try printJSON(reply)
         } else {
-            print(reply.reply)
+            let reply = await assistant.respond(to: text ?? "", sessionID: session, area: assistantOptions.area)
+            if json {
+                try printJSON(reply)
+            } else {
+                print(reply.reply)
+            }
         }
+        await assistant.shutdown()
     }
 }
 
@@ -92,5 +94,6 @@ struct ChatCommand: AsyncParsableCommand {
             }
             fflush(stdout)
         }
+        await assistant.shutdown()
     }
 }

@@ -26,6 +26,7 @@ struct SkillsCommand: AsyncParsableCommand {
                 print("    \(manifest.description)")
                 print("    intents: \(intents.joined(separator: ", "))")
             }
+            await assistant.shutdown()
         }
     }
 
