@@ -52,8 +52,8 @@ public struct ExecSkill: HostedSkill {
         }
     }
 
-    /// Stops the program (it is started again by the next request).
-    public func stop() async { await connection.stop() }
+    /// Stops the program (a later request starts it again).
+    public func shutdown() async { await connection.stop() }
 }
 
 /// The process of one exec skill and its request queue.

@@ -31,6 +31,9 @@ public struct HTTPSkill: HostedSkill {
 
     public var health: SkillHealth { get async { await state.health } }
 
+    /// Nothing to release: the HTTP client is shared.
+    public func shutdown() async {}
+
     public func handle(_ request: SkillRequest, context: SkillContext) async throws -> SkillResponse {
         let options = try await state.begin()
         do {

@@ -23,7 +23,7 @@ public enum SkillHealth: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// A skill whose handler runs outside Hark's process and can report its health.
-public protocol HostedSkill: Skill {
+public protocol HostedSkill: StoppableSkill {
     /// The skill's current health.
     var health: SkillHealth { get async }
 }

@@ -27,6 +27,7 @@ struct SkillsListCommand: AsyncParsableCommand {
         for problem in problems {
             print("\(problem.id ?? URL(fileURLWithPath: problem.folder).lastPathComponent)  [\(problem.folder)]  unhealthy: \(problem.message)")
         }
+        await assistant.shutdown()
     }
 }
 
@@ -74,6 +75,7 @@ struct SkillsLintCommand: AsyncParsableCommand {
         let folder = URL(fileURLWithPath: folder).standardizedFileURL.path
         let assistant = try HarkEnvironment.fromEnvironment().makeAssistant()
         let installed = await assistant.installedSkills.map(\.package.templates)
+        await assistant.shutdown()
         let report = SkillLinter(dictionaryPath: dictionary).lint(folder: folder, installed: installed)
         for line in report.lines { print(line) }
         if report.isClean {
