@@ -30,6 +30,7 @@ public struct HarkEnvironment: Sendable {
         let skills = try BuiltinSkills.make(
             database: database, configuration: configuration, devicesFile: devicesFile)
         let thirdParty = scanSkillDirectories(reservedIDs: Set(skills.map(\.id)))
+        for problem in thirdParty.problems { options.logger.warning("skill not installed: \(problem.message)") }
         return try Assistant(skills: skills + thirdParty.skills, database: database, options: options)
     }
 

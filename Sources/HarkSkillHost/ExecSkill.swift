@@ -145,7 +145,7 @@ actor ExecConnection {
                 environment: environment, maxLineBytes: schedule.options.maxAnswerBytes,
                 log: { line in logger.warning("\(skill) stderr: \(line)") })
             process = started
-            logger.info("started skill \(skill): \(command.joined(separator: " ")) (pid \(started.pid))")
+            logger.debug("started skill \(skill): \(command.joined(separator: " ")) (pid \(started.pid))")
             return started
         } catch {
             throw SkillHostError.startFailed("\(executable): \(error.localizedDescription)", skill: skill)

@@ -56,19 +56,16 @@ public struct SkillDirectoryLoader: Sendable {
     public var reservedIDs: Set<String>
     /// The environment whose PATH and LANG skill programs inherit.
     public var environment: [String: String]
-    public var logger: Logger
 
     public init(
         dataDirectory: String, settings: [String: [String: JSONValue]] = [:], options: SkillHostOptions = SkillHostOptions(),
-        reservedIDs: Set<String> = [], environment: [String: String] = ProcessInfo.processInfo.environment,
-        logger: Logger = Logger(label: "hark.skills")
+        reservedIDs: Set<String> = [], environment: [String: String] = ProcessInfo.processInfo.environment
     ) {
         self.dataDirectory = dataDirectory
         self.settings = settings
         self.options = options
         self.reservedIDs = reservedIDs
         self.environment = environment
-        self.logger = logger
     }
 
     /// Every skill folder in `directories` (missing directories are skipped; folders are read in name order).
@@ -89,9 +86,7 @@ public struct SkillDirectoryLoader: Sendable {
                 case .success(let skill):
                     taken.insert(skill.id)
                     scan.skills.append(skill)
-                case .failure(let problem):
-                    logger.warning("skill not installed: \(problem.message)")
-                    scan.problems.append(problem)
+                case .failure(let problem): scan.problems.append(problem)
                 }
             }
         }

@@ -3,6 +3,7 @@ import Foundation
 import HarkAssistant
 import HarkRuntime
 import HarkSkillHost
+import HarkSkillKit
 
 /// `hark skills list`: every installed skill with its intents, origin and health, and every skill folder
 /// that could not be installed with the reason.
@@ -22,8 +23,7 @@ struct SkillsListCommand: AsyncParsableCommand {
             if !manifest.description.isEmpty { print("    \(manifest.description)") }
             print("    intents: \(skill.package.templates.intents.map(\.name).joined(separator: ", "))")
         }
-        let problems = environment.scanSkillDirectories(reservedIDs: Set(installed.map(\.id))).problems
-            .filter { problem in !installed.contains { $0.origin == problem.folder } }
+        let problems = environment.scanSkillDirectories(reservedIDs: Set(BuiltinSkills.ids)).problems
         for problem in problems {
             print("\(problem.id ?? URL(fileURLWithPath: problem.folder).lastPathComponent)  [\(problem.folder)]  unhealthy: \(problem.message)")
         }
