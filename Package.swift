@@ -70,7 +70,9 @@ let package = Package(
             ]),
         skill(
             "SmartHomeSkill", folder: "SmartHome",
-            dependencies: ["CMosquitto", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: [
+                "CMosquitto", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Yams", package: "Yams"),
+            ]),
 
         // Third-party skills: exec and http hosts, skills directories, authoring tools.
         .target(
@@ -111,6 +113,11 @@ let package = Package(
             name: "UnderstandingBench", dependencies: ["HarkUnderstanding"], path: "Benchmarks/UnderstandingBench",
             swiftSettings: strict),
 
+        // Benchmarks (print figures; not tests).
+        .executableTarget(
+            name: "HABench", dependencies: ["SmartHomeSkill", "HarkAssistant", "HarkSkillKit"], path: "Benchmarks/HABench",
+            exclude: ["hassil_bench.py"], swiftSettings: strict),
+
         // Tests.
         .testTarget(name: "HarkAudioTests", dependencies: ["HarkAudio"], swiftSettings: strict),
         .testTarget(name: "HarkSpeechTests", dependencies: ["HarkSpeech", "HarkAudio"], swiftSettings: strict),
@@ -128,7 +135,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Fixtures"], swiftSettings: strict),
-        .testTarget(name: "SmartHomeSkillTests", dependencies: ["SmartHomeSkill", "HarkSkillTesting"], swiftSettings: strict),
+        .testTarget(
+            name: "SmartHomeSkillTests",
+            dependencies: ["SmartHomeSkill", "HarkSkillTesting", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict),
         .testTarget(
             name: "HarkSkillHostTests",
             dependencies: [
