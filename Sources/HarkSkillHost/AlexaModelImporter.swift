@@ -44,13 +44,16 @@ public struct AlexaModelImporter: Sendable {
             throw SkillError.invalid("\(folder): already exists and is not empty")
         }
         let skillID = Self.skillID(id ?? URL(fileURLWithPath: folder).lastPathComponent)
-        guard !skillID.isEmpty else { throw SkillError.invalid("\(folder): cannot make a skill id from the folder name") }
+        guard !skillID.isEmpty else {
+            throw SkillError.invalid("\(folder): cannot make a skill id from the folder name")
+        }
         var files = try Self.files(for: model, skillID: skillID)
         var notes = files.notes
         files.contents["run.py"] = SkillScaffold.askRunner
         for (path, text) in files.contents {
             let full = folder + "/" + path
-            try fm.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try fm.createDirectory(
+                atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try text.write(toFile: full, atomically: true, encoding: .utf8)
         }
         notes.append("put the skill's ASK SDK code in \(folder)/lambda_function.py (or change 'command' in skill.yaml)")
@@ -134,11 +137,13 @@ public struct AlexaModelImporter: Sendable {
 
     // MARK: - Writing the folder
 
-    static func files(for model: LanguageModel, skillID: String) throws -> (contents: [String: String], notes: [String]) {
+    static func files(for model: LanguageModel, skillID: String) throws -> (contents: [String: String], notes: [String])
+    {
         var notes: [String] = []
         let types = Dictionary((model.types ?? []).map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         let invocation = plain(model.invocationName.lowercased())
-        var intentsYAML = "# Imported from an Alexa interaction model by `hark skills import-alexa`.\nlanguage: en\nintents:\n"
+        var intentsYAML =
+            "# Imported from an Alexa interaction model by `hark skills import-alexa`.\nlanguage: en\nintents:\n"
         intentsYAML += "  Launch:\n    data:\n      - sentences:\n"
         intentsYAML += "          - \(quote("(open | start | launch) \(invocation)"))\n"
         intentsYAML += "          - \(quote("talk to \(invocation)"))\n"
@@ -148,7 +153,8 @@ public struct AlexaModelImporter: Sendable {
         let names = Set(model.intents.map(\.name))
         if names.contains("AMAZON.HelpIntent") {
             intentsYAML += "  Help:\n    data:\n      - sentences:\n"
-            intentsYAML += "          - \(quote("how do i use \(invocation)"))\n          - \(quote("help with \(invocation)"))\n"
+            intentsYAML +=
+                "          - \(quote("how do i use \(invocation)"))\n          - \(quote("help with \(invocation)"))\n"
         }
         for intent in model.intents {
             if intent.name.hasPrefix("AMAZON.") {
@@ -170,9 +176,13 @@ public struct AlexaModelImporter: Sendable {
             for (slot, type) in slotTypes.sorted(by: { $0.key < $1.key }) where lists[slot] == nil {
                 lists[slot] = try list(for: type, types: types, slot: slot, notes: &notes)
             }
-            for text in samples { tests.append(test(for: text, intent: intent.name, slotTypes: slotTypes, types: types)) }
+            for text in samples {
+                tests.append(test(for: text, intent: intent.name, slotTypes: slotTypes, types: types))
+            }
         }
-        if !skipped.isEmpty { notes.append("skipped built-in intents Hark handles itself: \(skipped.joined(separator: ", "))") }
+        if !skipped.isEmpty {
+            notes.append("skipped built-in intents Hark handles itself: \(skipped.joined(separator: ", "))")
+        }
         if !lists.isEmpty {
             intentsYAML += "lists:\n"
             for (name, body) in lists.sorted(by: { $0.key < $1.key }) { intentsYAML += "  \(name):\n\(body)" }
@@ -182,7 +192,8 @@ public struct AlexaModelImporter: Sendable {
         let prompts = Dictionary((model.prompts ?? []).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         var rules: [String] = []
         var responses: [String] = []
-        for intent in model.dialog?.intents ?? [] where !intent.name.hasPrefix("AMAZON.") && names.contains(intent.name) {
+        for intent in model.dialog?.intents ?? [] where !intent.name.hasPrefix("AMAZON.") && names.contains(intent.name)
+        {
             let required = (intent.slots ?? []).filter { $0.elicitationRequired == true }.map(\.name)
             var fields: [String] = []
             if !required.isEmpty { fields.append("required: [\(required.joined(separator: ", "))]") }
@@ -190,8 +201,11 @@ public struct AlexaModelImporter: Sendable {
             if !fields.isEmpty { rules.append("  \(intent.name): { \(fields.joined(separator: ", ")) }") }
             for slot in intent.slots ?? [] {
                 guard let id = slot.prompts?["elicitation"], let prompt = prompts[id] else { continue }
-                let wordings = prompt.variations.map { $0.type == "SSML" ? AlexaMapping.plainText(ofSSML: $0.value) : $0.value }
-                responses.append("  ask_\(intent.name)_\(slot.name):\n" + wordings.map { "    - \(quote($0))\n" }.joined())
+                let wordings = prompt.variations.map {
+                    $0.type == "SSML" ? AlexaMapping.plainText(ofSSML: $0.value) : $0.value
+                }
+                responses.append(
+                    "  ask_\(intent.name)_\(slot.name):\n" + wordings.map { "    - \(quote($0))\n" }.joined())
             }
         }
 
@@ -209,7 +223,8 @@ public struct AlexaModelImporter: Sendable {
 
             """
         if !rules.isEmpty { manifest += "intents:\n" + rules.joined(separator: "\n") + "\n" }
-        let responsesYAML = "# Prompts Hark speaks when it asks for a slot on the skill's behalf.\nresponses:"
+        let responsesYAML =
+            "# Prompts Hark speaks when it asks for a slot on the skill's behalf.\nresponses:"
             + (responses.isEmpty ? " {}\n" : "\n" + responses.joined())
         let testsYAML = "# One test per sample sentence of the interaction model.\nsentences:\n" + tests.joined()
         return (
@@ -221,7 +236,8 @@ public struct AlexaModelImporter: Sendable {
     }
 
     /// The list declaration (indented YAML) for a slot of an Alexa type.
-    static func list(for type: String, types: [String: SlotType], slot: String, notes: inout [String]) throws -> String {
+    static func list(for type: String, types: [String: SlotType], slot: String, notes: inout [String]) throws -> String
+    {
         switch type {
         case "AMAZON.NUMBER", "AMAZON.FOUR_DIGIT_NUMBER": return "    type: number\n"
         case "AMAZON.DATE": return "    type: date\n"
@@ -251,7 +267,9 @@ public struct AlexaModelImporter: Sendable {
     }
 
     /// A sentence test for one sample, with an example value in each slot.
-    static func test(for sample: String, intent: String, slotTypes: [String: String], types: [String: SlotType]) -> String {
+    static func test(for sample: String, intent: String, slotTypes: [String: String], types: [String: SlotType])
+        -> String
+    {
         var text = sample
         var expected: [String: String] = [:]
         var checkSlots = true

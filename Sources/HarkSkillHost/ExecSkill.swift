@@ -157,7 +157,9 @@ actor ExecConnection {
         let program = command[0]
         let fm = FileManager.default
         if program.contains("/") {
-            let path = program.hasPrefix("/") ? program : URL(fileURLWithPath: folder).appendingPathComponent(program).standardizedFileURL.path
+            let path =
+                program.hasPrefix("/")
+                ? program : URL(fileURLWithPath: folder).appendingPathComponent(program).standardizedFileURL.path
             guard fm.isExecutableFile(atPath: path) else {
                 let why = fm.fileExists(atPath: path) ? "is not executable" : "does not exist"
                 throw SkillHostError.programNotFound(program, searched: "\(path) \(why)", skill: skill)

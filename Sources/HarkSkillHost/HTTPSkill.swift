@@ -21,7 +21,9 @@ public struct HTTPSkill: HostedSkill {
     let client: HTTPClient
 
     /// A skill served at `url`, using `client` (the shared client by default).
-    public init(package: SkillPackage, url: String, options: SkillHostOptions = SkillHostOptions(), client: HTTPClient = .shared) {
+    public init(
+        package: SkillPackage, url: String, options: SkillHostOptions = SkillHostOptions(), client: HTTPClient = .shared
+    ) {
         id = package.manifest.id
         self.url = url
         exchange = AlexaExchange(package: package, requiresRequestID: false)

@@ -42,8 +42,8 @@ public struct SkillDirectoryScan: Sendable {
 }
 
 /// Reads third-party skills (`entry: exec` and `entry: http`) from skills directories: every folder with
-/// a `skill.yaml` (others are skipped) becomes an ``InstalledSkill`` run by ``ExecSkill`` or ``HTTPSkill``; a folder with a
-/// malformed manifest or template, a missing program, or an id already taken, becomes a
+/// a `skill.yaml` (others are skipped) becomes an ``InstalledSkill`` run by ``ExecSkill`` or ``HTTPSkill``;
+/// a folder with a malformed manifest or template, a missing program, or an id already taken, becomes a
 /// ``SkillLoadProblem`` instead of stopping start-up.
 public struct SkillDirectoryLoader: Sendable {
     /// Hark's data folder; each exec skill gets `DATA/skill-data/ID` as its private folder and HOME.
@@ -58,7 +58,8 @@ public struct SkillDirectoryLoader: Sendable {
     public var environment: [String: String]
 
     public init(
-        dataDirectory: String, settings: [String: [String: JSONValue]] = [:], options: SkillHostOptions = SkillHostOptions(),
+        dataDirectory: String, settings: [String: [String: JSONValue]] = [:],
+        options: SkillHostOptions = SkillHostOptions(),
         reservedIDs: Set<String> = [], environment: [String: String] = ProcessInfo.processInfo.environment
     ) {
         self.dataDirectory = dataDirectory
@@ -104,7 +105,8 @@ public struct SkillDirectoryLoader: Sendable {
         let id = package.manifest.id
         guard !taken.contains(id), id != Assistant.builtinSkillID else {
             return .failure(
-                SkillLoadProblem(folder: folder, id: id, message: "\(folder)/skill.yaml: id '\(id)' is already installed"))
+                SkillLoadProblem(
+                    folder: folder, id: id, message: "\(folder)/skill.yaml: id '\(id)' is already installed"))
         }
         let options = options.applying(manifestTimeout: package.manifest.timeout, settings: settings[id] ?? [:])
         switch package.manifest.entry {
@@ -112,10 +114,12 @@ public struct SkillDirectoryLoader: Sendable {
             return .failure(
                 SkillLoadProblem(
                     folder: folder, id: id,
-                    message: "\(folder)/skill.yaml: entry 'builtin' is for skills compiled into Hark; use exec or http"))
+                    message: "\(folder)/skill.yaml: entry 'builtin' is for skills compiled into Hark; use exec or http")
+            )
         case .exec(let command):
             let skill = ExecSkill(
-                package: package, command: command, dataDirectory: dataDirectory + "/skill-data/" + id, options: options,
+                package: package, command: command, dataDirectory: dataDirectory + "/skill-data/" + id,
+                options: options,
                 environment: environment, logger: Logger(label: "hark.skill.\(id)"))
             do {
                 _ = try skill.resolveProgram()
@@ -124,7 +128,9 @@ public struct SkillDirectoryLoader: Sendable {
             }
             return .success(InstalledSkill(package: package, handler: skill, origin: folder))
         case .http(let url):
-            return .success(InstalledSkill(package: package, handler: HTTPSkill(package: package, url: url, options: options), origin: folder))
+            return .success(
+                InstalledSkill(
+                    package: package, handler: HTTPSkill(package: package, url: url, options: options), origin: folder))
         }
     }
 }

@@ -36,7 +36,9 @@ public struct SkillHostError: Error, CustomStringConvertible, Equatable {
     static func timedOut(seconds: Double, skill: String) -> SkillHostError {
         SkillHostError(.timedOut(seconds: seconds), skill: skill)
     }
-    static func tooLarge(limit: Int, skill: String) -> SkillHostError { SkillHostError(.tooLarge(limit: limit), skill: skill) }
+    static func tooLarge(limit: Int, skill: String) -> SkillHostError {
+        SkillHostError(.tooLarge(limit: limit), skill: skill)
+    }
     static func notJSON(_ data: [UInt8], problem: String, skill: String) -> SkillHostError {
         var excerpt = String(decoding: data.prefix(80), as: UTF8.self)
         if data.count > 80 { excerpt += "…" }
@@ -48,7 +50,9 @@ public struct SkillHostError: Error, CustomStringConvertible, Equatable {
     static func wrongSession(expected: String, got: String, skill: String) -> SkillHostError {
         SkillHostError(.wrongSession(expected: expected, got: got), skill: skill)
     }
-    static func reported(_ message: String, skill: String) -> SkillHostError { SkillHostError(.reported(message), skill: skill) }
+    static func reported(_ message: String, skill: String) -> SkillHostError {
+        SkillHostError(.reported(message), skill: skill)
+    }
     static func restarting(seconds: Double, after: String, skill: String) -> SkillHostError {
         SkillHostError(.restarting(seconds: seconds, after: after), skill: skill)
     }
@@ -58,7 +62,9 @@ public struct SkillHostError: Error, CustomStringConvertible, Equatable {
     static func unreachable(url: String, message: String, skill: String) -> SkillHostError {
         SkillHostError(.unreachable(url: url, message: message), skill: skill)
     }
-    static func directive(_ message: String, skill: String) -> SkillHostError { SkillHostError(.directive(message), skill: skill) }
+    static func directive(_ message: String, skill: String) -> SkillHostError {
+        SkillHostError(.directive(message), skill: skill)
+    }
 
     /// True when the program or server must be considered broken (restart after a pause) rather than
     /// having answered with an error of its own.
@@ -80,7 +86,8 @@ public struct SkillHostError: Error, CustomStringConvertible, Equatable {
             let last = stderr.last { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
             return "\(who): \(code) before answering" + (last.map { " (last error output: \($0))" } ?? "")
         case .timedOut(let seconds):
-            return "\(who): no answer within \(SpokenSeconds.format(seconds)) s (the limit; set 'timeout' in skill.yaml)"
+            return
+                "\(who): no answer within \(SpokenSeconds.format(seconds)) s (the limit; set 'timeout' in skill.yaml)"
         case .tooLarge(let limit): return "\(who): answer larger than \(limit) bytes"
         case .notJSON(let excerpt, let problem):
             return "\(who): answered '\(excerpt)', which is not a JSON response (\(problem)); logs go to stderr"

@@ -30,7 +30,8 @@ public struct SkillLinter: Sendable {
             lines += collisions.map { "collision: \($0)" }
             if !unknownWords.isEmpty {
                 lines.append(
-                    "lint: \(unknownWords.count) word\(unknownWords.count == 1 ? "" : "s") not in the pronunciation dictionary: "
+                    "lint: \(unknownWords.count) word\(unknownWords.count == 1 ? "" : "s") "
+                        + "not in the pronunciation dictionary: "
                         + unknownWords.joined(separator: ", "))
             }
             return lines
@@ -93,7 +94,8 @@ public struct SkillLinter: Sendable {
             guard let best = result.best else { continue }
             let tied = [best] + result.alternatives.filter { $0.isComplete && $0.score == best.score }
             let skills = Set(tied.map(\.skill))
-            let crosses = (sample.skill == skill && skills != [skill]) || (sample.skill != skill && skills.contains(skill))
+            let crosses =
+                (sample.skill == skill && skills != [skill]) || (sample.skill != skill && skills.contains(skill))
             guard sample.skill == skill || skills.contains(skill) else { continue }
             report.samplesChecked += sample.skill == skill ? 1 : 0
             guard crosses else { continue }

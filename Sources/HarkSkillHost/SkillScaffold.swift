@@ -25,13 +25,16 @@ public struct SkillScaffold: Sendable {
     }
 
     /// The words users say to address the skill: `weather-jokes` → `weather jokes`.
-    public var spokenName: String { id.replacingOccurrences(of: "-", with: " ").replacingOccurrences(of: "_", with: " ") }
+    public var spokenName: String {
+        id.replacingOccurrences(of: "-", with: " ").replacingOccurrences(of: "_", with: " ")
+    }
 
     /// Checks the id and writes the folder (which must not exist or be empty); returns the files written.
     public func write(to folder: String) throws -> [String] {
         guard id.range(of: "^[a-z][a-z]*([-_][a-z]+)*$", options: .regularExpression) != nil else {
             throw SkillError.invalid(
-                "'\(id)' is not a usable skill name: use lower-case words joined by '-', e.g. weather-jokes (they are what users say)")
+                "'\(id)' is not a usable skill name: use lower-case words joined by '-', e.g. weather-jokes "
+                    + "(they are what users say)")
         }
         let fm = FileManager.default
         if let existing = try? fm.contentsOfDirectory(atPath: folder), !existing.isEmpty {
@@ -49,7 +52,8 @@ public struct SkillScaffold: Sendable {
         }
         for (path, text) in files {
             let full = folder + "/" + path
-            try fm.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try fm.createDirectory(
+                atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try text.write(toFile: full, atomically: true, encoding: .utf8)
             if path.hasSuffix(".py") || path.hasSuffix(".sh") {
                 try fm.setAttributes([.posixPermissions: 0o755], ofItemAtPath: full)
@@ -77,69 +81,69 @@ public struct SkillScaffold: Sendable {
         let build = language == .swift ? "\n# Build the program first: swift build (in this folder).\n" : ""
         return [
             "skill.yaml": """
-                id: \(id)
-                name: \(spokenName.capitalized)
-                version: 0.1.0
-                description: Says hello. Written in \(language.rawValue); change everything.
-                entry: exec\(build.isEmpty ? "" : "\n" + build.trimmingCharacters(in: .newlines))
-                command: \(command)
-                timeout: 8
+            id: \(id)
+            name: \(spokenName.capitalized)
+            version: 0.1.0
+            description: Says hello. Written in \(language.rawValue); change everything.
+            entry: exec\(build.isEmpty ? "" : "\n" + build.trimmingCharacters(in: .newlines))
+            command: \(command)
+            timeout: 8
 
-                """,
+            """,
             "intents/en.yaml": """
-                # Sentences people say to this skill. {person} is any words (a wildcard).
-                language: en
-                intents:
-                  Hello:
-                    data:
-                      - sentences:
-                          - "(ask | tell) \(spokenName) to say (hello | hi) [to {person}]"
-                          - "\(spokenName) say (hello | hi) [to {person}]"
-                lists:
-                  person: { wildcard: true }
+            # Sentences people say to this skill. {person} is any words (a wildcard).
+            language: en
+            intents:
+              Hello:
+                data:
+                  - sentences:
+                      - "(ask | tell) \(spokenName) to say (hello | hi) [to {person}]"
+                      - "\(spokenName) say (hello | hi) [to {person}]"
+            lists:
+              person: { wildcard: true }
 
-                """,
+            """,
             "responses/en.yaml": """
-                # Reply wordings (the Swift scaffold renders these; the others carry their own).
-                responses:
-                  hello: "Hello, {person}! Shall I say it again?"
-                  again: "Hello again, {person}!"
-                  bye: "Okay, bye."
-                  reprompt: "Say yes or no."
+            # Reply wordings (the Swift scaffold renders these; the others carry their own).
+            responses:
+              hello: "Hello, {person}! Shall I say it again?"
+              again: "Hello again, {person}!"
+              bye: "Okay, bye."
+              reprompt: "Say yes or no."
 
-                """,
+            """,
             "tests/en.yaml": """
-                # Run with: hark skills test .
-                sentences:
-                  - text: ask \(spokenName) to say hello
-                    intent: Hello
-                  - text: ask \(spokenName) to say hello to ada lovelace
-                    intent: Hello
-                    slots: { person: ada lovelace }
-                  - text: \(spokenName) say hi to grace
-                    intent: Hello
-                    slots: { person: grace }
-                  - text: what time is it in tokyo
-                    intent: null
-                dialogs:
-                  - name: greets, then again on yes
-                    turns:
-                      - user: ask \(spokenName) to say hello to ada
-                        reply: hello, ada! shall i say it again
-                        open: true
-                      - user: yes
-                        reply: hello again, ada
-                        open: false
-                  - name: stops on no
-                    turns:
-                      - user: ask \(spokenName) to say hello
-                        reply: hello, world
-                        open: true
-                      - user: no
-                        reply: okay, bye
-                        open: false
+            # Run with: hark skills test .
+            sentences:
+              - text: ask \(spokenName) to say hello
+                intent: Hello
+              - text: ask \(spokenName) to say hello to ada lovelace
+                intent: Hello
+                slots: { person: ada lovelace }
+              - text: \(spokenName) say hi to grace
+                intent: Hello
+                slots: { person: grace }
+              - text: what time is it in tokyo
+                intent: null
+            dialogs:
+              - name: greets, then again on yes
+                turns:
+                  - user: ask \(spokenName) to say hello to ada
+                    reply: hello, ada! shall i say it again
+                    open: true
+                  - user: yes
+                    reply: hello again, ada
+                    open: false
+              - name: stops on no
+                turns:
+                  - user: ask \(spokenName) to say hello
+                    reply: hello, world
+                    open: true
+                  - user: no
+                    reply: okay, bye
+                    open: false
 
-                """,
+            """,
         ]
     }
 

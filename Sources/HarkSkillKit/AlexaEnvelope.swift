@@ -374,7 +374,9 @@ public enum AlexaMapping {
         if days > 0 { text += "\(days)D" }
         if rest > 0 || days == 0 {
             text += "T"
-            let h = rest / 3600, m = (rest % 3600) / 60, s = rest % 60
+            let h = rest / 3600
+            let m = (rest % 3600) / 60
+            let s = rest % 60
             if h > 0 { text += "\(h)H" }
             if m > 0 { text += "\(m)M" }
             if s > 0 || (h == 0 && m == 0) { text += "\(s)S" }
@@ -463,11 +465,14 @@ public enum AlexaMapping {
     }
 
     /// Hark slots from an Alexa intent's slots (empty slots are left out).
-    public static func slots(_ alexa: [String: AlexaSlot]?) -> (slots: Slots, confirmations: [String: SkillRequest.Confirmation]) {
+    public static func slots(_ alexa: [String: AlexaSlot]?) -> (
+        slots: Slots, confirmations: [String: SkillRequest.Confirmation]
+    ) {
         var slots = Slots()
         var confirmations: [String: SkillRequest.Confirmation] = [:]
         for (name, slot) in alexa ?? [:] {
-            if let status = slot.confirmationStatus.flatMap(SkillRequest.Confirmation.init(rawValue:)), status != .none {
+            if let status = slot.confirmationStatus.flatMap(SkillRequest.Confirmation.init(rawValue:)), status != .none
+            {
                 confirmations[name] = status
             }
             guard let value = slotValue(slot) else { continue }
@@ -564,7 +569,9 @@ extension SkillRequest {
         case "IntentRequest": kind = .intent
         case "SessionEndedRequest":
             kind = .sessionEnded(body.reason.flatMap(SessionEndReason.init(rawValue:)) ?? .userInitiated)
-        default: throw SkillError.invalid("request type '\(body.type)' is not LaunchRequest, IntentRequest or SessionEndedRequest")
+        default:
+            throw SkillError.invalid(
+                "request type '\(body.type)' is not LaunchRequest, IntentRequest or SessionEndedRequest")
         }
         var intent = ""
         var slots = Slots()
@@ -595,10 +602,15 @@ extension AlexaResponseEnvelope {
             let updated = AlexaIntent(
                 name: AlexaMapping.alexaName(ofIntent: intent),
                 slots: response.updatedSlots.map { slots in
-                    Dictionary(uniqueKeysWithValues: slots.values.keys.map { name in
-                        (name, AlexaMapping.slot(name: name, value: slots[name], spoken: slots.spoken[name],
-                                                 unresolved: slots.unresolved.contains(name)))
-                    })
+                    Dictionary(
+                        uniqueKeysWithValues: slots.values.keys.map { name in
+                            (
+                                name,
+                                AlexaMapping.slot(
+                                    name: name, value: slots[name], spoken: slots.spoken[name],
+                                    unresolved: slots.unresolved.contains(name))
+                            )
+                        })
                 })
             switch directive {
             case .elicitSlot(let slot):
@@ -627,8 +639,10 @@ extension AlexaResponseEnvelope {
         let (speech, isSSML) = AlexaMapping.simplified(body.outputSpeech)
         var result = SkillResponse(
             speech: speech, isSSML: isSSML,
-            reprompt: body.reprompt.map { $0.outputSpeech.isSSML
-                ? AlexaMapping.plainText(ofSSML: $0.outputSpeech.speech) : $0.outputSpeech.speech },
+            reprompt: body.reprompt.map {
+                $0.outputSpeech.isSSML
+                    ? AlexaMapping.plainText(ofSSML: $0.outputSpeech.speech) : $0.outputSpeech.speech
+            },
             endSession: body.shouldEndSession ?? true, sessionAttributes: sessionAttributes, data: data ?? [:])
         for directive in body.directives ?? [] {
             let updated = directive.updatedIntent.map { AlexaMapping.slots($0.slots).slots }

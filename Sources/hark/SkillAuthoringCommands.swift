@@ -25,7 +25,10 @@ struct SkillsListCommand: AsyncParsableCommand {
         }
         let problems = environment.scanSkillDirectories(reservedIDs: Set(BuiltinSkills.ids)).problems
         for problem in problems {
-            print("\(problem.id ?? URL(fileURLWithPath: problem.folder).lastPathComponent)  [\(problem.folder)]  unhealthy: \(problem.message)")
+            print(
+                "\(problem.id ?? URL(fileURLWithPath: problem.folder).lastPathComponent)  [\(problem.folder)]  "
+                    + "unhealthy: \(problem.message)"
+            )
         }
         await assistant.shutdown()
     }
@@ -67,9 +70,11 @@ struct SkillsTestCommand: AsyncParsableCommand {
 struct SkillsLintCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lint",
-        abstract: "Check a skill folder: manifest, templates, program, collisions with installed skills, pronunciations.")
+        abstract:
+            "Check a skill folder: manifest, templates, program, collisions with installed skills, pronunciations.")
     @Argument(help: "The skill folder.") var folder: String
-    @Option(help: "The pronunciation dictionary.") var dictionary = "/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict"
+    @Option(help: "The pronunciation dictionary.") var dictionary =
+        "/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict"
 
     func run() async throws {
         let folder = URL(fileURLWithPath: folder).standardizedFileURL.path
@@ -116,8 +121,9 @@ struct SkillsNewCommand: AsyncParsableCommand {
         print("created \(folder): \(files.joined(separator: ", "))")
         if language == .swift { print("next: (cd \(folder) && swift build)") }
         print("next: hark skills test \(folder)")
-        print("then: ln -s \(folder) \(try HarkEnvironment.fromEnvironment().skillsDirectories[0])/ and "
-            + "hark ask \"ask \(scaffold.spokenName) to say hello\"")
+        print(
+            "then: ln -s \(folder) \(try HarkEnvironment.fromEnvironment().skillsDirectories[0])/ and "
+                + "hark ask \"ask \(scaffold.spokenName) to say hello\"")
     }
 }
 

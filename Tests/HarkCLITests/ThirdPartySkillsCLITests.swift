@@ -32,7 +32,8 @@ import Testing
     @Test func askSDKSkillHoldsAMultiTurnChat() throws {
         let hark = try Self.home(installing: ["hello-ask", "coin-flip"])
         let chat = try hark.run(
-            ["chat"], stdin: "open hello world\nmy favorite color is violet\nwhat is my favorite color\nflip a coin\nquit\n")
+            ["chat"],
+            stdin: "open hello world\nmy favorite color is violet\nwhat is my favorite color\nflip a coin\nquit\n")
         #expect(chat.status == 0, "\(chat.stderr)")
         let replies = chat.stdout.split(separator: "\n").filter { $0.hasPrefix("hark> ") }
         #expect(replies.count == 4, "\(chat.stdout)")
@@ -49,7 +50,9 @@ import Testing
         try "id: broken\nentry: exec\n".write(toFile: broken + "/skill.yaml", atomically: true, encoding: .utf8)
         let list = try hark.run(["skills", "list"])
         #expect(list.status == 0, "\(list.stderr)")
-        #expect(list.stdout.contains("coin-flip  Coin flip 1.0.0  [\(hark.home)/skills/coin-flip]  ready"), "\(list.stdout)")
+        #expect(
+            list.stdout.contains("coin-flip  Coin flip 1.0.0  [\(hark.home)/skills/coin-flip]  ready"), "\(list.stdout)"
+        )
         #expect(list.stdout.contains("intents: FlipCoin, FlipCoins"))
         #expect(list.stdout.contains("broken  [\(broken)]  unhealthy: \(broken)/skill.yaml"), "\(list.stdout)")
         // The broken folder does not stop anything else.
@@ -59,7 +62,9 @@ import Testing
     @Test(arguments: ["python", "shell"])
     func newThenTestThenLintThenAsk(language: String) throws {
         let hark = try HarkProcess()
-        let created = try hark.run(["skills", "new", "pet-facts", "--language", language, "--directory", "skills/pet-facts"])
+        let created = try hark.run([
+            "skills", "new", "pet-facts", "--language", language, "--directory", "skills/pet-facts",
+        ])
         #expect(created.status == 0, "\(created.stderr)")
         let test = try hark.run(["skills", "test", "skills/pet-facts"])
         #expect(test.status == 0, "\(test.stdout)\(test.stderr)")

@@ -13,13 +13,17 @@ import Testing
 
     @Test func anIntentRequestHasAlexasShape() throws {
         var slots = Slots(
-            ["device": .text("Bedroom Lamp"), "n": .number(5), "when": .duration(seconds: 5400), "odd": .text("toaster")],
+            [
+                "device": .text("Bedroom Lamp"), "n": .number(5), "when": .duration(seconds: 5400),
+                "odd": .text("toaster"),
+            ],
             spoken: ["device": "lamp", "odd": "toaster"], unresolved: ["odd"])
         slots["day"] = .date(DateRange(day: CalendarDay(year: 2026, month: 1, day: 2)))
         let request = SkillRequest(
             kind: .intent, intent: "Switch", slots: slots, utterance: "switch on the lamp",
             session: SessionInfo(id: "s1", isNew: false, attributes: ["k": "v"]), area: "Kitchen")
-        let envelope = AlexaRequestEnvelope(request, skillID: "home", requestID: "r1", now: Self.now, declaredSlots: ["device", "extra"])
+        let envelope = AlexaRequestEnvelope(
+            request, skillID: "home", requestID: "r1", now: Self.now, declaredSlots: ["device", "extra"])
         let object = try Self.json(envelope)
         #expect(object["version"] as? String == "1.0")
         let session = try #require(object["session"] as? [String: Any])
@@ -38,19 +42,24 @@ import Testing
         let alexaSlots = try #require(intent["slots"] as? [String: [String: Any]])
         #expect(alexaSlots["device"]?["value"] as? String == "lamp")
         let authority = try #require(
-            ((alexaSlots["device"]?["resolutions"] as? [String: Any])?["resolutionsPerAuthority"] as? [[String: Any]])?.first)
+            ((alexaSlots["device"]?["resolutions"] as? [String: Any])?["resolutionsPerAuthority"] as? [[String: Any]])?
+                .first)
         #expect((authority["status"] as? [String: Any])?["code"] as? String == "ER_SUCCESS_MATCH")
-        #expect(((authority["values"] as? [[String: Any]])?.first?["value"] as? [String: Any])?["name"] as? String == "Bedroom Lamp")
+        #expect(
+            ((authority["values"] as? [[String: Any]])?.first?["value"] as? [String: Any])?["name"] as? String
+                == "Bedroom Lamp")
         #expect(alexaSlots["n"]?["value"] as? String == "5")
         #expect(alexaSlots["when"]?["value"] as? String == "PT1H30M")
         #expect(alexaSlots["day"]?["value"] as? String == "2026-01-02")
         let odd = try #require(
-            ((alexaSlots["odd"]?["resolutions"] as? [String: Any])?["resolutionsPerAuthority"] as? [[String: Any]])?.first)
+            ((alexaSlots["odd"]?["resolutions"] as? [String: Any])?["resolutionsPerAuthority"] as? [[String: Any]])?
+                .first)
         #expect((odd["status"] as? [String: Any])?["code"] as? String == "ER_SUCCESS_NO_MATCH")
         #expect(alexaSlots["extra"] != nil && alexaSlots["extra"]?["value"] == nil)  // declared, not said
 
         // And back: the same request.
-        let back = try SkillRequest(alexa: JSONDecoder().decode(AlexaRequestEnvelope.self, from: JSONEncoder().encode(envelope)))
+        let back = try SkillRequest(
+            alexa: JSONDecoder().decode(AlexaRequestEnvelope.self, from: JSONEncoder().encode(envelope)))
         #expect(back.slots.values == request.slots.values)
         #expect(back.slots.unresolved == ["odd"])
         #expect(back.session == request.session)
@@ -63,13 +72,15 @@ import Testing
         ("Stop", "AMAZON.StopIntent"), ("Cancel", "AMAZON.CancelIntent"), ("Repeat", "AMAZON.RepeatIntent"),
     ])
     func builtinIntentsUseAmazonNames(hark: String, alexa: String) throws {
-        let envelope = AlexaRequestEnvelope(SkillRequest(kind: .intent, intent: hark), skillID: "x", requestID: "r", now: Self.now)
+        let envelope = AlexaRequestEnvelope(
+            SkillRequest(kind: .intent, intent: hark), skillID: "x", requestID: "r", now: Self.now)
         #expect(envelope.request.intent?.name == alexa)
         #expect(try SkillRequest(alexa: envelope).intent == hark)
     }
 
     @Test func launchAndSessionEnded() throws {
-        let launch = AlexaRequestEnvelope(SkillRequest(kind: .intent, intent: "Launch"), skillID: "x", requestID: "r", now: Self.now)
+        let launch = AlexaRequestEnvelope(
+            SkillRequest(kind: .intent, intent: "Launch"), skillID: "x", requestID: "r", now: Self.now)
         #expect(launch.request.type == "LaunchRequest")
         #expect(launch.request.intent == nil)
         let ended = AlexaRequestEnvelope(
@@ -123,7 +134,8 @@ import Testing
         #expect(!response.endSession)
 
         let plain = try JSONDecoder().decode(
-            AlexaResponseEnvelope.self, from: Data(#"{"version":"1.0","response":{"outputSpeech":{"type":"PlainText","text":"Bye"}}}"#.utf8)
+            AlexaResponseEnvelope.self,
+            from: Data(#"{"version":"1.0","response":{"outputSpeech":{"type":"PlainText","text":"Bye"}}}"#.utf8)
         ).skillResponse()
         #expect(plain.endSession)  // no shouldEndSession: ends, as on a device without a screen
         #expect(plain.speech == "Bye")
@@ -131,12 +143,15 @@ import Testing
         // What ASK SDKs make of speak("…"): a bare <speak> wrapper is plain text.
         let wrapped = try JSONDecoder().decode(
             AlexaResponseEnvelope.self,
-            from: Data(#"{"version":"1.0","response":{"outputSpeech":{"type":"SSML","ssml":"<speak>Fish &amp; chips</speak>"}}}"#.utf8)
+            from: Data(
+                #"{"version":"1.0","response":{"outputSpeech":{"type":"SSML","ssml":"<speak>Fish &amp; chips</speak>"}}}"#
+                    .utf8)
         ).skillResponse()
         #expect(wrapped.speech == "Fish & chips")
         #expect(!wrapped.isSSML)
 
-        let harkResponse = SkillResponse.speak("What size?").reprompt("Size?").confirmSlot("size", keeping: Slots(["size": .text("large")]))
+        let harkResponse = SkillResponse.speak("What size?").reprompt("Size?").confirmSlot(
+            "size", keeping: Slots(["size": .text("large")]))
         let envelope = AlexaResponseEnvelope(harkResponse, intent: "Order", requestID: "r", sessionID: "s")
         let object = try Self.json(envelope)
         let body = try #require(object["response"] as? [String: Any])

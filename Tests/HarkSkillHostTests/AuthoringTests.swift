@@ -67,16 +67,20 @@ import Testing
         let manifest = try String(contentsOfFile: folder + "/Package.swift", encoding: .utf8)
         #expect(manifest.contains(".package(path: \"\(repositoryRoot)\")"))
         #expect(manifest.contains(".product(name: \"HarkSkillKit\""))
-        let program = try String(contentsOfFile: folder + "/Sources/WeatherJokesSkill/WeatherJokesSkill.swift", encoding: .utf8)
+        let program = try String(
+            contentsOfFile: folder + "/Sources/WeatherJokesSkill/WeatherJokesSkill.swift", encoding: .utf8)
         #expect(program.contains("SkillRunner.serve(WeatherJokesSkill())"))
         // Until it is built, lint says exactly what is missing.
         let lint = SkillLinter().lint(folder: folder, installed: [])
         #expect(lint.errors.count == 1)
-        #expect(lint.errors.first?.contains("program '.build/debug/WeatherJokesSkill' not found") == true, "\(lint.lines)")
+        #expect(
+            lint.errors.first?.contains("program '.build/debug/WeatherJokesSkill' not found") == true, "\(lint.lines)")
     }
 
     @Test func scaffoldRejectsNamesUsersCannotSay() {
-        #expect(throws: SkillError.self) { try SkillScaffold(id: "Hello2", language: .python).write(to: Self.temporaryFolder()) }
+        #expect(throws: SkillError.self) {
+            try SkillScaffold(id: "Hello2", language: .python).write(to: Self.temporaryFolder())
+        }
     }
 
     static let alexaModel = """
@@ -129,7 +133,8 @@ import Testing
         let root = Self.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: root) }
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-        try #"{"interactionModel":{"languageModel":{"intents":[]}}}"#.write(toFile: root + "/bad.json", atomically: true, encoding: .utf8)
+        try #"{"interactionModel":{"languageModel":{"intents":[]}}}"#.write(
+            toFile: root + "/bad.json", atomically: true, encoding: .utf8)
         let error = try #require(throws: SkillError.self) {
             try AlexaModelImporter().importModel(at: root + "/bad.json", into: root + "/out")
         }
@@ -141,14 +146,20 @@ import Testing
         defer { folders.remove() }
         let installedFolder = try folders.write(
             "groceries", program: "",
-            intents: "language: en\nintents:\n  AddItem:\n    data:\n      - sentences: [\"add {item} to my list\"]\nlists:\n  item: { wildcard: true }\n")
+            intents:
+                "language: en\nintents:\n  AddItem:\n    data:\n      - sentences: [\"add {item} to my list\"]\nlists:\n  item: { wildcard: true }\n"
+        )
         let folder = try folders.write(
             "notes", program: SkillFolders.goodProgram("notes"),
-            intents: "language: en\nintents:\n  Note:\n    data:\n      - sentences: [\"add {text} to my list\", \"zorblax my notes\"]\nlists:\n  text: { wildcard: true }\n")
+            intents:
+                "language: en\nintents:\n  Note:\n    data:\n      - sentences: [\"add {text} to my list\", \"zorblax my notes\"]\nlists:\n  text: { wildcard: true }\n"
+        )
         let installed = try SkillPackage.load(folder: installedFolder).templates
         let report = SkillLinter().lint(folder: folder, installed: [installed])
         #expect(report.errors.isEmpty, "\(report.lines)")
-        #expect(report.collisions.contains { $0.contains("groceries/AddItem") && $0.contains("notes/Note") }, "\(report.lines)")
+        #expect(
+            report.collisions.contains { $0.contains("groceries/AddItem") && $0.contains("notes/Note") },
+            "\(report.lines)")
         #expect(report.unknownWords == ["zorblax"])
         #expect(report.lines.last == "lint: 1 word not in the pronunciation dictionary: zorblax")
     }

@@ -13,7 +13,9 @@ import Testing
     /// A misbehaving skill `bad` beside the good skill `good`.
     static func scenario(
         _ program: String, timeout: Double? = nil, options: SkillHostOptions = SkillHostOptions()
-    ) async throws -> (reply: AssistantReply, health: SkillHealth, good: AssistantReply, goodMs: Double, folders: SkillFolders) {
+    ) async throws -> (
+        reply: AssistantReply, health: SkillHealth, good: AssistantReply, goodMs: Double, folders: SkillFolders
+    ) {
         let folders = try SkillFolders()
         try folders.write("bad", program: program, timeout: timeout)
         try folders.write("good", program: SkillFolders.goodProgram("good"))
@@ -32,14 +34,19 @@ import Testing
         return (reply, health, good, goodMs, folders)
     }
 
-    static func expectIsolated(_ result: (reply: AssistantReply, health: SkillHealth, good: AssistantReply, goodMs: Double, folders: SkillFolders), reason: String) {
+    static func expectIsolated(
+        _ result: (
+            reply: AssistantReply, health: SkillHealth, good: AssistantReply, goodMs: Double, folders: SkillFolders
+        ), reason: String
+    ) {
         #expect(result.reply.reply.contains(apology), "\(result.reply.reply)")
         #expect(result.reply.skill == "bad")
         #expect(!result.health.isHealthy)
         #expect("\(result.health)".contains(reason), "\(result.health)")
         #expect(result.good.reply == "good is fine")
         let skillMs = result.good.timings["skill"] ?? .infinity
-        #expect(skillMs < 1000 && result.goodMs < 3000, "the good skill took \(skillMs) ms (\(result.goodMs) ms in all)")
+        #expect(
+            skillMs < 1000 && result.goodMs < 3000, "the good skill took \(skillMs) ms (\(result.goodMs) ms in all)")
         result.folders.remove()
     }
 
@@ -59,22 +66,27 @@ import Testing
     }
 
     @Test func programThatExitsAtOnce() async throws {
-        let result = try await Self.scenario("import sys\nprint('cannot start: no config', file=sys.stderr)\nsys.exit(3)\n")
-        Self.expectIsolated(result, reason: "exited with status 3 before answering (last error output: cannot start: no config)")
+        let result = try await Self.scenario(
+            "import sys\nprint('cannot start: no config', file=sys.stderr)\nsys.exit(3)\n")
+        Self.expectIsolated(
+            result, reason: "exited with status 3 before answering (last error output: cannot start: no config)")
     }
 
     @Test func programThatPrintsNonJSON() async throws {
-        let result = try await Self.scenario("import sys\nfor line in sys.stdin:\n    print('Loading model...', flush=True)\n")
+        let result = try await Self.scenario(
+            "import sys\nfor line in sys.stdin:\n    print('Loading model...', flush=True)\n")
         Self.expectIsolated(result, reason: "answered 'Loading model...', which is not a JSON response")
     }
 
     @Test func programThatNeverAnswers() async throws {
-        let result = try await Self.scenario("import sys, time\nfor line in sys.stdin:\n    time.sleep(60)\n", timeout: 0.3)
+        let result = try await Self.scenario(
+            "import sys, time\nfor line in sys.stdin:\n    time.sleep(60)\n", timeout: 0.3)
         Self.expectIsolated(result, reason: "no answer within 0.3 s")
     }
 
     @Test func programThatAnswersTenMegabytes() async throws {
-        let program = "import sys\nfor line in sys.stdin:\n    sys.stdout.write('{\"version\":\"' + 'x' * 10_000_000 + '\"}\\n')\n    sys.stdout.flush()\n"
+        let program =
+            "import sys\nfor line in sys.stdin:\n    sys.stdout.write('{\"version\":\"' + 'x' * 10_000_000 + '\"}\\n')\n    sys.stdout.flush()\n"
         let result = try await Self.scenario(program)
         Self.expectIsolated(result, reason: "answer larger than 1048576 bytes")
     }
@@ -240,7 +252,9 @@ import Testing
         try folders.write("good", program: SkillFolders.goodProgram("good"))
         try folders.write(
             "allowed", program: caller("allowed"),
-            manifest: "id: allowed\nname: Allowed\nentry: exec\ncommand: [\(SkillFolders.python), skill.py]\npermissions: [good.Greet]\n")
+            manifest:
+                "id: allowed\nname: Allowed\nentry: exec\ncommand: [\(SkillFolders.python), skill.py]\npermissions: [good.Greet]\n"
+        )
         try folders.write("denied", program: caller("denied"))
         let (tester, _) = try folders.tester()
         defer { tester.close() }

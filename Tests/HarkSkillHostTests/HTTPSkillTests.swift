@@ -27,19 +27,22 @@ import Testing
                 let request = (try? JSONSerialization.jsonObject(with: Data(body.readableBytesView))) as? [String: Any]
                 let requestID = (request?["request"] as? [String: Any])?["requestId"] as? String ?? ""
                 let sessionID = (request?["session"] as? [String: Any])?["sessionId"] as? String ?? ""
-                let intent = ((request?["request"] as? [String: Any])?["intent"] as? [String: Any])?["name"] as? String ?? ""
+                let intent =
+                    ((request?["request"] as? [String: Any])?["intent"] as? [String: Any])?["name"] as? String ?? ""
                 var status = HTTPResponseStatus.ok
                 var text: String
                 switch path {
                 case "/slow": return
                 case "/huge": text = "{\"version\":\"" + String(repeating: "x", count: 10_000_000) + "\"}"
                 case "/other-session":
-                    text = #"{"version":"1.0","sessionId":"intruder","response":{"outputSpeech":{"type":"PlainText","text":"hi"}}}"#
+                    text =
+                        #"{"version":"1.0","sessionId":"intruder","response":{"outputSpeech":{"type":"PlainText","text":"hi"}}}"#
                 case "/fail":
                     status = .internalServerError
                     text = "boom"
                 default:
-                    text = #"{"version":"1.0","requestId":"\#(requestID)","sessionId":"\#(sessionID)","response":{"outputSpeech":{"type":"PlainText","text":"web says \#(intent)"}}}"#
+                    text =
+                        #"{"version":"1.0","requestId":"\#(requestID)","sessionId":"\#(sessionID)","response":{"outputSpeech":{"type":"PlainText","text":"web says \#(intent)"}}}"#
                 }
                 var head = HTTPResponseHead(version: .http1_1, status: status)
                 head.headers.add(name: "Content-Length", value: String(text.utf8.count))
@@ -55,18 +58,26 @@ import Testing
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
-                channel.pipeline.configureHTTPServerPipeline().flatMap { channel.pipeline.addHandler(SkillServerHandler()) }
+                channel.pipeline.configureHTTPServerPipeline().flatMap {
+                    channel.pipeline.addHandler(SkillServerHandler())
+                }
             }
             .bind(host: "127.0.0.1", port: 0).get()
         return (channel, channel.localAddress!.port!)
     }
 
-    static func scenario(path: String) async throws -> (reply: AssistantReply, health: SkillHealth, good: AssistantReply, goodMs: Double) {
+    static func scenario(path: String) async throws -> (
+        reply: AssistantReply, health: SkillHealth, good: AssistantReply, goodMs: Double
+    ) {
         let (server, port) = try await startServer()
         defer { server.close(promise: nil) }
         let folders = try SkillFolders()
         defer { folders.remove() }
-        try folders.write("web", manifest: "id: web\nname: Web\nentry: http\nurl: http://127.0.0.1:\(port)\(path)\ntimeout: \(path == "/slow" ? 0.5 : 5)\n")
+        try folders.write(
+            "web",
+            manifest:
+                "id: web\nname: Web\nentry: http\nurl: http://127.0.0.1:\(port)\(path)\ntimeout: \(path == "/slow" ? 0.5 : 5)\n"
+        )
         try folders.write("good", program: SkillFolders.goodProgram("good"))
         let (tester, scan) = try folders.tester()
         defer { tester.close() }
@@ -97,7 +108,8 @@ import Testing
         #expect("\(result.health)".contains(reason), "\(result.health)")
         #expect(result.good.reply == "good is fine")
         let skillMs = result.good.timings["skill"] ?? .infinity
-        #expect(skillMs < 1000 && result.goodMs < 3000, "the good skill took \(skillMs) ms (\(result.goodMs) ms in all)")
+        #expect(
+            skillMs < 1000 && result.goodMs < 3000, "the good skill took \(skillMs) ms (\(result.goodMs) ms in all)")
     }
 
     @Test func anUnreachableServer() async throws {

@@ -20,14 +20,18 @@ import Testing
     }
 
     @Test func manifestWithMissingFields() async throws {
-        let problems = try await Self.problems { try $0.write("broken", manifest: "id: broken\nentry: exec\ncommand: [python3, x.py]\n") }
+        let problems = try await Self.problems {
+            try $0.write("broken", manifest: "id: broken\nentry: exec\ncommand: [python3, x.py]\n")
+        }
         #expect(problems.count == 1)
         #expect(problems[0].message.hasSuffix("broken/skill.yaml:1: missing 'name'"), "\(problems[0])")
     }
 
     @Test func manifestWithAnUnknownKey() async throws {
         let problems = try await Self.problems {
-            try $0.write("broken", manifest: "id: broken\nname: Broken\nentry: exec\ncommand: [python3, x.py]\nlanguage: klingon\n")
+            try $0.write(
+                "broken",
+                manifest: "id: broken\nname: Broken\nentry: exec\ncommand: [python3, x.py]\nlanguage: klingon\n")
         }
         #expect(problems.count == 1)
         #expect(problems[0].message.contains("broken/skill.yaml:5: unknown key 'language'"), "\(problems[0])")
@@ -36,7 +40,8 @@ import Testing
     @Test func templateThatDoesNotParse() async throws {
         let problems = try await Self.problems {
             try $0.write(
-                "broken", program: "", intents: "language: en\nintents:\n  Probe:\n    data:\n      - sentences: [\"broken (test\"]\n")
+                "broken", program: "",
+                intents: "language: en\nintents:\n  Probe:\n    data:\n      - sentences: [\"broken (test\"]\n")
         }
         #expect(problems.count == 1)
         #expect(problems[0].message.contains("broken/intents/en.yaml"), "\(problems[0])")
@@ -45,7 +50,8 @@ import Testing
 
     @Test func programThatDoesNotExist() async throws {
         let problems = try await Self.problems {
-            try $0.write("broken", manifest: "id: broken\nname: Broken\nentry: exec\ncommand: [./missing-program, --fast]\n")
+            try $0.write(
+                "broken", manifest: "id: broken\nname: Broken\nentry: exec\ncommand: [./missing-program, --fast]\n")
         }
         #expect(problems.count == 1)
         #expect(problems[0].message.contains("program './missing-program' not found"), "\(problems[0])")
@@ -54,14 +60,18 @@ import Testing
 
     @Test func programNotOnPath() async throws {
         let problems = try await Self.problems {
-            try $0.write("broken", manifest: "id: broken\nname: Broken\nentry: exec\ncommand: [no-such-interpreter-xyz, a.py]\n")
+            try $0.write(
+                "broken", manifest: "id: broken\nname: Broken\nentry: exec\ncommand: [no-such-interpreter-xyz, a.py]\n")
         }
-        #expect(problems.map(\.message).first?.contains("program 'no-such-interpreter-xyz' not found (not on PATH)") == true)
+        #expect(
+            problems.map(\.message).first?.contains("program 'no-such-interpreter-xyz' not found (not on PATH)") == true
+        )
     }
 
     @Test func anIdAlreadyTaken() async throws {
         let problems = try await Self.problems {
-            try $0.write("zz-copy", program: "", manifest: "id: good\nname: Copy\nentry: exec\ncommand: [python3, skill.py]\n")
+            try $0.write(
+                "zz-copy", program: "", manifest: "id: good\nname: Copy\nentry: exec\ncommand: [python3, skill.py]\n")
         }
         #expect(problems.first?.message.contains("id 'good' is already installed") == true)
     }

@@ -70,7 +70,8 @@ struct SkillFolders {
     }
 
     /// The Python interpreter itself (not a version manager's shim, which is slow to start and adds variables).
-    static let python = FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") ? "/usr/bin/python3" : "python3"
+    static let python =
+        FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") ? "/usr/bin/python3" : "python3"
 
     func remove() { try? FileManager.default.removeItem(atPath: root) }
 
