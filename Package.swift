@@ -39,7 +39,7 @@ let package = Package(
         .target(name: "HarkSpeech", dependencies: ["HarkAudio", "CPocketSphinx", "CEspeakNG"], swiftSettings: strict),
         .target(
             name: "HarkUnderstanding", dependencies: [.product(name: "Yams", package: "Yams")],
-            swiftSettings: strict),
+            exclude: ["TEMPLATES.md"], swiftSettings: strict),
 
         // The skill SDK (small: no audio, no C, no servers) and its testing module.
         .target(
@@ -61,7 +61,7 @@ let package = Package(
         // Built-in skills: each a folder under Skills/ with its data (skill.yaml, intents/, responses/,
         // tests/, data/) as resources, and the examples third-party authors copy.
         skill("ShoppingSkill", folder: "Shopping", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
-        skill("RecipesSkill", folder: "Recipes"),
+        skill("RecipesSkill", folder: "Recipes", dependencies: [.product(name: "Yams", package: "Yams")]),
         skill(
             "WeatherSkill", folder: "Weather",
             dependencies: [
@@ -126,7 +126,9 @@ let package = Package(
             name: "HarkAssistantTests", dependencies: ["HarkAssistant", "HarkSkillTesting", "HarkSkillKit"],
             exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "ShoppingSkillTests", dependencies: ["ShoppingSkill", "HarkSkillTesting"], swiftSettings: strict),
-        .testTarget(name: "RecipesSkillTests", dependencies: ["RecipesSkill", "ShoppingSkill", "HarkSkillTesting"], swiftSettings: strict),
+        .testTarget(
+            name: "RecipesSkillTests", dependencies: ["RecipesSkill", "ShoppingSkill", "HarkSkillTesting"],
+            exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(
             name: "WeatherSkillTests",
             dependencies: [
