@@ -74,6 +74,15 @@ let package = Package(
                 "CMosquitto", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Yams", package: "Yams"),
             ]),
 
+        // Third-party skills: exec and http hosts, skills directories, authoring tools.
+        .target(
+            name: "HarkSkillHost",
+            dependencies: [
+                "HarkSkillKit", "HarkAssistant", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+
         // The voice loop: endpointing, wake phrase, recognition built from the skills' sentences.
         .target(
             name: "HarkVoice",
@@ -84,7 +93,7 @@ let package = Package(
         .target(
             name: "HarkRuntime",
             dependencies: [
-                "HarkAudio", "HarkSpeech", "HarkUnderstanding", "HarkAssistant", "HarkSkillKit",
+                "HarkAudio", "HarkSpeech", "HarkUnderstanding", "HarkAssistant", "HarkSkillKit", "HarkSkillHost",
                 "ShoppingSkill", "RecipesSkill", "WeatherSkill", "SmartHomeSkill",
                 .product(name: "Yams", package: "Yams"),
             ],
@@ -94,7 +103,7 @@ let package = Package(
         .executableTarget(
             name: "hark",
             dependencies: [
-                "HarkAudio", "HarkSpeech", "HarkUnderstanding", "HarkRuntime",
+                "HarkAudio", "HarkSpeech", "HarkUnderstanding", "HarkRuntime", "HarkSkillHost",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -133,6 +142,13 @@ let package = Package(
         .testTarget(
             name: "SmartHomeSkillTests",
             dependencies: ["SmartHomeSkill", "HarkSkillTesting", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict),
+        .testTarget(
+            name: "HarkSkillHostTests",
+            dependencies: [
+                "HarkSkillHost", "HarkSkillTesting", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: strict),
         .testTarget(name: "HarkVoiceTests", dependencies: ["HarkVoice", "HarkAudio"], swiftSettings: strict),
         .testTarget(name: "HarkCLITests", dependencies: ["hark", "HarkAudio"], swiftSettings: strict),
