@@ -98,26 +98,9 @@ public final class AudioCapture: Sendable {
             guard let pcm = state.handle else { throw .closed(device) }
             let wanted = max(0, frames)
             var samples = [Int16](repeating: 0, count: wanted * channels)
-            var done = 0
-            var failures = 0
-            while done < wanted {
-                let got = samples.withUnsafeMutableBufferPointer { buffer in
+            try samples.withUnsafeMutableBufferPointer { (buffer) throws(ALSAError) in
+                try PCMState.transfer(pcm, frames: wanted, device: device, capture: true) { done in
                     snd_pcm_readi(pcm, buffer.baseAddress! + done * channels, snd_pcm_uframes_t(wanted - done))
-                }
-                if got > 0 {
-                    done += got
-                    failures = 0
-                    continue
-                }
-                failures += 1
-                if got < 0 {
-                    let code = Int32(got)
-                    // Overrun (-EPIPE), suspend (-ESTRPIPE) and signals (-EINTR) are recoverable.
-                    if snd_pcm_recover(pcm, code, 1) < 0 || failures > PCMState.maxRetries {
-                        throw .read(device, code: code)
-                    }
-                } else if failures > PCMState.maxRetries {
-                    throw .noProgress(device, capture: true)
                 }
             }
             let timestamp = Double(state.frames) / Double(format.sampleRate)
@@ -166,26 +149,9 @@ public final class AudioPlayback: Sendable {
         let frames = chunk.frameCount
         try state.withLock { (state) throws(ALSAError) in
             guard let pcm = state.handle else { throw .closed(device) }
-            var done = 0
-            var failures = 0
-            while done < frames {
-                let put = chunk.samples.withUnsafeBufferPointer { buffer in
+            try chunk.samples.withUnsafeBufferPointer { (buffer) throws(ALSAError) in
+                try PCMState.transfer(pcm, frames: frames, device: device, capture: false) { done in
                     snd_pcm_writei(pcm, buffer.baseAddress! + done * channels, snd_pcm_uframes_t(frames - done))
-                }
-                if put > 0 {
-                    done += put
-                    failures = 0
-                    continue
-                }
-                failures += 1
-                if put < 0 {
-                    let code = Int32(put)
-                    // Underrun (-EPIPE), suspend (-ESTRPIPE) and signals (-EINTR) are recoverable.
-                    if snd_pcm_recover(pcm, code, 1) < 0 || failures > PCMState.maxRetries {
-                        throw .write(device, code: code)
-                    }
-                } else if failures > PCMState.maxRetries {
-                    throw .noProgress(device, capture: false)
                 }
             }
             state.frames += frames
@@ -271,6 +237,34 @@ private struct PCMState {
             throw .configure(device, format, code: configured)
         }
         return pcm
+    }
+
+    /// Moves `frames` frames through `pcm`: `move(done)` transfers from frame `done` on and returns ALSA's
+    /// result (frames moved, or a negative error). Overruns, underruns (-EPIPE), suspends (-ESTRPIPE) and
+    /// signals (-EINTR) are recovered from with `snd_pcm_recover`; anything else, or a run of failures
+    /// with no progress, throws.
+    static func transfer(
+        _ pcm: OpaquePointer, frames: Int, device: String, capture: Bool, move: (Int) -> Int
+    ) throws(ALSAError) {
+        var done = 0
+        var failures = 0
+        while done < frames {
+            let moved = move(done)
+            if moved > 0 {
+                done += moved
+                failures = 0
+                continue
+            }
+            failures += 1
+            if moved < 0 {
+                let code = Int32(moved)
+                if snd_pcm_recover(pcm, code, 1) < 0 || failures > maxRetries {
+                    throw capture ? .read(device, code: code) : .write(device, code: code)
+                }
+            } else if failures > maxRetries {
+                throw .noProgress(device, capture: capture)
+            }
+        }
     }
 
     mutating func close() {

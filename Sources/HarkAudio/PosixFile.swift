@@ -34,7 +34,8 @@ enum PosixFile {
         while true {
             if filled == bytes.count {
                 if filled > limit { throw .tooLarge(bytes: filled) }
-                bytes.append(contentsOf: repeatElement(0, count: bytes.count))
+                // Grow by doubling, but never much past the limit (a FIFO or device may never end).
+                bytes.append(contentsOf: repeatElement(0, count: min(bytes.count, limit + 1 - filled)))
             }
             let got = bytes.withUnsafeMutableBytes { buffer in
                 retryingOnInterrupt { read(fd, buffer.baseAddress! + filled, buffer.count - filled) }

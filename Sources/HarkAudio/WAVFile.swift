@@ -109,7 +109,8 @@ public struct WAVError: Error, CustomStringConvertible, Sendable {
         case .truncatedData(let present, let declared): "truncated data chunk: \(present) of \(declared) bytes"
         case .missingFormatChunk: "no 'fmt ' chunk before the end of the file"
         case .unsupportedEncoding(let tag):
-            "unsupported encoding: \(Self.encodingName(tag)); convert it to PCM (e.g. sox in.wav -e signed -b 16 out.wav)"
+            "unsupported encoding: \(Self.encodingName(tag)); "
+                + "convert it to PCM (e.g. sox in.wav -e signed -b 16 out.wav)"
         case .unsupportedSubformat: "unsupported encoding: WAVE_FORMAT_EXTENSIBLE with an unknown subformat GUID"
         case .unsupportedBitDepth(let bits, let float):
             float
@@ -203,6 +204,9 @@ public enum WAVFile {
     /// Encodes `audio` in its own ``WAVAudio/encoding`` and writes it to `path`.
     public static func write(_ audio: WAVAudio, to path: String) throws(WAVError) {
         guard audio.format.channels > 0 else { throw .zeroChannels(path) }
+        guard audio.format.channels <= Int(UInt16.max) else {
+            throw .tooLarge(path, "\(audio.format.channels) channels (a WAV file holds at most \(UInt16.max))")
+        }
         guard audio.format.sampleRate > 0 && audio.format.sampleRate <= maxSampleRate else {
             throw .unsupportedSampleRate(path, audio.format.sampleRate)
         }

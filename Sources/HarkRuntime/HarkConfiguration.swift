@@ -1,4 +1,5 @@
 import Foundation
+import HarkSkillKit
 import HarkSpeech
 import Yams
 
@@ -9,6 +10,11 @@ import Yams
 /// voice: { name: en-us, rate: 175, pitch: 50 }
 /// audio: { capture_device: default, playback_device: default }
 /// speech: { acoustic_model: /usr/share/pocketsphinx/model/en-us/en-us, dictionary: …, language_model: … }
+/// session_timeout: 600
+/// skills:
+///   shopping: { purchase_code: "1234", spending_cap: 150, currency: GBP }
+///   weather: { location: London, units: metric }
+///   smarthome: { devices_file: /etc/hark/devices.json, mqtt: { host: 127.0.0.1, port: 1883 } }
 /// ```
 public struct HarkConfiguration: Sendable, Equatable {
     /// The phrase that wakes Hark in `hark listen`.
@@ -19,6 +25,10 @@ public struct HarkConfiguration: Sendable, Equatable {
     public var audio: AudioSettings = AudioSettings()
     /// PocketSphinx model locations.
     public var speechModels: SpeechModelPaths = .debianDefault
+    /// Each skill's settings, by skill id (`skills: { shopping: { purchase_code: "1234" } }`).
+    public var skillSettings: [String: [String: JSONValue]] = [:]
+    /// A conversation idle longer than this starts over (seconds).
+    public var sessionTimeout: Double = 600
 
     public init() {}
 
@@ -77,6 +87,11 @@ public struct HarkConfiguration: Sendable, Equatable {
             config.voice.pitch = voice.pitch ?? config.voice.pitch
         }
         if let audio = raw.audio { config.audio = audio }
+        if let skills = raw.skills { config.skillSettings = skills }
+        if let timeout = raw.session_timeout {
+            guard timeout > 0 else { throw ConfigurationError(file: file, message: "session_timeout: must be positive") }
+            config.sessionTimeout = timeout
+        }
         if let speech = raw.speech {
             config.speechModels.acousticModel = speech.acoustic_model ?? config.speechModels.acousticModel
             config.speechModels.dictionary = speech.dictionary ?? config.speechModels.dictionary
@@ -90,6 +105,8 @@ public struct HarkConfiguration: Sendable, Equatable {
         var voice: RawVoice?
         var audio: AudioSettings?
         var speech: RawSpeech?
+        var skills: [String: [String: JSONValue]]?
+        var session_timeout: Double?
     }
     private struct RawVoice: Decodable {
         var name: String?

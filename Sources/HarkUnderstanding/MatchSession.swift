@@ -52,11 +52,8 @@ struct MatchSession {
     private var reference: DateReference?
     private var readings: [SlotReading] = []
     private var readingRanges: [Int: Range<Int>] = [:]
-    private var skipLengths: [Int32: [[Int]]] = [:]
-    private var score: [Int32] = []
-    private var previous: [Int32] = []
-    private var step: [Int32] = []
-    private var via: [Int32] = []
+    private var skipMaskCache: [Int32: [UInt32]] = [:]
+    private let table = DPTable()
 
     init(compiled: CompiledTemplates, text: NormalizedText, context: MatchContext) {
         self.compiled = compiled
@@ -152,17 +149,17 @@ struct MatchSession {
 
     // MARK: Slot readings (cached per list and position)
 
-    private mutating func skips(skill: Int32, at position: Int) -> [Int] {
-        if skipLengths[skill] == nil {
-            var table = [[Int]](repeating: [], count: n + 1)
-            for position in 0..<n {
-                for phrase in compiled.skipPhrases[Int(skill)] where matches(phrase, at: position) {
-                    table[position].append(phrase.count)
-                }
+    /// For each position, a bit mask of the skip phrase lengths (bit k: a phrase of k words) of `skill`.
+    private mutating func skipMasks(skill: Int32) -> [UInt32] {
+        if let masks = skipMaskCache[skill] { return masks }
+        var masks = [UInt32](repeating: 0, count: n + 1)
+        for position in 0..<n {
+            for phrase in compiled.skipPhrases[Int(skill)] where phrase.count < 32 && matches(phrase, at: position) {
+                masks[position] |= 1 << UInt32(phrase.count)
             }
-            skipLengths[skill] = table
         }
-        return skipLengths[skill]![position]
+        skipMaskCache[skill] = masks
+        return masks
     }
 
     private mutating func readings(list: Int32, at position: Int) -> Range<Int> {
@@ -254,86 +251,91 @@ struct MatchSession {
         let nodeCount = Int(sentence.nodeCount)
         let width = n + 1
         let cells = nodeCount * width
-        if score.count < cells {
-            let size = max(cells, score.count * 2)
-            score = [Int32](repeating: -1, count: size)
-            previous = [Int32](repeating: -1, count: size)
-            step = [Int32](repeating: 0, count: size)
-            via = [Int32](repeating: -1, count: size)
-        }
+        table.reserve(cells)
+        let score = table.score
         let unreached = Int32.min
-        for cell in 0..<cells { score[cell] = unreached }
+        score.update(repeating: unreached, count: cells)
         score[0] = 0
         let block = compiled.blocks[Int(sentence.block)]
         let base = Int(sentence.nodeBase)
+        let skipMask = skipMasks(skill: sentence.skill)
+        let edges = compiled.edges
+        let edgeStart = compiled.edgeStart
+        let slotEdges = compiled.slotEdges
+        let lists = compiled.lists
+        let ids = self.ids
+        let n = self.n
+        let table = self.table
 
         for node in 0..<nodeCount {
-            let edgeRange = Int(compiled.edgeStart[base + node])..<Int(compiled.edgeStart[base + node + 1])
+            let edgeRange = Int(edgeStart[base + node])..<Int(edgeStart[base + node + 1])
             for position in 0...n {
                 let cell = node * width + position
                 let current = score[cell]
                 if current == unreached { continue }
                 if position < n {
-                    for length in skips(skill: sentence.skill, at: position) {
-                        relax(from: cell, to: cell + length, current + MatchWeight.skip * Int32(length),
-                              Step.skip, -1)
+                    var mask = skipMask[position]
+                    while mask != 0 {
+                        let length = mask.trailingZeroBitCount
+                        mask &= mask - 1
+                        table.relax(from: cell, to: cell + length, current + MatchWeight.skip * Int32(length),
+                                    Step.skip, -1)
                     }
-                    if relaxed { relax(from: cell, to: cell + 1, current, Step.inserted, -1) }
+                    if relaxed { table.relax(from: cell, to: cell + 1, current, Step.inserted, -1) }
                 }
                 for edgeIndex in edgeRange {
-                    let edge = compiled.edges[edgeIndex]
+                    let edge = edges[edgeIndex]
                     let target = Int(edge.target) * width
                     switch edge.kind {
                     case .epsilon:
-                        relax(from: cell, to: target + position, current, Step.epsilon, Int32(edgeIndex))
+                        table.relax(from: cell, to: target + position, current, Step.epsilon, Int32(edgeIndex))
                     case .word:
                         if position < n, ids[position] == edge.label {
-                            relax(from: cell, to: target + position + 1, current + MatchWeight.literal, Step.word,
-                                  Int32(edgeIndex))
+                            table.relax(from: cell, to: target + position + 1, current + MatchWeight.literal,
+                                        Step.word, Int32(edgeIndex))
                         } else if relaxed {
-                            relax(from: cell, to: target + position, current + MatchWeight.missing, Step.missingWord,
-                                  Int32(edgeIndex))
+                            table.relax(from: cell, to: target + position, current + MatchWeight.missing,
+                                        Step.missingWord, Int32(edgeIndex))
                         }
                     case .slot:
-                        let list = compiled.slotEdges[Int(edge.label)].list
+                        let list = slotEdges[Int(edge.label)].list
                         var isWildcard = false
-                        if case .wildcard = compiled.lists[Int(list)].kind { isWildcard = true }
+                        if case .wildcard = lists[Int(list)].kind { isWildcard = true }
                         if isWildcard {
                             if position < n {
                                 for end in (position + 1)...n {
-                                    relax(from: cell, to: target + end,
-                                          current + MatchWeight.wildcard * Int32(end - position), Step.wildcard,
-                                          Int32(edgeIndex))
+                                    table.relax(from: cell, to: target + end,
+                                                current + MatchWeight.wildcard * Int32(end - position), Step.wildcard,
+                                                Int32(edgeIndex))
                                 }
                             }
                         } else {
                             var found = false
                             if position < n {
                                 for readingIndex in readings(list: list, at: position) {
-                                    let reading = readings[readingIndex]
-                                    if !reading.context.isEmpty, block.hasContextRules,
-                                        !valueContextAllows(reading.context, block)
+                                    if block.hasContextRules, !readings[readingIndex].context.isEmpty,
+                                        !valueContextAllows(readings[readingIndex].context, block)
                                     {
                                         continue
                                     }
                                     found = true
-                                    let end = Int(reading.end)
-                                    relax(from: cell, to: target + end,
-                                          current + reading.weight * Int32(end - position), Int32(readingIndex),
-                                          Int32(edgeIndex))
+                                    let end = Int(readings[readingIndex].end)
+                                    table.relax(from: cell, to: target + end,
+                                                current + readings[readingIndex].weight * Int32(end - position),
+                                                Int32(readingIndex), Int32(edgeIndex))
                                 }
                             }
                             if relaxed && position < n && !found {
                                 for end in (position + 1)...min(n, position + MatchWeight.maxUnresolvedWords) {
-                                    relax(from: cell, to: target + end,
-                                          current + MatchWeight.unresolved * Int32(end - position), Step.unresolved,
-                                          Int32(edgeIndex))
+                                    table.relax(from: cell, to: target + end,
+                                                current + MatchWeight.unresolved * Int32(end - position),
+                                                Step.unresolved, Int32(edgeIndex))
                                 }
                             }
                         }
                         if relaxed {
-                            relax(from: cell, to: target + position, current + MatchWeight.missing, Step.missingSlot,
-                                  Int32(edgeIndex))
+                            table.relax(from: cell, to: target + position, current + MatchWeight.missing,
+                                        Step.missingSlot, Int32(edgeIndex))
                         }
                     }
                 }
@@ -343,16 +345,6 @@ struct MatchSession {
         guard score[final] != unreached else { return nil }
         if relaxed && score[final] <= 0 { return nil }
         return final
-    }
-
-    @inline(__always)
-    private mutating func relax(from: Int, to: Int, _ value: Int32, _ kind: Int32, _ edge: Int32) {
-        if value > score[to] {
-            score[to] = value
-            previous[to] = Int32(from)
-            step[to] = kind
-            via[to] = edge
-        }
     }
 
     // MARK: Building the answer
@@ -368,7 +360,7 @@ struct MatchSession {
         var cell = final
         while cell != 0 {
             path.append(cell)
-            cell = Int(previous[cell])
+            cell = Int(table.previous[cell])
         }
         path.reverse()
 
@@ -386,7 +378,7 @@ struct MatchSession {
         for cell in path {
             let start = from % width
             let end = cell % width
-            let kind = step[cell]
+            let kind = table.step[cell]
             defer { from = cell }
             switch kind {
             case Step.epsilon: break
@@ -400,24 +392,24 @@ struct MatchSession {
             case Step.inserted:
                 unmatched.append(words[start])
             case Step.missingWord:
-                missing.append(compiled.words[Int(compiled.edges[Int(via[cell])].label)])
+                missing.append(compiled.words[Int(compiled.edges[Int(table.via[cell])].label)])
             case Step.missingSlot:
-                missing.append("{\(slotName(edge: via[cell]))}")
+                missing.append("{\(slotName(edge: table.via[cell]))}")
             case Step.unresolved:
-                let name = slotName(edge: via[cell])
+                let name = slotName(edge: table.via[cell])
                 unresolved[name] = text.rawText(start..<end)
                 unmatched.append(contentsOf: words[start..<end])
                 explained += MatchWeight.unresolved * Int32(end - start)
             case Step.wildcard:
-                let name = slotName(edge: via[cell])
-                let list = compiled.lists[Int(compiled.slotEdges[Int(compiled.edges[Int(via[cell])].label)].list)]
+                let name = slotName(edge: table.via[cell])
+                let list = compiled.lists[Int(compiled.slotEdges[Int(compiled.edges[Int(table.via[cell])].label)].list)]
                 slots[name] = list.multiple ? .list(splitItems(start..<end)) : .text(text.rawText(start..<end))
                 rawSlots[name] = text.rawText(start..<end)
                 matched.append(contentsOf: words[start..<end])
                 explained += MatchWeight.wildcard * Int32(end - start)
             default:
                 let reading = readings[Int(kind)]
-                let name = slotName(edge: via[cell])
+                let name = slotName(edge: table.via[cell])
                 slots[name] = reading.value
                 rawSlots[name] = text.rawText(start..<end)
                 matched.append(contentsOf: words[start..<end])
@@ -482,28 +474,59 @@ struct MatchSession {
     // MARK: Near misses
 
     private static let nearCandidateCount = 24
+    private static let nearAnswers = 8
     private static let maxNearWords = 32
 
     /// Sentences that share the most (rare) words with the text, aligned with words left over or missing.
     mutating func nearMatches() -> [(IntentMatch, Int32)] {
         guard n <= Self.maxNearWords else { return [] }
-        var weights: [Int32: Double] = [:]
-        for word in present.sorted() {
-            guard let posting = compiled.postings[word], posting.count <= 20_000 else { continue }
-            let weight = 1 / log(2 + Double(posting.count))
-            for sentence in posting { weights[sentence, default: 0] += weight }
+        // Score sentences by the rare words they share with the text (inverse document frequency). Very common
+        // words only count when the rare ones found too few sentences.
+        var weights = [Float](repeating: 0, count: compiled.sentences.count)
+        var touched: [Int32] = []
+        let common = max(64, compiled.sentences.count / 8)
+        var byRarity: [(word: Int32, count: Int)] = []
+        for word in present {
+            if let posting = compiled.postings[word] { byRarity.append((word, posting.count)) }
         }
-        let top = weights.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
-            .prefix(Self.nearCandidateCount)
-        var results: [(IntentMatch, Int32)] = []
+        byRarity.sort { $0.count != $1.count ? $0.count < $1.count : $0.word < $1.word }
+        for (word, count) in byRarity {
+            if count > common && touched.count >= Self.nearCandidateCount { break }
+            let weight = Float(1 / log(2 + Double(count)))
+            for sentence in compiled.postings[word]! {
+                if weights[Int(sentence)] == 0 { touched.append(sentence) }
+                weights[Int(sentence)] += weight
+            }
+        }
+        // The best few, ties broken by sentence order.
+        var top: [(Int32, Float)] = []
+        for sentence in touched {
+            let weight = weights[Int(sentence)]
+            if top.count == Self.nearCandidateCount {
+                let last = top[top.count - 1]
+                guard weight > last.1 || (weight == last.1 && sentence < last.0) else { continue }
+                top.removeLast()
+            }
+            let position = top.firstIndex { weight > $0.1 || (weight == $0.1 && sentence < $0.0) } ?? top.count
+            top.insert((sentence, weight), at: position)
+        }
+        // First pass: the alignment score of each candidate; second pass: build answers for the best few intents.
+        var scored: [(index: Int32, score: Int32)] = []
         for (index, _) in top {
             let sentence = compiled.sentences[Int(index)]
             guard externalContextAllows(compiled.blocks[Int(sentence.block)]) else { continue }
-            if let final = run(sentence, relaxed: true),
+            if let final = run(sentence, relaxed: true) { scored.append((index, table.score[final])) }
+        }
+        scored.sort { $0.score != $1.score ? $0.score > $1.score : $0.index < $1.index }
+        var results: [(IntentMatch, Int32)] = []
+        var intentsSeen = Set<Int32>()
+        for (index, _) in scored where intentsSeen.count < Self.nearAnswers {
+            let sentence = compiled.sentences[Int(index)]
+            guard !intentsSeen.contains(sentence.intent), let final = run(sentence, relaxed: true),
                 let match = assemble(sentence, final: final, complete: false)
-            {
-                results.append((match, index))
-            }
+            else { continue }
+            intentsSeen.insert(sentence.intent)
+            results.append((match, index))
         }
         return results
     }
@@ -517,5 +540,40 @@ extension SlotValue {
         case .temperature(let value, _): return value
         default: return nil
         }
+    }
+}
+
+/// The dynamic-programming table of one match call: best score, back pointer, step kind and edge per cell.
+/// Raw buffers (owned here, freed on deinit) keep the inner loop free of copy-on-write checks.
+private final class DPTable {
+    private(set) var capacity = 0
+    private(set) var score = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+    private(set) var previous = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+    private(set) var step = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+    private(set) var via = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+
+    func reserve(_ cells: Int) {
+        guard cells > capacity else { return }
+        let size = max(cells, capacity * 2, 256)
+        for pointer in [score, previous, step, via] { pointer.deallocate() }
+        score = .allocate(capacity: size)
+        previous = .allocate(capacity: size)
+        step = .allocate(capacity: size)
+        via = .allocate(capacity: size)
+        capacity = size
+    }
+
+    @inline(__always)
+    func relax(from: Int, to: Int, _ value: Int32, _ kind: Int32, _ edge: Int32) {
+        if value > score[to] {
+            score[to] = value
+            previous[to] = Int32(from)
+            step[to] = kind
+            via[to] = edge
+        }
+    }
+
+    deinit {
+        for pointer in [score, previous, step, via] { pointer.deallocate() }
     }
 }

@@ -89,6 +89,10 @@ private struct TemplateParser {
 
     private static let specials: Set<Unicode.Scalar> = ["(", ")", "[", "]", "{", "}", "<", ">", "|"]
 
+    private static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.isASCII ? scalar == " " || (scalar.value >= 9 && scalar.value <= 13) : scalar.properties.isWhitespace
+    }
+
     /// Parses `a | b | c` up to `closer` (consumed), returning each branch's atoms and the offsets of the bars.
     private mutating func parseBranches(closer: Unicode.Scalar?, opener: (Unicode.Scalar, Int)?) throws
         -> ([[GluedAtom]], [Int])
@@ -98,7 +102,7 @@ private struct TemplateParser {
         var glued = false
         while index < scalars.count {
             let scalar = scalars[index]
-            if scalar.properties.isWhitespace {
+            if Self.isWhitespace(scalar) {
                 glued = false
                 index += 1
                 continue
@@ -143,8 +147,7 @@ private struct TemplateParser {
                     GluedAtom(atom: .rule(RuleReference(name: name, offset: start)), glued: glued))
             default:
                 var end = index
-                while end < scalars.count, !scalars[end].properties.isWhitespace,
-                    !Self.specials.contains(scalars[end])
+                while end < scalars.count, !Self.isWhitespace(scalars[end]), !Self.specials.contains(scalars[end])
                 {
                     end += 1
                 }
@@ -167,7 +170,7 @@ private struct TemplateParser {
     private mutating func readName(closer: Unicode.Scalar, opener: Unicode.Scalar, start: Int) throws -> String {
         var end = start + 1
         while end < scalars.count, scalars[end] != closer {
-            if Self.specials.contains(scalars[end]) || scalars[end].properties.isWhitespace {
+            if Self.specials.contains(scalars[end]) || Self.isWhitespace(scalars[end]) {
                 throw error("unbalanced '\(opener)'", at: start)
             }
             end += 1

@@ -67,7 +67,12 @@ enum TextNormalizer {
     }
 
     private static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
-        if scalar == "%" || scalar == "°" || scalar == "º" { return true }
+        if scalar.isASCII {
+            let value = scalar.value
+            return (value >= 97 && value <= 122) || (value >= 65 && value <= 90) || (value >= 48 && value <= 57)
+                || value == 37
+        }
+        if scalar == "°" || scalar == "º" { return true }
         let properties = scalar.properties
         return properties.isAlphabetic || properties.numericType != nil
             || properties.generalCategory == .nonspacingMark || properties.generalCategory == .spacingMark
@@ -121,9 +126,17 @@ enum TextNormalizer {
         while word.hasPrefix("'") { word.removeFirst() }
         while word.hasSuffix("'") { word.removeLast() }
         guard !word.isEmpty else { return [] }
-        word = word.replacingOccurrences(of: "º", with: "°")
-        if word.unicodeScalars.contains(where: { isDigit($0) }) { return convertNumeric(word) }
-        if word.contains("%") || word.contains("°") { return convertSymbols(word) }
+        var hasDigit = false
+        var hasSymbol = false
+        for scalar in word.unicodeScalars {
+            if isDigit(scalar) { hasDigit = true }
+            if scalar == "%" || scalar == "°" || scalar == "º" { hasSymbol = true }
+        }
+        if hasSymbol {
+            word = String(String.UnicodeScalarView(word.unicodeScalars.map { $0 == "º" ? "°" : $0 }))
+        }
+        if hasDigit { return convertNumeric(word) }
+        if hasSymbol { return convertSymbols(word) }
         return expandContraction(word)
     }
 

@@ -45,7 +45,19 @@ struct FakeALSADevices: Sendable {
     }
 }
 
-@Suite(.serialized) struct ALSATests {
+/// Removes the fake devices' directory once every test of the suite it is attached to has run.
+struct RemovingFakeALSADevices: SuiteTrait, TestScoping {
+    func provideScope(
+        for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void
+    ) async throws {
+        try await function()
+        if case .success(let devices) = FakeALSADevices.shared {
+            try? FileManager.default.removeItem(atPath: devices.directory)
+        }
+    }
+}
+
+@Suite(.serialized, RemovingFakeALSADevices()) struct ALSATests {
     let devices: FakeALSADevices
 
     init() throws {
@@ -61,7 +73,7 @@ struct FakeALSADevices: Sendable {
         #expect(chunks.map(\.timestamp) == [0, 0.1, 0.2, 0.3, 0.4])
         #expect(chunks.allSatisfy { $0.format == .speech && $0.frameCount == 1600 })
         let captured = chunks.flatMap(\.samples)
-        #expect(captured == Array(devices.micSamples.prefix(8000)))
+        #expect(firstDifference(captured, Array(devices.micSamples.prefix(8000))) == nil)
         #expect(capture.framesRead == 8000)
         #expect(throws: ALSAError.self) { try capture.read(frames: 10) }
     }
@@ -69,7 +81,7 @@ struct FakeALSADevices: Sendable {
     @Test func defaultDeviceIsTheConfiguredOne() throws {
         let capture = try AudioCapture()
         let chunk = try capture.read(frames: 480)
-        #expect(chunk.samples == Array(devices.micSamples.prefix(480)))
+        #expect(firstDifference(chunk.samples, Array(devices.micSamples.prefix(480))) == nil)
     }
 
     @Test func playbackWritesTheSamplesToTheFile() throws {
@@ -86,7 +98,7 @@ struct FakeALSADevices: Sendable {
         let written = try WAVFile.read(path: devices.speakerFile)
         #expect(written.format == format)
         #expect(written.encoding == .pcm16)
-        #expect(written.chunk().samples == samples)
+        #expect(firstDifference(written.chunk().samples, samples) == nil)
     }
 
     @Test func playbackRejectsAChunkInAnotherFormat() throws {
@@ -99,7 +111,8 @@ struct FakeALSADevices: Sendable {
         } catch {
             #expect(
                 error.description
-                    == "ALSA device 'fakespk': chunk is 16000 Hz, 2 channels, but the device was opened for 16000 Hz, mono")
+                    == "ALSA device 'fakespk': chunk is 16000 Hz, 2 channels, "
+                    + "but the device was opened for 16000 Hz, mono")
         }
     }
 

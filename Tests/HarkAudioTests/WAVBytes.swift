@@ -59,3 +59,12 @@ struct WAVBytes {
     /// 16-bit little-endian bytes of `samples`.
     static func pcm16(_ samples: [Int16]) -> [UInt8] { samples.flatMap { le($0) } }
 }
+
+extension WAVBytes {
+    /// A copy with some fields changed.
+    func with(_ change: (inout WAVBytes) -> Void) -> WAVBytes {
+        var copy = self
+        change(&copy)
+        return copy
+    }
+}

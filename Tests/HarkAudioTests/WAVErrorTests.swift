@@ -62,16 +62,14 @@ import Testing
         Self.expectMessage(
             Array(full.prefix(36)),
             "truncated header: the file ends after 36 bytes, before the 'data' chunk (the RIFF header declares 244)")
-        var short = Self.valid
-        short.formatBodyLength = 14
+        let short = Self.valid.with { $0.formatBodyLength = 14 }
         Self.expectMessage(short.bytes, "truncated header: 'fmt ' chunk is 14 bytes, needs at least 16")
-        var extensible = Self.valid
-        extensible.formatTag = 0xFFFE
-        extensible.formatBodyLength = 18
-        Self.expectMessage(extensible.bytes, containing: ["truncated header", "EXTENSIBLE", "18 bytes, needs at least 40"])
-        var listCut = Self.valid
-        listCut.chunksBeforeData = [("LIST", [1, 2, 3, 4])]
-        Self.expectMessage(Array(listCut.bytes.prefix(44)), "truncated header: 'LIST' chunk declares 4 bytes but 0 remain")
+        let extensible = Self.valid.with { $0.formatTag = 0xFFFE; $0.formatBodyLength = 18 }
+        Self.expectMessage(
+            extensible.bytes, containing: ["truncated header", "EXTENSIBLE", "18 bytes, needs at least 40"])
+        let listCut = Self.valid.with { $0.chunksBeforeData = [("LIST", [1, 2, 3, 4])] }
+        Self.expectMessage(
+            Array(listCut.bytes.prefix(44)), "truncated header: 'LIST' chunk declares 4 bytes but 0 remain")
     }
 
     @Test func truncatedData() {
@@ -89,59 +87,43 @@ import Testing
         (2, "MS ADPCM, format 2 (0x2)"), (0x55, "MP3, format 85 (0x55)"), (0x1234, "format 4660 (0x1234)"),
     ])
     func unsupportedEncoding(tag: UInt16, name: String) {
-        var file = Self.valid
-        file.formatTag = tag
-        file.bitsPerSample = 8
+        let file = Self.valid.with { $0.formatTag = tag; $0.bitsPerSample = 8 }
         Self.expectMessage(file.bytes, containing: ["a.wav: unsupported encoding: \(name);", "convert it to PCM"])
-        var extensible = Self.valid
-        extensible.formatTag = 0xFFFE
-        extensible.subformat = tag
+        let extensible = Self.valid.with { $0.formatTag = 0xFFFE; $0.subformat = tag }
         Self.expectMessage(extensible.bytes, containing: ["unsupported encoding: \(name)"])
     }
 
     @Test func unknownExtensibleSubformat() {
-        var file = Self.valid
-        file.formatTag = 0xFFFE
+        let file = Self.valid.with { $0.formatTag = 0xFFFE }
         var bytes = file.bytes
         bytes[12 + 8 + 26] ^= 0xFF  // first byte of the GUID tail
         Self.expectMessage(bytes, containing: ["unsupported encoding", "unknown subformat GUID"])
     }
 
     @Test func unsupportedBitDepth() {
-        var twelve = Self.valid
-        twelve.bitsPerSample = 12
+        let twelve = Self.valid.with { $0.bitsPerSample = 12 }
         Self.expectMessage(twelve.bytes, "unsupported bit depth: 12-bit integer PCM (supported: 8, 16, 24, 32)")
-        var double = Self.valid
-        double.formatTag = 3
-        double.bitsPerSample = 64
+        let double = Self.valid.with { $0.formatTag = 3; $0.bitsPerSample = 64 }
         Self.expectMessage(double.bytes, "unsupported bit depth: 64-bit float (supported: 32-bit float)")
-        var zero = Self.valid
-        zero.bitsPerSample = 0
+        let zero = Self.valid.with { $0.bitsPerSample = 0 }
         Self.expectMessage(zero.bytes, containing: ["unsupported bit depth: 0-bit"])
     }
 
     @Test func channelsAndRate() {
-        var noChannels = Self.valid
-        noChannels.channels = 0
+        let noChannels = Self.valid.with { $0.channels = 0 }
         Self.expectMessage(noChannels.bytes, "zero channels")
-        var noRate = Self.valid
-        noRate.sampleRate = 0
+        let noRate = Self.valid.with { $0.sampleRate = 0 }
         Self.expectMessage(noRate.bytes, "unsupported sample rate: 0 Hz")
-        var absurd = Self.valid
-        absurd.sampleRate = 500_000
+        let absurd = Self.valid.with { $0.sampleRate = 500_000 }
         Self.expectMessage(absurd.bytes, "unsupported sample rate: 500000 Hz (limit 384000 Hz)")
-        var highest = Self.valid
-        highest.sampleRate = 384_000
+        let highest = Self.valid.with { $0.sampleRate = 384_000 }
         #expect(Self.message(highest.bytes) == nil)
     }
 
     @Test func missingChunks() {
-        var noData = Self.valid
-        noData.includeData = false
-        noData.chunksBeforeData = [("LIST", [1, 2, 3])]
+        let noData = Self.valid.with { $0.includeData = false; $0.chunksBeforeData = [("LIST", [1, 2, 3])] }
         Self.expectMessage(noData.bytes, "no 'data' chunk")
-        var noFormat = Self.valid
-        noFormat.includeFormat = false
+        let noFormat = Self.valid.with { $0.includeFormat = false }
         Self.expectMessage(noFormat.bytes, "no 'fmt ' chunk before the end of the file")
     }
 
@@ -206,8 +188,8 @@ import Testing
             #expect(error.description == "/nonexistent-dir/out.wav: cannot write: No such file or directory")
         }
         do {
-            try WAVFile.write(WAVAudio(format: AudioFormat(sampleRate: 16000, channels: 0), encoding: .pcm16, samples: []),
-                              to: "/tmp/never.wav")
+            let noChannels = AudioFormat(sampleRate: 16000, channels: 0)
+            try WAVFile.write(WAVAudio(format: noChannels, encoding: .pcm16, samples: []), to: "/tmp/never.wav")
             Issue.record("write succeeded")
         } catch {
             #expect(error.description == "/tmp/never.wav: zero channels")

@@ -1,0 +1,220 @@
+/// Spoken word forms of the built-in types, within sane bounds, for grammars.
+enum SpokenForms {
+    /// 0–100, the hundreds up to nine hundred, "a hundred" and "one thousand".
+    static let numbers: [String] = {
+        var forms = (0...100).map { NumberWords.spellInteger(Int64($0)) }
+        forms += (2...9).map { NumberWords.spellInteger(Int64($0 * 100)) }
+        forms += ["a hundred", "one thousand", "a thousand"]
+        return forms
+    }()
+
+    static let hours: [String] = (1...23).map { NumberWords.spellInteger(Int64($0)) }
+    static let minutes: [String] = (1...9).map { "oh " + NumberWords.units[$0] }
+        + (10...59).map { NumberWords.spellInteger(Int64($0)) }
+    static let durationUnits = ["second", "seconds", "minute", "minutes", "hour", "hours", "day", "days", "week",
+                                "weeks"]
+    static let ordinals: [String] = (1...31).map { NumberWords.spellOrdinal($0) }
+}
+
+/// Writes a JSGF grammar for the compiled sentences and collects its words.
+struct JSGFWriter {
+    let compiled: CompiledTemplates
+    let wildcardExpansion: String
+    private var rules: [(String, String)] = []
+    private var definedRules = Set<String>()
+
+    init(compiled: CompiledTemplates, wildcardExpansion: String) {
+        self.compiled = compiled
+        self.wildcardExpansion = wildcardExpansion
+    }
+
+    /// The words (terminals) of a grammar written by this writer: everything but rule references and syntax.
+    static func words(inGrammar grammar: String) -> Set<String> {
+        var words = Set<String>()
+        for line in grammar.split(separator: "\n") where !line.hasPrefix("#") && !line.hasPrefix("grammar ") {
+            guard let equals = line.firstIndex(of: "=") else { continue }
+            let body = line[line.index(after: equals)...]
+            var token = ""
+            var inReference = false
+            for character in body {
+                if character == "<" { inReference = true }
+                if inReference {
+                    if character == ">" { inReference = false }
+                    continue
+                }
+                if "()[]|*+;".contains(character) || character.isWhitespace {
+                    if !token.isEmpty { words.insert(token) }
+                    token = ""
+                } else {
+                    token.append(character)
+                }
+            }
+            if !token.isEmpty { words.insert(token) }
+        }
+        return words
+    }
+
+    static func ruleName(_ parts: String...) -> String {
+        parts.joined(separator: "_").unicodeScalars.map {
+            ($0.properties.isAlphabetic || ($0.value >= 48 && $0.value <= 57)) && $0.isASCII ? String($0) : "_"
+        }.joined()
+    }
+
+    private func phrase(_ text: String) -> String {
+        text.split(separator: " ").joined(separator: " ")
+    }
+
+    private mutating func choice(_ options: [String]) -> String {
+        var seen = Set<String>()
+        let unique = options.filter { !$0.isEmpty && seen.insert($0).inserted }.map { phrase($0) }
+        return unique.count == 1 ? unique[0] : "(" + unique.joined(separator: " | ") + ")"
+    }
+
+    /// True the first time a rule name is seen: the caller then writes its body with `addRule`.
+    private mutating func isNewRule(_ name: String) -> Bool { definedRules.insert(name).inserted }
+
+    private mutating func addRule(_ name: String, _ body: String) -> String {
+        rules.append((name, body))
+        return "<\(name)>"
+    }
+
+    mutating func grammar(name: String) -> String {
+        var intentRefs: [String] = []
+        for (skillIndex, skill) in compiled.resolved.enumerated() {
+            for (intentIndex, intent) in skill.templates.intents.enumerated() {
+                let ruleName = Self.ruleName("intent", skill.templates.skill, intent.name)
+                var alternatives: [String] = []
+                for sentence in skill.sentences where sentence.intentIndex == intentIndex {
+                    alternatives.append(expression(sentence.expression, skill: skill, skillIndex: skillIndex))
+                }
+                let body = alternatives.map { "(\($0))" }.joined(separator: " | ")
+                rules.append((ruleName, body.isEmpty ? "<VOID>" : body))
+                intentRefs.append("<\(ruleName)>")
+            }
+        }
+        var skipPhrases = Set<String>()
+        for phrases in compiled.skipPhrases {
+            for phrase in phrases { skipPhrases.insert(phrase.map { compiled.words[Int($0)] }.joined(separator: " ")) }
+        }
+        for phrase in compiled.allSkipPhrases {
+            skipPhrases.insert(phrase.map { compiled.words[Int($0)] }.joined(separator: " "))
+        }
+        let skip = skipPhrases.isEmpty ? "" : choice(skipPhrases.sorted())
+        var lines = ["#JSGF V1.0;", "", "grammar \(Self.ruleName(name));", ""]
+        let command = intentRefs.isEmpty ? "<VOID>" : "(" + intentRefs.joined(separator: " | ") + ")"
+        if skip.isEmpty {
+            lines.append("public <command> = \(command);")
+        } else {
+            lines.append("<skip> = \(skip);")
+            lines.append("public <command> = [<skip>] \(command) [<skip>];")
+        }
+        if definedRules.contains("wildcard") || rules.contains(where: { $0.1.contains("<wildcard>") }) {
+            lines.append("<wildcard> = \(wildcardExpansion);")
+        }
+        for (ruleName, body) in rules { lines.append("<\(ruleName)> = \(body);") }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private mutating func expression(_ expression: TemplateExpression, skill: ResolvedSkill, skillIndex: Int) -> String {
+        switch expression {
+        case .empty: return "<NULL>"
+        case .words(let words): return phrase(words.joined(separator: " "))
+        case .sequence(let items):
+            return items.map { self.expression($0, skill: skill, skillIndex: skillIndex) }.joined(separator: " ")
+        case .alternatives(let items):
+            let nonEmpty = items.filter { $0 != .empty }
+            let inner = nonEmpty.map { self.expression($0, skill: skill, skillIndex: skillIndex) }
+            let joined = inner.count == 1 ? inner[0] : inner.joined(separator: " | ")
+            return nonEmpty.count < items.count ? "[\(joined)]" : "(\(joined))"
+        case .rule(let reference):
+            let name = Self.ruleName("rule", skill.templates.skill, reference.name)
+            guard isNewRule(name) else { return "<\(name)>" }
+            return addRule(name, self.expression(skill.rules[reference.name]!, skill: skill, skillIndex: skillIndex))
+        case .slot(let reference):
+            return listRule(reference.listName, skill: skill)
+        }
+    }
+
+    private mutating func listRule(_ listName: String, skill: ResolvedSkill) -> String {
+        guard let list = skill.list(named: listName) else { return "<VOID>" }
+        switch list.kind {
+        case .wildcard:
+            return "<wildcard>"
+        case .builtin(let type):
+            return builtinRule(type)
+        case .values:
+            let name = Self.ruleName("list", skill.templates.skill, listName)
+            guard isNewRule(name) else { return "<\(name)>" }
+            let spellings = (skill.valueSpellings[listName] ?? []).flatMap { $0 }.map { $0.joined(separator: " ") }
+            let single = spellings.isEmpty ? "<VOID>" : choice(spellings)
+            return addRule(name, list.multiple && !spellings.isEmpty ? "\(single) ([and] \(single))*" : single)
+        case .range(let range):
+            let name = Self.ruleName("range", skill.templates.skill, listName)
+            guard isNewRule(name) else { return "<\(name)>" }
+            let count = range.step > 0 ? Int(((range.to - range.from) / range.step).rounded(.down)) + 1 : Int.max
+            let numbers: String
+            if count <= 2000 {
+                numbers = choice((0..<count).map { NumberWords.spell(range.from + Double($0) * range.step) })
+            } else {
+                numbers = builtinRule(.number)
+            }
+            switch range.type {
+            case .percentage: return addRule(name, "\(numbers) [percent]")
+            case .temperature: return addRule(name, "\(numbers) [degrees] [celsius | fahrenheit]")
+            default: return addRule(name, numbers)
+            }
+        }
+    }
+
+    private mutating func builtinRule(_ type: BuiltinSlotType) -> String {
+        let name = "builtin_\(type.rawValue)"
+        guard isNewRule(name) else { return "<\(name)>" }
+        let body: String
+        do {
+            switch type {
+            case .number:
+                body = "[minus] " + choice(SpokenForms.numbers) + " [(point " + choice(Array(NumberWords.units[0...9]))
+                    + ") | (and a half)]"
+            case .percentage: body = builtinRule(.number) + " [percent]"
+            case .temperature: body = builtinRule(.number) + " [degrees] [celsius | fahrenheit]"
+            case .duration:
+                let units = choice(SpokenForms.durationUnits)
+                let amount = "(" + builtinRule(.number) + " | a | an)"
+                body = "(\(amount) \(units) [and a half] [[and] \(amount) \(units)]) | (half (a | an) \(units))"
+            case .time:
+                let hour = choice(SpokenForms.hours)
+                let minute = choice(SpokenForms.minutes)
+                let meridiem = "[am | pm | (in the (morning | afternoon | evening)) | (at night)]"
+                body = "(\(hour) [o'clock | \(minute)] \(meridiem)) | noon | midday | midnight | "
+                    + "((half | [a] quarter | \(minute) [minutes]) (past | to) \(hour) \(meridiem))"
+            case .date:
+                let weekdays = choice(DateReader.weekdays)
+                let months = choice(DateReader.months)
+                let ordinals = choice(SpokenForms.ordinals)
+                body = "[on] (today | tonight | tomorrow | yesterday | ([the] day after tomorrow) | "
+                    + "([this | next | coming] \(weekdays)) | ([this | next | the] weekend) | ((this | next) week) | "
+                    + "(in " + builtinRule(.number) + " (days | weeks)) | (the \(ordinals) [of \(months)]) | "
+                    + "(\(months) [the] \(ordinals)))"
+            }
+        }
+        return addRule(name, body)
+    }
+}
+
+extension IntentEngine {
+    /// A JSGF grammar of every sentence: `public <command>` is `[<skip>] (<intent_…> | …) [<skip>]`.
+    ///
+    /// Words are the normalised forms the matcher uses (digits spelled out, contractions expanded). Lists expand
+    /// to their spoken forms, ranges to every value spelled out (up to 2,000 values), built-in types to spoken forms
+    /// within bounds (numbers 0–100 plus hundreds). Wildcards refer to `<wildcard>`, defined as
+    /// `wildcardExpansion` (by default `<VOID>`, so wildcard sentences need the caller's expansion to be spoken).
+    public func jsgf(grammarName: String, wildcardExpansion: String = "<VOID>") -> String {
+        var writer = JSGFWriter(compiled: compiled, wildcardExpansion: wildcardExpansion)
+        return writer.grammar(name: grammarName)
+    }
+
+    /// Every word the grammar can produce (the words a pronunciation dictionary must cover).
+    public func vocabulary() -> Set<String> {
+        JSGFWriter.words(inGrammar: jsgf(grammarName: "vocabulary"))
+    }
+}

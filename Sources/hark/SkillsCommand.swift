@@ -1,0 +1,59 @@
+import ArgumentParser
+import Foundation
+import HarkAssistant
+import HarkRuntime
+
+/// `hark skills …`: skill authoring and inspection.
+struct SkillsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "skills", abstract: "List installed skills and test skill folders.",
+        subcommands: [ListSkills.self, TestSkill.self])
+
+    /// `hark skills list`.
+    struct ListSkills: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "Show each installed skill.")
+        @Option(help: "A device registry to use.") var devices: String?
+
+        func run() async throws {
+            let assistant = try HarkEnvironment.fromEnvironment().makeAssistant(devicesFile: devices)
+            for skill in await assistant.installedSkills {
+                let manifest = skill.package.manifest
+                let intents = skill.package.templates.intents.map(\.name)
+                print("\(manifest.id)  \(manifest.name) \(manifest.version)  [\(skill.origin)]  healthy")
+                print("    \(manifest.description)")
+                print("    intents: \(intents.joined(separator: ", "))")
+            }
+        }
+    }
+
+    /// `hark skills test DIR`.
+    struct TestSkill: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "test", abstract: "Run a skill folder's tests/en.yaml: sentence tests and dialog transcripts.")
+        @Argument(help: "The skill folder.") var folder: String
+
+        func run() async throws {
+            let package = try SkillPackage.load(folder: folder, variation: .first)
+            guard let testsFile = package.testsFile else {
+                throw ValidationError("\(folder): no tests/en.yaml to run")
+            }
+            let file = try SkillTestFile.load(path: testsFile)
+            let environment = try HarkEnvironment.fromEnvironment()
+            let id = package.manifest.id
+            guard BuiltinSkills.ids.contains(id) else {
+                throw ValidationError("\(folder): no handler for skill '\(id)' (built-in skills: \(BuiltinSkills.ids.joined(separator: ", ")))")
+            }
+            let runner = SkillTestRunner(skillID: id) { database, _ in
+                var skill = try BuiltinSkills.make(
+                    id: id, database: database, configuration: environment.configuration)
+                skill.package = package
+                return [skill]
+            }
+            let report = try await runner.run(file)
+            for failure in report.failures { print("FAIL \(failure)") }
+            print("\(file.file): \(report.sentencesRun) sentences, \(report.dialogsRun) dialogs")
+            print("\(report.passed) passed, \(report.failures.count) failed")
+            if !report.succeeded { throw ExitCode(1) }
+        }
+    }
+}
