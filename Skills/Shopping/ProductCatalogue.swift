@@ -102,7 +102,8 @@ struct ProductCatalogue: Sendable {
     /// singular of what was said. "eggs" → "egg", "tortilla wrap" → "tortilla wraps", "whole milk" → "whole milk".
     func key(for spoken: String) -> String {
         let singular = nouns.singular(spoken)
-        return itemNames[singular] ?? singular
+        // "pea" is the item "peas": try the plural when the singular is unknown.
+        return itemNames[singular] ?? itemNames[nouns.singular(nouns.plural(singular))] ?? singular
     }
 
     /// The product to order for a list key: the item's default product, else the product with that alias,

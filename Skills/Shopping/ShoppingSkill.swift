@@ -152,7 +152,7 @@ struct ShoppingTurn {
         if !already.isEmpty {
             parts.append(try say(already.count == 1 ? "already_one" : "already_many", ["items": speech.list(already)]))
         }
-        return .speak(parts.joined(separator: " ")).with(data: [
+        return .speak(Self.sentences(parts)).with(data: [
             "added": .array(added.map { .string(speech.describe($0)) }),
             "updated": .array(changed.map { .string(speech.describe($0)) }),
             "already": .array(already.map { .string(speech.describe($0)) }),
@@ -191,7 +191,7 @@ struct ShoppingTurn {
             parts.append(
                 try say(missing.count == 1 ? "not_on_list_one" : "not_on_list_many", ["items": SpokenText.list(missing)]))
         }
-        return .speak(parts.joined(separator: " ")).with(data: [
+        return .speak(Self.sentences(parts)).with(data: [
             "removed": .array(removed.map { .string($0.key) }), "missing": .array(missing.map { .string($0) }),
         ])
     }
@@ -241,6 +241,11 @@ struct ShoppingTurn {
             return .speak(try say("nothing_offered"))
         }
         return try await add(try items.decode([ListEntry].self))
+    }
+
+    /// Sentences joined, each starting with a capital ("Garlic is already on your list.").
+    static func sentences(_ parts: [String]) -> String {
+        parts.map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(separator: " ")
     }
 
     // MARK: Suggestions
