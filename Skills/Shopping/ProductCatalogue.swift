@@ -1,5 +1,4 @@
 import Foundation
-import Yams
 
 /// One product of `data/catalogue.yaml`.
 struct Product: Sendable, Hashable, Codable {
@@ -66,19 +65,8 @@ struct ProductCatalogue: Sendable {
 
     /// Reads the catalogue; a malformed product is an error naming the file and the product.
     static func load(path: String) throws -> ProductCatalogue {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ShoppingDataError("\(path): cannot read the file")
-        }
-        let root: Any?
-        do { root = try Yams.load(yaml: String(decoding: data, as: UTF8.self)) } catch {
-            throw ShoppingDataError("\(path): \(String(describing: error).replacingOccurrences(of: "\n", with: " "))")
-        }
-        guard let entries = root as? [[String: Any]] else {
-            throw ShoppingDataError("\(path): expected a list of products")
-        }
-        func number(_ value: Any?) -> Double? {
-            (value as? Double) ?? (value as? Int).map(Double.init)
-        }
+        let entries = try ShoppingDataFile.load(path, as: [[String: Any]].self, expecting: "a list of products")
+        let number = ShoppingDataFile.number
         var products: [Product] = []
         for (index, entry) in entries.enumerated() {
             guard let id = entry["id"] as? String, let item = entry["item"] as? String,

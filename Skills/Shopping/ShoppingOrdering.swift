@@ -11,7 +11,10 @@ import HarkSkillKit
 /// places the order in one transaction. The code is never spoken and never kept in the reply's slots.
 extension ShoppingTurn {
     mutating func order(reorder: Bool) async throws -> SkillResponse {
-        guard let code = settings.purchaseCode else { return .speak(try say("ordering_off")) }
+        guard let code = settings.purchaseCode else {
+            let setting = "skills: { shopping: { purchase_code: \"1234\" } }"
+            return .speak(try say("ordering_off", ["setting": setting, "file": "~/.config/hark/config.yaml"]))
+        }
         let lockout = try await store.lockout()
         if lockout.isLocked(at: now), let until = lockout.lockedUntil {
             return .speak(try say("locked", ["minutes": try minutes(until.timeIntervalSince(now))]))

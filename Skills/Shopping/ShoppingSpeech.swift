@@ -1,6 +1,5 @@
 import Foundation
 import HarkSkillKit
-import Yams
 
 /// Spoken names of a currency, from `data/currencies.yaml`.
 struct CurrencyNames: Sendable {
@@ -10,16 +9,7 @@ struct CurrencyNames: Sendable {
     var minorOther: String
 
     static func load(path: String) throws -> [String: CurrencyNames] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ShoppingDataError("\(path): cannot read the file")
-        }
-        let root: Any?
-        do { root = try Yams.load(yaml: String(decoding: data, as: UTF8.self)) } catch {
-            throw ShoppingDataError("\(path): \(String(describing: error).replacingOccurrences(of: "\n", with: " "))")
-        }
-        guard let mapping = root as? [String: Any] else {
-            throw ShoppingDataError("\(path): expected a mapping of currency codes")
-        }
+        let mapping = try ShoppingDataFile.load(path, as: [String: Any].self, expecting: "a mapping of currency codes")
         var result: [String: CurrencyNames] = [:]
         for (code, value) in mapping {
             guard let fields = value as? [String: String], let one = fields["one"], let other = fields["other"],

@@ -1,5 +1,4 @@
 import Foundation
-import Yams
 
 /// An amount on the shopping list: "2 litres", "a dozen", "3" (no unit), or nothing at all.
 struct Amount: Sendable, Hashable, Codable {
@@ -37,23 +36,14 @@ struct ShoppingUnits: Sendable {
 
     /// Reads `data/units.yaml`; a malformed entry is an error naming the file and the unit.
     static func load(path: String) throws -> ShoppingUnits {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ShoppingDataError("\(path): cannot read the file")
-        }
-        let root: Any?
-        do { root = try Yams.load(yaml: String(decoding: data, as: UTF8.self)) } catch {
-            throw ShoppingDataError("\(path): \(String(describing: error).replacingOccurrences(of: "\n", with: " "))")
-        }
-        guard let mapping = root as? [String: Any] else {
-            throw ShoppingDataError("\(path): expected a mapping of unit names")
-        }
+        let mapping = try ShoppingDataFile.load(path, as: [String: Any].self, expecting: "a mapping of unit names")
         var result = ShoppingUnits(units: [:], scaled: [:])
         for (name, value) in mapping {
             guard let fields = value as? [String: Any] else {
                 throw ShoppingDataError("\(path): unit '\(name)' must be a mapping")
             }
             if let base = fields["scale"] as? String {
-                guard let by = (fields["by"] as? Double) ?? (fields["by"] as? Int).map(Double.init) else {
+                guard let by = ShoppingDataFile.number(fields["by"]) else {
                     throw ShoppingDataError("\(path): unit '\(name)' needs a number 'by'")
                 }
                 result.scaled[name] = Scaled(unit: base, by: by)
@@ -62,7 +52,7 @@ struct ShoppingUnits: Sendable {
             guard let one = fields["one"] as? String, let other = fields["other"] as? String else {
                 throw ShoppingDataError("\(path): unit '\(name)' needs 'one' and 'other'")
             }
-            let factor = (fields["factor"] as? Double) ?? (fields["factor"] as? Int).map(Double.init) ?? 1
+            let factor = ShoppingDataFile.number(fields["factor"]) ?? 1
             result.units[name] = Unit(
                 one: one, other: other, takesOf: fields["of"] as? Bool ?? true, family: fields["family"] as? String,
                 factor: factor)
@@ -97,12 +87,6 @@ struct ShoppingUnits: Sendable {
 
     /// True when "of" goes between the unit and the item.
     func takesOf(_ unit: String) -> Bool { units[unit]?.takesOf ?? true }
-}
-
-/// A data file of the skill that cannot be used.
-struct ShoppingDataError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
 }
 
 /// How two amounts of the same item combine on the list.

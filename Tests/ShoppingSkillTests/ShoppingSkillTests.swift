@@ -62,7 +62,7 @@ import Testing
         let reply = await tester.ask("add two litres of milk and a dozen eggs")
         #expect(reply.reply == "I've added 2 litres of milk and 1 dozen eggs to your shopping list.")
         let queue = try Self.separateQueue(tester)
-        let rows = try await queue.read { db in
+        let rows = try queue.read { db in
             try Row.fetchAll(db, sql: "SELECT key, name, quantity, unit FROM shopping_list_item ORDER BY id")
         }
         #expect(rows.map { $0["key"] as String } == ["milk", "egg"])
