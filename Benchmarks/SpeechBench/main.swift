@@ -68,6 +68,14 @@ func peakMemoryMB() -> Double {
     return kilobytes / 1024
 }
 
+/// The integer after `name` on the command line.
+func option(_ name: String) -> Int? {
+    guard let index = CommandLine.arguments.firstIndex(of: name), index + 1 < CommandLine.arguments.count else {
+        return nil
+    }
+    return Int(CommandLine.arguments[index + 1])
+}
+
 /// CPU seconds this process has used (robust to other processes competing for the cores, unlike wall time).
 func processCPUSeconds() -> Double {
     var time = timespec()
@@ -131,7 +139,8 @@ func measureRecognition(mode: String) async throws -> RecognitionFigures {
     let before = peakMemoryMB()
     let clock = ContinuousClock()
     let loadStart = clock.now
-    let recognizer = try Recognizer(grammar: mode == "lm" ? .languageModel : .jsgf(grammar, name: "home"))
+    let recognizer = try Recognizer(
+        grammar: mode == "lm" ? .languageModel : .jsgf(grammar, name: "home"), nBest: option("--nbest") ?? 5)
     let load = clock.now - loadStart
     var figures = RecognitionFigures(
         mode: mode, clips: clips.count, audioSeconds: 0, decodeMilliseconds: 0, decodeCPUSeconds: 0,
@@ -192,7 +201,8 @@ func measureSynthesis() async throws -> (engine: Double, recognition: Double, se
 func runChild(_ mode: String) throws -> RecognitionFigures {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
-    process.arguments = [mode, "--json"] + (CommandLine.arguments.contains("--verbose") ? ["--verbose"] : [])
+    let options = CommandLine.arguments.dropFirst().filter { $0.hasPrefix("--") || Int($0) != nil }
+    process.arguments = [mode, "--json"] + options
     let output = Pipe()
     process.standardOutput = output
     try process.run()
@@ -241,7 +251,7 @@ let build = "debug build"
 let build = "release build"
 #endif
 
-let arguments = CommandLine.arguments.dropFirst().filter { !$0.hasPrefix("--") }
+let arguments = CommandLine.arguments.dropFirst().filter { !$0.hasPrefix("--") && Int($0) == nil }
 let mode = arguments.first ?? "all"
 switch mode {
 case "grammar", "lm":
@@ -265,6 +275,7 @@ case "synthesis", "all":
         format: "Synthesis: %.1f s of speech; %.0fx real time at 22 050 Hz, %.0fx including conversion to 16 kHz",
         synthesis.seconds, synthesis.engine, synthesis.recognition))
 default:
-    FileHandle.standardError.write(Data("usage: SpeechBench [all | grammar | lm | synthesis] [--verbose]\n".utf8))
+    FileHandle.standardError.write(
+        Data("usage: SpeechBench [all | grammar | lm | synthesis] [--nbest N] [--verbose]\n".utf8))
     exit(2)
 }

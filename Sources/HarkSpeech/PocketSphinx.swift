@@ -140,7 +140,7 @@ final class SphinxDecoder {
         // The model's feat.params asks for batch CMN, which needs the whole utterance; streaming uses live CMN,
         // whose mean is set per utterance by `startUtterance(cepstralMeanFrom:)`.
         ps_get_feat(decoder)?.pointee.cmn = CMN_LIVE
-        guard let estimator = fe_init_auto_r(config) else {
+        guard let estimator = fe_init_auto_r(config) else {  // retains the config (measured: refcount +1)
             ps_free(decoder)
             cmd_ln_free_r(config)
             arguments.forEach { free($0) }
