@@ -26,4 +26,10 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# Amazon's ask-sdk-core, for the example skill that proves ASK SDK handlers run under Hark unchanged.
+if ! python3 -c 'import ask_sdk_core' 2>/dev/null; then
+  echo "setup: installing ask-sdk-core (PyPI)"
+  python3 -m pip install --quiet ask-sdk-core
+fi
+
 command -v swift >/dev/null || { echo "setup: Swift 6.2 or newer must be on PATH (https://swift.org/install)" >&2; exit 1; }

@@ -7,8 +7,10 @@ import Logging
 public struct AssistantOptions: Sendable {
     /// A session idle longer than this starts over (seconds).
     public var sessionTimeout: TimeInterval = 600
-    /// A complete match scoring below this is confirmed with "Did you mean …?" before it runs.
-    public var weakMatchScore: Double = 0.6
+    /// A complete match scoring below this is confirmed with "Did you mean …?" before it runs. Words a
+    /// wildcard took count half (the matcher's weights), so a long free-text list ("add milk, eggs, bread and
+    /// jam") stays above it; what falls below explains little of the sentence with the template's own words.
+    public var weakMatchScore: Double = 0.5
     /// A near miss scoring at least this (with nothing missing) is offered as "Did you mean …?".
     public var nearMissOfferScore: Double = 0.75
     /// The clock skills and date slots use.
@@ -223,8 +225,8 @@ public actor Assistant {
 
         // No complete match: a near miss whose only problem is an unknown slot value goes to the skill,
         // which can say what it does know ("I don't know a device called …").
-        if let near = result.nearest, near.unmatchedWords.isEmpty, near.missingParts.isEmpty,
-            !near.unresolvedSlots.isEmpty, near.skill != Self.builtinSkillID
+        if let near = result.nearest, near.missingParts.isEmpty, !near.unresolvedSlots.isEmpty,
+            near.skill != Self.builtinSkillID, Self.onlyUnresolvedWordsUnmatched(near)
         {
             var call = IntentCall(skill: near.skill, intent: near.intent, slots: near.slots, spoken: near.rawSlots)
             for (slot, words) in near.unresolvedSlots {
@@ -245,6 +247,21 @@ public actor Assistant {
             return
         }
         notUnderstood(&turn, result: result)
+    }
+
+    /// True when every word the near miss left unexplained belongs to one of its unknown slot values.
+    static func onlyUnresolvedWordsUnmatched(_ near: IntentMatch) -> Bool {
+        var unresolvedWords: [String: Int] = [:]
+        for words in near.unresolvedSlots.values {
+            for word in words.lowercased().split(whereSeparator: { $0 == " " || $0 == "," }) {
+                unresolvedWords[String(word), default: 0] += 1
+            }
+        }
+        for word in near.unmatchedWords {
+            guard let count = unresolvedWords[word], count > 0 else { return false }
+            unresolvedWords[word] = count - 1
+        }
+        return true
     }
 
     /// Handles an utterance while a question is pending; returns false when the utterance is a new request
