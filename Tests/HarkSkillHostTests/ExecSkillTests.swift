@@ -46,7 +46,7 @@ import Testing
         #expect(result.good.reply == "good is fine")
         let skillMs = result.good.timings["skill"] ?? .infinity
         #expect(
-            skillMs < 1000 && result.goodMs < 3000, "the good skill took \(skillMs) ms (\(result.goodMs) ms in all)")
+            skillMs < 3000 && result.goodMs < 5000, "the good skill took \(skillMs) ms (\(result.goodMs) ms in all)")
         result.folders.remove()
     }
 
@@ -128,7 +128,7 @@ import Testing
     @Test func aHangingSkillDoesNotDelayAnotherSkill() async throws {
         let folders = try SkillFolders()
         defer { folders.remove() }
-        try folders.write("slow", program: "import sys, time\nfor line in sys.stdin:\n    time.sleep(60)\n", timeout: 3)
+        try folders.write("slow", program: "import sys, time\nfor line in sys.stdin:\n    time.sleep(60)\n", timeout: 6)
         try folders.write("good", program: SkillFolders.goodProgram("good"))
         var options = SkillHostOptions()
         options.startupAllowance = .zero
@@ -141,7 +141,7 @@ import Testing
         let good = await tester.ask("good test", session: "b")
         let goodMs = milliseconds(since: start)
         #expect(good.reply == "good is fine")
-        #expect(goodMs < 1500, "the good skill answered after \(goodMs) ms while the slow one hung")
+        #expect(goodMs < 4000, "the good skill answered after \(goodMs) ms while the slow one hung")
         let slowReply = await slow
         #expect(slowReply.reply.contains(Self.apology))
         #expect(milliseconds(since: start) >= 2900)

@@ -80,7 +80,7 @@ import WeatherSkill
         try await server.stop()
         let started = ContinuousClock.now
         let (response, errors) = try await ask(server)
-        #expect(ContinuousClock.now - started < .seconds(1.5))
+        #expect(ContinuousClock.now - started < .seconds(4))  // the timeout is 5 s: no waiting for it
         #expect(
             response.speech
                 == "Sorry, I can't reach the weather service right now. Check the internet connection and try again.")
@@ -93,7 +93,7 @@ import WeatherSkill
         let started = ContinuousClock.now
         let (response, errors) = try await ask(server, settings: ["timeout_ms": 300])
         let elapsed = ContinuousClock.now - started
-        #expect(elapsed >= .milliseconds(250) && elapsed < .seconds(2), "took \(elapsed)")
+        #expect(elapsed >= .milliseconds(250) && elapsed < .milliseconds(2900), "took \(elapsed)")
         #expect(
             response.speech == "Sorry, the weather service is taking too long to answer. Please try again in a moment.")
         #expect(errors == ["weather: the Open-Meteo geocoder did not answer within 300 ms"])
