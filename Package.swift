@@ -39,7 +39,7 @@ let package = Package(
         .target(name: "HarkSpeech", dependencies: ["HarkAudio", "CPocketSphinx", "CEspeakNG"], swiftSettings: strict),
         .target(
             name: "HarkUnderstanding", dependencies: [.product(name: "Yams", package: "Yams")],
-            swiftSettings: strict),
+            exclude: ["TEMPLATES.md"], swiftSettings: strict),
 
         // The skill SDK (small: no audio, no C, no servers) and its testing module.
         .target(
@@ -60,22 +60,42 @@ let package = Package(
 
         // Built-in skills: each a folder under Skills/ with its data (skill.yaml, intents/, responses/,
         // tests/, data/) as resources, and the examples third-party authors copy.
-        skill("ShoppingSkill", folder: "Shopping", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
-        skill("RecipesSkill", folder: "Recipes"),
+        skill(
+            "ShoppingSkill", folder: "Shopping",
+            dependencies: [.product(name: "GRDB", package: "GRDB.swift"), .product(name: "Yams", package: "Yams")]),
+        skill("RecipesSkill", folder: "Recipes", dependencies: [.product(name: "Yams", package: "Yams")]),
         skill(
             "WeatherSkill", folder: "Weather",
-            dependencies: [.product(name: "AsyncHTTPClient", package: "async-http-client")]),
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
+            ]),
         skill(
             "SmartHomeSkill", folder: "SmartHome",
             dependencies: [
                 "CMosquitto", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Yams", package: "Yams"),
             ]),
 
+        // Third-party skills: exec and http hosts, skills directories, authoring tools.
+        .target(
+            name: "HarkSkillHost",
+            dependencies: [
+                "HarkSkillKit", "HarkAssistant", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+
+        // The voice loop: endpointing, wake phrase, recognition built from the skills' sentences.
+        .target(
+            name: "HarkVoice",
+            dependencies: ["HarkAudio", "HarkSpeech", "HarkUnderstanding", "HarkAssistant", "HarkSkillKit"],
+            swiftSettings: strict),
+
         // The runtime: configuration, state, the pipeline that joins the engines.
         .target(
             name: "HarkRuntime",
             dependencies: [
-                "HarkAudio", "HarkSpeech", "HarkUnderstanding", "HarkAssistant", "HarkSkillKit",
+                "HarkAudio", "HarkSpeech", "HarkUnderstanding", "HarkAssistant", "HarkSkillKit", "HarkSkillHost",
                 "ShoppingSkill", "RecipesSkill", "WeatherSkill", "SmartHomeSkill",
                 .product(name: "Yams", package: "Yams"),
             ],
@@ -85,17 +105,19 @@ let package = Package(
         .executableTarget(
             name: "hark",
             dependencies: [
-                "HarkAudio", "HarkSpeech", "HarkUnderstanding", "HarkRuntime",
+                "HarkAudio", "HarkSpeech", "HarkUnderstanding", "HarkRuntime", "HarkSkillHost",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
 
+        // Benchmarks (executables that print figures; not tests).
         .executableTarget(
             name: "UnderstandingBench", dependencies: ["HarkUnderstanding"], path: "Benchmarks/UnderstandingBench",
             swiftSettings: strict),
-
-        // Benchmarks (print figures; not tests).
+        .executableTarget(
+            name: "SpeechBench", dependencies: ["HarkSpeech", "HarkAudio"], path: "Benchmarks/SpeechBench",
+            swiftSettings: strict),
         .executableTarget(
             name: "HABench", dependencies: ["SmartHomeSkill", "HarkAssistant", "HarkSkillKit"], path: "Benchmarks/HABench",
             exclude: ["hassil_bench.py"], swiftSettings: strict),
@@ -108,18 +130,29 @@ let package = Package(
             name: "HarkAssistantTests", dependencies: ["HarkAssistant", "HarkSkillTesting", "HarkSkillKit"],
             exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "ShoppingSkillTests", dependencies: ["ShoppingSkill", "HarkSkillTesting"], swiftSettings: strict),
-        .testTarget(name: "RecipesSkillTests", dependencies: ["RecipesSkill", "ShoppingSkill", "HarkSkillTesting"], swiftSettings: strict),
+        .testTarget(
+            name: "RecipesSkillTests", dependencies: ["RecipesSkill", "ShoppingSkill", "HarkSkillTesting"],
+            exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(
             name: "WeatherSkillTests",
             dependencies: [
                 "WeatherSkill", "HarkSkillTesting", .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: strict),
+            exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(
             name: "SmartHomeSkillTests",
             dependencies: ["SmartHomeSkill", "HarkSkillTesting", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
+        .testTarget(
+            name: "HarkSkillHostTests",
+            dependencies: [
+                "HarkSkillHost", "HarkSkillTesting", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strict),
+        .testTarget(name: "HarkVoiceTests", dependencies: ["HarkVoice", "HarkAudio"], swiftSettings: strict),
         .testTarget(name: "HarkCLITests", dependencies: ["hark", "HarkAudio"], swiftSettings: strict),
     ]
 )

@@ -66,6 +66,18 @@ public actor Assistant {
     /// The installed skills, by id.
     public var installedSkills: [InstalledSkill] { skills.values.sorted { $0.id < $1.id } }
 
+    /// Releases the skills' resources (HTTP clients, processes); call once when Hark stops.
+    public func shutdown() async {
+        for skill in skills.values.sorted(by: { $0.id < $1.id }) {
+            guard let stoppable = skill.handler as? any StoppableSkill else { continue }
+            do {
+                try await stoppable.shutdown()
+            } catch {
+                options.logger.warning("skill \(skill.id) did not shut down cleanly: \(error)")
+            }
+        }
+    }
+
     /// The compiled matcher (for exports: grammar, vocabulary, samples, collisions).
     public nonisolated var intentEngine: IntentEngine { engine }
 

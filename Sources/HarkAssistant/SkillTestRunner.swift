@@ -54,6 +54,7 @@ public struct SkillTestRunner: Sendable {
         let (assistant, folder) = try makeAssistant()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let engine = assistant.intentEngine
+        await assistant.shutdown()
         for test in file.sentences {
             report.sentencesRun += 1
             let context = MatchContext(test.area.map { ["area": $0] } ?? [:], now: now, calendar: calendar)
@@ -88,6 +89,12 @@ public struct SkillTestRunner: Sendable {
     public func run(_ dialog: SkillTestFile.DialogTest, file: String) async throws -> [Failure] {
         let (assistant, folder) = try makeAssistant()
         defer { try? FileManager.default.removeItem(atPath: folder) }
+        let failures = try await run(dialog, file: file, on: assistant)
+        await assistant.shutdown()
+        return failures
+    }
+
+    private func run(_ dialog: SkillTestFile.DialogTest, file: String, on assistant: Assistant) async throws -> [Failure] {
         let session = "test-\(UUID().uuidString)"
         for (index, turn) in dialog.turns.enumerated() {
             let reply = await assistant.respond(to: turn.user, sessionID: session, area: turn.area)

@@ -20,3 +20,9 @@ public protocol Skill: Sendable {
     /// Answers one request of a conversation.
     func handle(_ request: SkillRequest, context: SkillContext) async throws -> SkillResponse
 }
+
+/// A skill that holds resources (an HTTP client, a child process, a broker connection) which must be
+/// released when Hark stops. Hark calls `shutdown()` once, after the last request.
+public protocol StoppableSkill: Skill {
+    func shutdown() async throws
+}

@@ -1,0 +1,165 @@
+import HarkAudio
+
+/// Settings of the ``Endpointer``.
+public struct EndpointerSettings: Sendable, Equatable {
+    /// Silence that ends an utterance (seconds).
+    public var silenceWindow: Double = 0.5
+    /// An utterance is cut here even if speech goes on (seconds).
+    public var maxUtterance: Double = 10
+    /// Shorter bursts are not speech (a cough, a click) (seconds).
+    public var minSpeech: Double = 0.2
+    /// Audio kept from before speech started, so the first phone is not clipped (seconds).
+    public var preRoll: Double = 0.3
+    /// A frame is speech when it is this much louder than the noise floor (dB).
+    public var speechAboveNoise: Double = 10
+    /// …and at least this loud (dBFS), so a quiet room does not turn breathing into speech.
+    public var minimumSpeechLevel: Double = -50
+
+    public init() {}
+}
+
+/// Voice activity detection: finds where speech starts and ends in a stream of 16 kHz mono audio.
+///
+/// Works on 20 ms frames. It tracks the noise floor (a slow average of the frames that are not speech,
+/// so a steady fan or hum raises the floor instead of being taken for speech), marks a frame as speech
+/// when it stands ``EndpointerSettings/speechAboveNoise`` dB above the floor, starts an utterance after
+/// 60 ms of speech and ends it after ``EndpointerSettings/silenceWindow`` of non-speech.
+public struct Endpointer: Sendable {
+    /// What the endpointer noticed in the audio it was given.
+    public enum Event: Sendable, Equatable {
+        /// Speech began at this stream time (seconds).
+        case speechStarted(at: Double)
+        /// An utterance ended: its audio (with pre-roll) and why it ended.
+        case utterance(Utterance)
+    }
+
+    /// One stretch of speech.
+    public struct Utterance: Sendable, Equatable {
+        /// The audio, from pre-roll to the end of speech plus a little silence.
+        public var audio: AudioChunk
+        /// Stream time of the first speech frame (seconds).
+        public var speechStart: Double
+        /// Stream time where speech ended (seconds): the end-point.
+        public var speechEnd: Double
+        /// True when the maximum length cut it.
+        public var truncated: Bool
+    }
+
+    public let settings: EndpointerSettings
+    static let frameSamples = 320  // 20 ms at 16 kHz
+    static let startFrames = 3  // 60 ms of speech starts an utterance
+
+    private var pending: [Int16] = []
+    private var streamTime: Double?
+    private var processedFrames = 0
+    private var noiseFloor: Double?
+    private var history: [Int16] = []  // pre-roll ring while idle
+    private var speechRun = 0
+    private var silenceRun = 0
+    private var inSpeech = false
+    private var utterance: [Int16] = []
+    private var utteranceStart = 0.0
+    private var speechFrames = 0
+    private var lastSpeechFrameEnd = 0.0
+    private var speechStartTime = 0.0
+
+    public init(settings: EndpointerSettings = EndpointerSettings()) {
+        self.settings = settings
+    }
+
+    /// The current noise floor estimate in dBFS (nil before any audio).
+    public var noiseFloorDBFS: Double? { noiseFloor }
+
+    /// True while an utterance is open.
+    public var isInSpeech: Bool { inSpeech }
+
+    /// Feeds 16 kHz mono audio; returns what happened in it.
+    public mutating func process(_ chunk: AudioChunk) -> [Event] {
+        precondition(chunk.format == .speech, "the endpointer takes 16 kHz mono audio")
+        if streamTime == nil { streamTime = chunk.timestamp }
+        pending += chunk.samples
+        var events: [Event] = []
+        var offset = 0
+        while pending.count - offset >= Self.frameSamples {
+            let frame = Array(pending[offset..<(offset + Self.frameSamples)])
+            offset += Self.frameSamples
+            if let event = processFrame(frame) { events.append(event) }
+        }
+        pending.removeFirst(offset)
+        return events
+    }
+
+    /// Ends the stream: an open utterance is returned if it was long enough.
+    public mutating func finish() -> Event? {
+        guard inSpeech else { return nil }
+        return close(truncated: false)
+    }
+
+    private var frameDuration: Double { Double(Self.frameSamples) / 16_000 }
+
+    private mutating func processFrame(_ frame: [Int16]) -> Event? {
+        let start = (streamTime ?? 0) + Double(processedFrames) * frameDuration
+        processedFrames += 1
+        let level = AudioChunk(samples: frame, format: .speech).levelDBFS
+        let db = level.isFinite ? level : -120
+        let floor = noiseFloor ?? db
+        let isSpeech = db > floor + settings.speechAboveNoise && db > settings.minimumSpeechLevel
+        if !isSpeech || noiseFloor == nil {
+            // Adapt quickly downwards (the floor is the quietest sustained level), slowly upwards.
+            let rate = db < floor ? 0.2 : 0.02
+            noiseFloor = floor + rate * (db - floor)
+        }
+
+        if !inSpeech {
+            history += frame
+            let keep = Int(settings.preRoll * 16_000) + Self.frameSamples * Self.startFrames
+            if history.count > keep { history.removeFirst(history.count - keep) }
+            speechRun = isSpeech ? speechRun + 1 : 0
+            if speechRun >= Self.startFrames {
+                inSpeech = true
+                utterance = history
+                utteranceStart = start + frameDuration - Double(history.count) / 16_000
+                speechFrames = speechRun
+                silenceRun = 0
+                lastSpeechFrameEnd = start + frameDuration
+                history = []
+                speechStartTime = start + frameDuration - Double(Self.startFrames) * frameDuration
+                return .speechStarted(at: speechStartTime)
+            }
+            return nil
+        }
+
+        utterance += frame
+        if isSpeech {
+            speechFrames += 1
+            silenceRun = 0
+            lastSpeechFrameEnd = start + frameDuration
+        } else {
+            silenceRun += 1
+        }
+        if Double(silenceRun) * frameDuration >= settings.silenceWindow {
+            return close(truncated: false)
+        }
+        if Double(utterance.count) / 16_000 >= settings.maxUtterance {
+            return close(truncated: true)
+        }
+        return nil
+    }
+
+    private mutating func close(truncated: Bool) -> Event? {
+        defer {
+            inSpeech = false
+            utterance = []
+            speechRun = 0
+            silenceRun = 0
+            speechFrames = 0
+        }
+        guard Double(speechFrames) * frameDuration >= settings.minSpeech else { return nil }
+        // Keep 200 ms of trailing silence: the recognizer needs a little of it.
+        let keepAfter = lastSpeechFrameEnd + 0.2
+        let keepSamples = min(utterance.count, max(0, Int((keepAfter - utteranceStart) * 16_000)))
+        let audio = AudioChunk(samples: Array(utterance.prefix(keepSamples)), format: .speech, timestamp: utteranceStart)
+        return .utterance(
+            Utterance(audio: audio, speechStart: speechStartTime, speechEnd: lastSpeechFrameEnd, truncated: truncated))
+    }
+}
