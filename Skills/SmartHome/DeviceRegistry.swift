@@ -274,8 +274,10 @@ public struct DeviceRegistry: Sendable, Hashable {
                 initialAttributes: attributes))
         }
         let registry = DeviceRegistry(devices: devices, areas: areas, floors: floors)
+        // Home Assistant allows one name in several domains (a "Phone" sensor and binary sensor); Hark's own
+        // format asks for distinct names so that a name says which device.
         var seen = Set<String>()
-        for device in registry.devices where !seen.insert(device.name.lowercased()).inserted {
+        for device in registry.devices where deviceKey == "devices" && !seen.insert(device.name.lowercased()).inserted {
             throw DeviceRegistryError.invalid(source, "two devices are called '\(device.name)'")
         }
         return registry

@@ -48,6 +48,12 @@ public struct SmartHomeSkill: Skill {
     }
 
     public func handle(_ request: SkillRequest, context: SkillContext) async throws -> SkillResponse {
+        var response = try await answer(request, context: context)
+        if let first = response.speech.first { response.speech = first.uppercased() + response.speech.dropFirst() }
+        return response
+    }
+
+    func answer(_ request: SkillRequest, context: SkillContext) async throws -> SkillResponse {
         let replies = Replies(templates: context.responses)
         guard request.kind == .intent else {
             if case .sessionEnded = request.kind { return .speak("") }
@@ -134,10 +140,13 @@ public struct SmartHomeSkill: Skill {
 
     /// A reply for a name, area or floor the registry does not have, listing what there is.
     func unknownTarget(_ slots: Slots, replies: Replies) throws -> String? {
-        if slots.unresolved.contains("name"), let said = slots.text("name") {
-            let words = said.lowercased()
+        let deviceSlot = ["name", "domain"].first { slots.unresolved.contains($0) }
+        if let deviceSlot, let words = slots.text(deviceSlot) {
+            // "the garage heater": the area said (resolved or inside the unknown words) and the unknown words.
+            let saidArea = slots.unresolved.contains("area") ? nil : slots.text("area")
+            let said = [saidArea?.lowercased(), words].compactMap { $0 }.joined(separator: " ")
             if let area = registry.areas.first(where: { area in
-                ([area.name] + area.aliases).contains { words.contains($0.lowercased()) }
+                ([area.name] + area.aliases).contains { said.lowercased().contains($0.lowercased()) }
             }) {
                 let there = registry.devices(inArea: area.name)
                 if !there.isEmpty {
@@ -169,7 +178,7 @@ public struct SmartHomeSkill: Skill {
             ([device.name] + device.aliases).contains { name in
                 let nameWords = Set(name.lowercased().split(separator: " ").map(String.init))
                 return !nameWords.isDisjoint(with: saidWords)
-                    || EditDistance.between(name.lowercased(), said.lowercased()) <= max(2, name.count / 4)
+                    || EditDistance.between(name.lowercased(), said.lowercased()) <= max(3, name.count / 3)
             }
         }.prefix(4).map { $0 }
     }
@@ -396,8 +405,11 @@ public struct SmartHomeSkill: Skill {
 struct Replies {
     let templates: ResponseTemplates
 
+    /// A reply; device, area and floor names are spoken in lower case ("the kitchen light").
     func render(_ key: String, _ values: [String: String] = [:]) throws -> String {
-        try templates.render(key, values)
+        var values = values
+        for name in ["name", "area", "floor"] { values[name] = values[name]?.lowercased() }
+        return try templates.render(key, values)
     }
 }
 
