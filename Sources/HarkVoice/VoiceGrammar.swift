@@ -50,9 +50,9 @@ public struct VoiceGrammar: Sendable {
         if !wakeWords.isEmpty && layout != .none { extra.append("<wake> = \(wakeWords.joined(separator: " "));") }
         if let wildcard, !wildcard.phrases.isEmpty {
             // Several items ("milk, eggs and bread"), each with its own amount ("and a pint of milk").
-            extra.append("<wildcard_phrases> = <wildcard_item> ([and] [<wildcard_amount>] <wildcard_item>)*;")
-            extra.append("<wildcard_amount> = (a | an | some | \(Self.smallNumbers.joined(separator: " | "))) "
-                + "[(\(Self.units.joined(separator: " | "))) [of]];")
+            // One item, or two joined by "and": PocketSphinx expands every reference to the rule in place, so a
+            // repeated (`*`) list of a thousand phrases makes the search too large (gigabytes) to build.
+            extra.append("<wildcard_phrases> = <wildcard_item> [and <wildcard_item>];")
             extra.append("<wildcard_item> = (\(wildcard.phrases.joined(separator: " | ")));")
         }
         let insertAt = (lines.firstIndex { $0.hasPrefix("grammar ") } ?? 0) + 1
