@@ -105,7 +105,7 @@ let package = Package(
         .executableTarget(
             name: "hark",
             dependencies: [
-                "HarkAudio", "HarkSpeech", "HarkUnderstanding", "HarkRuntime", "HarkSkillHost", "HarkVoice",
+                "HarkAudio", "HarkSpeech", "HarkUnderstanding", "HarkRuntime", "HarkSkillHost",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -118,9 +118,6 @@ let package = Package(
         .executableTarget(
             name: "SpeechBench", dependencies: ["HarkSpeech", "HarkAudio"], path: "Benchmarks/SpeechBench",
             swiftSettings: strict),
-        .executableTarget(
-            name: "VoiceBench", dependencies: ["HarkVoice", "HarkRuntime", "HarkSpeech", "HarkAudio"],
-            path: "Benchmarks/VoiceBench", exclude: ["peer_pocketsphinx5.py"], swiftSettings: strict),
         .executableTarget(
             name: "HABench", dependencies: ["SmartHomeSkill", "HarkAssistant", "HarkSkillKit"], path: "Benchmarks/HABench",
             exclude: ["hassil_bench.py"], swiftSettings: strict),
