@@ -54,3 +54,33 @@ import Testing
         #expect(result.stdout.contains("[shopping/AddItem"), "\(result.stdout)")
     }
 }
+
+/// The built-in skills together, as a person would use them in one `hark chat`.
+@Suite struct DinnerPlanTests {
+    @Test func planADinnerAddWhatIsMissingAndOrderIt() throws {
+        let hark = try HarkProcess()
+        try "skills:\n  shopping: { purchase_code: \"1234\" }\n"
+            .write(toFile: hark.home + "/config.yaml", atomically: true, encoding: .utf8)
+        let script = """
+            what can i make with chicken and rice
+            yes
+            add the missing ingredients to my shopping list
+            order my shopping list
+            1 2 3 4
+            what's on my shopping list
+            quit
+
+            """
+        let result = try hark.run(["chat"], stdin: script)
+        #expect(result.status == 0, "\(result.stderr)")
+        let replies = result.stdout.split(separator: "\n").filter { $0.hasPrefix("hark> ") }.map { $0.lowercased() }
+        try #require(replies.count == 6, "\(result.stdout)")
+        #expect(replies[0].contains("you already have"), "\(replies[0])")
+        #expect(replies[2].contains("added"), "\(replies[2])")
+        #expect(replies[3].contains("the total is"), "\(replies[3])")
+        #expect(replies[3].contains("purchase code"), "\(replies[3])")
+        #expect(replies[4].contains("placed order number 1"), "\(replies[4])")
+        // Ordered items leave the list.
+        #expect(!replies[5].contains("lemon"), "\(replies[5])")
+    }
+}
