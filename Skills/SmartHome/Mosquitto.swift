@@ -53,11 +53,11 @@ final class MosquittoClient: @unchecked Sendable {
         mosquitto_user_data_set(handle, Unmanaged.passUnretained(self).toOpaque())
         mosquitto_connect_callback_set(handle) { _, user, code in
             guard let user else { return }
-            Unmanaged<MosquittoClient>.fromOpaque(user).takeUnretainedValue().didConnect(code: code)
+            Unmanaged<MosquittoClient>.fromOpaque(user)._withUnsafeGuaranteedRef { $0.didConnect(code: code) }
         }
         mosquitto_disconnect_callback_set(handle) { _, user, code in
             guard let user else { return }
-            Unmanaged<MosquittoClient>.fromOpaque(user).takeUnretainedValue().didDisconnect(code: code)
+            Unmanaged<MosquittoClient>.fromOpaque(user)._withUnsafeGuaranteedRef { $0.didDisconnect(code: code) }
         }
         mosquitto_message_callback_set(handle) { _, user, message in
             guard let user, let message, let topic = message.pointee.topic else { return }
@@ -66,8 +66,8 @@ final class MosquittoClient: @unchecked Sendable {
             if count > 0, let bytes = message.pointee.payload {
                 payload = Array(UnsafeRawBufferPointer(start: bytes, count: count))
             }
-            let client = Unmanaged<MosquittoClient>.fromOpaque(user).takeUnretainedValue()
-            client.onMessage(Message(topic: String(cString: topic), payload: payload))
+            let delivered = Message(topic: String(cString: topic), payload: payload)
+            Unmanaged<MosquittoClient>.fromOpaque(user)._withUnsafeGuaranteedRef { $0.onMessage(delivered) }
         }
         mosquitto_reconnect_delay_set(handle, 1, 10, true)
     }
@@ -137,17 +137,20 @@ final class MosquittoClient: @unchecked Sendable {
 
     /// Disconnects and stops the network thread.
     func close() {
-        mosquitto_disconnect(handle)
         stopLoop()
     }
 
+    /// Asks the network thread to end and waits for it. Never cancels it by force: a thread cancelled
+    /// while it holds one of libmosquitto's locks leaves the next call on the handle waiting forever.
     private func stopLoop() {
         let running = lock.withLock { () -> Bool in
             defer { loopRunning = false }
             connected = false
             return loopRunning
         }
-        if running { mosquitto_loop_stop(handle, true) }
+        guard running else { return }
+        mosquitto_disconnect(handle)
+        mosquitto_loop_stop(handle, false)
     }
 
     private func didConnect(code: Int32) {
