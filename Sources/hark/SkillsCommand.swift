@@ -12,24 +12,6 @@ struct SkillsCommand: AsyncParsableCommand {
             SkillsImportAlexaCommand.self,
         ])
 
-    /// `hark skills list`.
-    struct ListSkills: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "list", abstract: "Show each installed skill.")
-        @Option(help: "A device registry to use.") var devices: String?
-
-        func run() async throws {
-            let assistant = try HarkEnvironment.fromEnvironment().makeAssistant(devicesFile: devices)
-            for skill in await assistant.installedSkills {
-                let manifest = skill.package.manifest
-                let intents = skill.package.templates.intents.map(\.name)
-                print("\(manifest.id)  \(manifest.name) \(manifest.version)  [\(skill.origin)]  healthy")
-                print("    \(manifest.description)")
-                print("    intents: \(intents.joined(separator: ", "))")
-            }
-            await assistant.shutdown()
-        }
-    }
-
     /// `hark skills test DIR`.
     struct TestSkill: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
