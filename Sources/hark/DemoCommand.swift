@@ -1,12 +1,14 @@
 import ArgumentParser
 import Foundation
 import HarkAudio
+import HarkRuntime
 import HarkSpeech
 
 /// `hark demo`: a spoken round trip through the real engines, for machines without a microphone.
 ///
-/// eSpeak NG speaks each request in a different voice, the audio is written to a WAV file, and
-/// PocketSphinx recognises it with a grammar of the requests; both texts are printed side by side.
+/// eSpeak NG speaks each request in a different voice, the audio is written to a WAV file, PocketSphinx
+/// recognises it with a grammar of the requests, the real skills answer what was heard (in a temporary
+/// data folder, so the user's lists are untouched), and the reply is spoken to a WAV file.
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo", abstract: "Speak requests with eSpeak NG and recognise them with PocketSphinx.")
@@ -27,6 +29,12 @@ struct DemoCommand: AsyncParsableCommand {
         let grammar = "#JSGF V1.0;\ngrammar demo;\npublic <request> = "
             + Self.requests.map { "(\($0))" }.joined(separator: " | ") + ";\n"
         let recognizer = try Recognizer(models: config.speechModels, grammar: .jsgf(grammar, name: "demo"))
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("hark-demo-\(getpid())").path
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let assistant = try HarkEnvironment(
+            paths: HarkPaths(configFile: home + "/config.yaml", dataDirectory: home), configuration: config
+        ).makeAssistant()
+        print("(The skills answer in a temporary data folder, \(home); your own lists are not touched.)")
         var heardRight = 0
         for (index, request) in Self.requests.enumerated() {
             let voice = Voice(name: Self.voices[index % Self.voices.count], rate: 160 + 10 * (index % 3))
@@ -41,7 +49,13 @@ struct DemoCommand: AsyncParsableCommand {
                 + "  (confidence \(String(format: "%.2f", transcript.confidence)),"
                 + " \(String(format: "%.0f", transcript.decodeMilliseconds)) ms for"
                 + " \(String(format: "%.1f", transcript.audioSeconds)) s of audio)")
+            let reply = await assistant.respond(to: transcript.text, sessionID: "demo")
+            let replyFile = "\(outputDirectory)/reply-\(index + 1).wav"
+            let replyAudio = try await Synthesizer.shared.synthesize(reply.reply, voice: config.voice, ssml: reply.isSSML)
+            try WAVFile.write(replyAudio, to: replyFile)
+            print("hark  [\(reply.skill ?? "hark")/\(reply.intent ?? "-")] \(reply.reply)  → \(replyFile)")
         }
+        await assistant.shutdown()
         print("\(heardRight) of \(Self.requests.count) requests heard word for word.")
     }
 }
