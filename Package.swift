@@ -71,7 +71,9 @@ let package = Package(
             ]),
         skill(
             "SmartHomeSkill", folder: "SmartHome",
-            dependencies: ["CMosquitto", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: [
+                "CMosquitto", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Yams", package: "Yams"),
+            ]),
 
         // The voice loop: endpointing, wake phrase, recognition built from the skills' sentences.
         .target(
@@ -108,9 +110,13 @@ let package = Package(
             name: "UnderstandingBench", dependencies: ["HarkUnderstanding"], path: "Benchmarks/UnderstandingBench",
             swiftSettings: strict),
 
+        // Benchmarks (print figures; not tests).
+        .executableTarget(
+            name: "HABench", dependencies: ["SmartHomeSkill", "HarkAssistant", "HarkSkillKit"], path: "Benchmarks/HABench",
+            exclude: ["hassil_bench.py"], swiftSettings: strict),
         .executableTarget(
             name: "WakeBench", dependencies: ["HarkVoice", "HarkRuntime", "HarkSpeech", "HarkAudio"],
-            path: "Benchmarks/WakeBench", swiftSettings: strict),
+            path: "Benchmarks/WakeBench", exclude: ["keyphrase_spotting.py"], swiftSettings: strict),
 
         // Tests.
         .testTarget(name: "HarkAudioTests", dependencies: ["HarkAudio"], swiftSettings: strict),
@@ -129,7 +135,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Fixtures"], swiftSettings: strict),
-        .testTarget(name: "SmartHomeSkillTests", dependencies: ["SmartHomeSkill", "HarkSkillTesting"], swiftSettings: strict),
+        .testTarget(
+            name: "SmartHomeSkillTests",
+            dependencies: ["SmartHomeSkill", "HarkSkillTesting", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict),
         .testTarget(
             name: "HarkVoiceTests", dependencies: ["HarkVoice", "HarkAudio", "HarkSpeech", "HarkAssistant"],
             swiftSettings: strict),

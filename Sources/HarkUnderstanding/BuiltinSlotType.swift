@@ -209,7 +209,11 @@ enum TimeReader {
 
     /// Adds the readings with am/pm after `end` to `results`, and the plain reading.
     private static func appendWithMeridiem(
-        _ results: inout [(end: Int, value: SlotValue)], _ words: [String], end: Int, hour: Int, minute: Int
+        _ results: inout [(end: Int, value: SlotValue)],
+        _ words: [String],
+        end: Int,
+        hour: Int,
+        minute: Int
     ) {
         guard (0...23).contains(hour), (0...59).contains(minute) else { return }
         results.append((end, .time(hour: hour, minute: minute)))
@@ -283,8 +287,13 @@ enum TimeReader {
             for (hourEnd, hour) in hours(words, from: end + 1) where hour <= 12 {
                 let total = (hour * 60 + sign * minutes + 24 * 60) % (24 * 60)
                 let resultHour = total / 60
-                appendWithMeridiem(&results, words, end: hourEnd, hour: resultHour == 0 && hour != 0 ? 12 : resultHour,
-                                   minute: total % 60)
+                appendWithMeridiem(
+                    &results,
+                    words,
+                    end: hourEnd,
+                    hour: resultHour == 0 && hour != 0 ? 12 : resultHour,
+                    minute: total % 60
+                )
             }
         }
         return results
@@ -311,7 +320,11 @@ enum DateReader {
         (end, .date(DateRange(day: day)))
     }
 
-    private static func datesWithoutOn(_ words: [String], from start: Int, reference: DateReference)
+    private static func datesWithoutOn(
+        _ words: [String],
+        from start: Int,
+        reference: DateReference
+    )
         -> [(end: Int, value: SlotValue)]
     {
         var results: [(end: Int, value: SlotValue)] = []
@@ -325,8 +338,10 @@ enum DateReader {
         case "yesterday": results.append(single(start + 1, reference.day(offset: -1)))
         default: break
         }
-        for (prefix, offset) in [(["the", "day", "after", "tomorrow"], 2), (["day", "after", "tomorrow"], 2),
-                                 (["the", "day", "before", "yesterday"], -2), (["day", "before", "yesterday"], -2)]
+        for (prefix, offset) in [
+            (["the", "day", "after", "tomorrow"], 2), (["day", "after", "tomorrow"], 2),
+            (["the", "day", "before", "yesterday"], -2), (["day", "before", "yesterday"], -2),
+        ]
         where sequence(start, prefix) {
             results.append(single(start + prefix.count, reference.day(offset: offset)))
         }
@@ -353,14 +368,16 @@ enum DateReader {
         if word(modifierEnd) == "weekend", modifier != "coming" {
             // This weekend: the coming Saturday and Sunday (on a Sunday, just today); next weekend: a week later.
             let saturday = reference.weekday == 1 ? -1 : reference.daysUntil(weekday: 7)
-            let range = modifier == "next"
+            let range =
+                modifier == "next"
                 ? DateRange(start: reference.day(offset: saturday + 7), end: reference.day(offset: saturday + 8))
                 : DateRange(start: reference.day(offset: max(0, saturday)), end: reference.day(offset: saturday + 1))
             results.append((modifierEnd + 1, .date(range)))
         }
         if word(modifierEnd) == "week", modifier == "this" || modifier == "next" {
             let nextMonday = reference.daysUntilNextMonday
-            let range = modifier == "this"
+            let range =
+                modifier == "this"
                 ? DateRange(start: reference.today, end: reference.day(offset: nextMonday - 1))
                 : DateRange(start: reference.day(offset: nextMonday), end: reference.day(offset: nextMonday + 6))
             results.append((modifierEnd + 1, .date(range)))

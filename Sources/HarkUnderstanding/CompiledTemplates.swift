@@ -20,6 +20,7 @@ final class CompiledTemplates: Sendable {
     struct SlotEdge: Sendable {
         let slotName: String
         let list: Int32
+        let isWildcard: Bool
     }
 
     struct List: Sendable {
@@ -205,16 +206,26 @@ final class CompiledTemplates: Sendable {
                 var ids: [Int32] = []
                 for block in intent.data {
                     ids.append(Int32(blocks.count))
-                    blocks.append(Block(fixedSlots: block.fixedSlots, requiresContext: block.requiresContext,
-                                        excludesContext: block.excludesContext))
+                    blocks.append(
+                        Block(
+                            fixedSlots: block.fixedSlots,
+                            requiresContext: block.requiresContext,
+                            excludesContext: block.excludesContext
+                        )
+                    )
                 }
                 blockIds.append(ids)
             }
 
             for (order, sentence) in skill.sentences.enumerated() {
                 var graph = SentenceGraph()
-                let end = graph.build(sentence.expression, from: graph.newNode(), skill: skill, skillIndex: skillIndex,
-                                      builder: &self)
+                let end = graph.build(
+                    sentence.expression,
+                    from: graph.newNode(),
+                    skill: skill,
+                    skillIndex: skillIndex,
+                    builder: &self
+                )
                 precondition(end == graph.nodes.count - 1, "the end node of a sentence is its last node")
                 let nodeBase = Int32(edgeStart.count)
                 for nodeEdges in graph.nodes {
@@ -224,13 +235,24 @@ final class CompiledTemplates: Sendable {
                 let (firstWords, firstSlots) = graph.firstEdges()
                 var required = Array(graph.required(sentence.expression, skill: skill, builder: &self))
                 required.sort()
-                literalWords.append(Array(Set(graph.nodes.flatMap { $0.filter { $0.kind == .word }.map(\.label) }))
-                    .sorted())
-                sentences.append(Sentence(
-                    skill: skillIndex, intent: intentIds[sentence.intentIndex],
-                    block: blockIds[sentence.intentIndex][sentence.dataIndex], order: Int32(order),
-                    template: sentence.template, nodeBase: nodeBase, nodeCount: Int32(graph.nodes.count),
-                    required: required, firstWords: firstWords, firstSlots: firstSlots))
+                literalWords.append(
+                    Array(Set(graph.nodes.flatMap { $0.filter { $0.kind == .word }.map(\.label) }))
+                        .sorted()
+                )
+                sentences.append(
+                    Sentence(
+                        skill: skillIndex,
+                        intent: intentIds[sentence.intentIndex],
+                        block: blockIds[sentence.intentIndex][sentence.dataIndex],
+                        order: Int32(order),
+                        template: sentence.template,
+                        nodeBase: nodeBase,
+                        nodeCount: Int32(graph.nodes.count),
+                        required: required,
+                        firstWords: firstWords,
+                        firstSlots: firstSlots
+                    )
+                )
             }
         }
 
@@ -274,7 +296,9 @@ final class CompiledTemplates: Sendable {
         }
 
         mutating func addSlotEdge(_ name: String, list: Int32) -> Int32 {
-            slotEdges.append(SlotEdge(slotName: name, list: list))
+            var isWildcard = false
+            if case .wildcard = lists[Int(list)].kind { isWildcard = true }
+            slotEdges.append(SlotEdge(slotName: name, list: list, isWildcard: isWildcard))
             return Int32(slotEdges.count - 1)
         }
     }
@@ -293,8 +317,13 @@ final class CompiledTemplates: Sendable {
         }
 
         /// Adds `expression` starting at `start`; returns its end node (always the newest node).
-        mutating func build(_ expression: TemplateExpression, from start: Int, skill: ResolvedSkill,
-                            skillIndex: Int32, builder: inout Builder) -> Int {
+        mutating func build(
+            _ expression: TemplateExpression,
+            from start: Int,
+            skill: ResolvedSkill,
+            skillIndex: Int32,
+            builder: inout Builder
+        ) -> Int {
             switch expression {
             case .empty:
                 let end = newNode()
@@ -315,8 +344,13 @@ final class CompiledTemplates: Sendable {
                 edge(start, .slot, end, label)
                 return end
             case .rule(let reference):
-                return build(skill.rules[reference.name]!, from: start, skill: skill, skillIndex: skillIndex,
-                             builder: &builder)
+                return build(
+                    skill.rules[reference.name]!,
+                    from: start,
+                    skill: skill,
+                    skillIndex: skillIndex,
+                    builder: &builder
+                )
             case .sequence(let items):
                 var node = start
                 for item in items {

@@ -9,10 +9,13 @@ enum SpokenForms {
     }()
 
     static let hours: [String] = (1...23).map { NumberWords.spellInteger(Int64($0)) }
-    static let minutes: [String] = (1...9).map { "oh " + NumberWords.units[$0] }
+    static let minutes: [String] =
+        (1...9).map { "oh " + NumberWords.units[$0] }
         + (10...59).map { NumberWords.spellInteger(Int64($0)) }
-    static let durationUnits = ["second", "seconds", "minute", "minutes", "hour", "hours", "day", "days", "week",
-                                "weeks"]
+    static let durationUnits = [
+        "second", "seconds", "minute", "minutes", "hour", "hours", "day", "days", "week",
+        "weeks",
+    ]
     static let ordinals: [String] = (1...31).map { NumberWords.spellOrdinal($0) }
 }
 
@@ -115,7 +118,8 @@ struct JSGFWriter {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    private mutating func expression(_ expression: TemplateExpression, skill: ResolvedSkill, skillIndex: Int) -> String {
+    private mutating func expression(_ expression: TemplateExpression, skill: ResolvedSkill, skillIndex: Int) -> String
+    {
         switch expression {
         case .empty: return "<NULL>"
         case .words(let words): return phrase(words.joined(separator: " "))
@@ -173,7 +177,8 @@ struct JSGFWriter {
         do {
             switch type {
             case .number:
-                body = "[minus] " + choice(SpokenForms.numbers) + " [(point " + choice(Array(NumberWords.units[0...9]))
+                body =
+                    "[minus] " + choice(SpokenForms.numbers) + " [(point " + choice(Array(NumberWords.units[0...9]))
                     + ") | (and a half)]"
             case .percentage: body = builtinRule(.number) + " [percent]"
             case .temperature: body = builtinRule(.number) + " [degrees] [celsius | fahrenheit]"
@@ -185,13 +190,15 @@ struct JSGFWriter {
                 let hour = choice(SpokenForms.hours)
                 let minute = choice(SpokenForms.minutes)
                 let meridiem = "[am | pm | (in the (morning | afternoon | evening)) | (at night)]"
-                body = "(\(hour) [o'clock | \(minute)] \(meridiem)) | noon | midday | midnight | "
+                body =
+                    "(\(hour) [o'clock | \(minute)] \(meridiem)) | noon | midday | midnight | "
                     + "((half | [a] quarter | \(minute) [minutes]) (past | to) \(hour) \(meridiem))"
             case .date:
                 let weekdays = choice(DateReader.weekdays)
                 let months = choice(DateReader.months)
                 let ordinals = choice(SpokenForms.ordinals)
-                body = "[on] (today | tonight | tomorrow | yesterday | ([the] day after tomorrow) | "
+                body =
+                    "[on] (today | tonight | tomorrow | yesterday | ([the] day after tomorrow) | "
                     + "([this | next | coming] \(weekdays)) | ([this | next | the] weekend) | ((this | next) week) | "
                     + "(in " + builtinRule(.number) + " (days | weeks)) | (the \(ordinals) [of \(months)]) | "
                     + "(\(months) [the] \(ordinals)))"

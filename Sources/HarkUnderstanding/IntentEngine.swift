@@ -13,11 +13,13 @@ public struct MatchContext: Sendable {
     public init(_ values: [String: String] = [:], now: Date = Date(), calendar: Calendar? = nil) {
         self.values = values
         self.now = now
-        self.calendar = calendar ?? {
-            var gregorian = Calendar(identifier: .gregorian)
-            gregorian.timeZone = TimeZone.current
-            return gregorian
-        }()
+        self.calendar =
+            calendar
+            ?? {
+                var gregorian = Calendar(identifier: .gregorian)
+                gregorian.timeZone = TimeZone.current
+                return gregorian
+            }()
     }
 }
 
@@ -81,9 +83,14 @@ public struct EngineOptions: Sendable {
     public var maxWords: Int
 
     /// The defaults: skip words "please", "can you", "could you", "would you", "hey hark", "um", "uh", "for me".
-    public init(defaultSkipWords: [String] = ["please", "can you", "could you", "would you", "hey hark", "um", "uh",
-                                              "for me"],
-                maxAlternatives: Int = 5, maxWords: Int = 100) {
+    public init(
+        defaultSkipWords: [String] = [
+            "please", "can you", "could you", "would you", "hey hark", "um", "uh",
+            "for me",
+        ],
+        maxAlternatives: Int = 5,
+        maxWords: Int = 100
+    ) {
         self.defaultSkipWords = defaultSkipWords
         self.maxAlternatives = maxAlternatives
         self.maxWords = maxWords
@@ -104,8 +111,10 @@ public final class IntentEngine: Sendable {
     public init(skills: [SkillTemplates], options: EngineOptions = EngineOptions()) throws {
         var seen = Set<String>()
         for skill in skills where !seen.insert(skill.skill).inserted {
-            throw TemplateError.shape("skill id '\(skill.skill)' is used twice",
-                                      at: SourceLocation(file: skill.file, line: 1, column: 1))
+            throw TemplateError.shape(
+                "skill id '\(skill.skill)' is used twice",
+                at: SourceLocation(file: skill.file, line: 1, column: 1)
+            )
         }
         self.options = options
         self.compiled = try CompiledTemplates(skills: skills, defaultSkipWords: options.defaultSkipWords)
@@ -129,12 +138,22 @@ public final class IntentEngine: Sendable {
         let complete = session.completeMatches()
         let ranked = rankByIntent(complete)
         if let best = ranked.first {
-            return MatchResult(text: text, words: words, best: best,
-                               alternatives: Array(ranked.dropFirst().prefix(options.maxAlternatives)), nearest: nil)
+            return MatchResult(
+                text: text,
+                words: words,
+                best: best,
+                alternatives: Array(ranked.dropFirst().prefix(options.maxAlternatives)),
+                nearest: nil
+            )
         }
         let near = rankByIntent(session.nearMatches())
-        return MatchResult(text: text, words: words, best: nil,
-                           alternatives: Array(near.dropFirst().prefix(options.maxAlternatives)), nearest: near.first)
+        return MatchResult(
+            text: text,
+            words: words,
+            best: nil,
+            alternatives: Array(near.dropFirst().prefix(options.maxAlternatives)),
+            nearest: near.first
+        )
     }
 
     /// Sorts by score, then skill id, intent name and sentence order; keeps the best entry per intent.

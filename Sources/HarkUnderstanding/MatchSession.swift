@@ -116,9 +116,8 @@ struct MatchSession {
         for position in starts {
             if sentence.firstWords.contains(ids[position]) { return true }
             for slotEdge in sentence.firstSlots {
-                let list = compiled.slotEdges[Int(slotEdge)].list
-                if case .wildcard = compiled.lists[Int(list)].kind { return true }
-                if !readings(list: list, at: position).isEmpty { return true }
+                if compiled.slotEdges[Int(slotEdge)].isWildcard { return true }
+                if !readings(list: compiled.slotEdges[Int(slotEdge)].list, at: position).isEmpty { return true }
             }
         }
         return false
@@ -175,18 +174,28 @@ struct MatchSession {
             } else {
                 for (end, value) in valueMatches(root: root, at: position) {
                     let compiledValue = compiled.values[Int(value)]
-                    readings.append(SlotReading(end: Int32(end), weight: MatchWeight.listValue,
-                                                value: compiledValue.value, context: compiledValue.context))
+                    readings.append(
+                        SlotReading(
+                            end: Int32(end),
+                            weight: MatchWeight.listValue,
+                            value: compiledValue.value,
+                            context: compiledValue.context
+                        )
+                    )
                 }
             }
         case .range(let range):
             for (end, value) in range.type.read(words, from: position, reference: dateReference())
             where range.contains(value.numericValue ?? .nan) {
-                readings.append(SlotReading(end: Int32(end), weight: MatchWeight.typedValue, value: value, context: [:]))
+                readings.append(
+                    SlotReading(end: Int32(end), weight: MatchWeight.typedValue, value: value, context: [:])
+                )
             }
         case .builtin(let type):
             for (end, value) in type.read(words, from: position, reference: dateReference()) {
-                readings.append(SlotReading(end: Int32(end), weight: MatchWeight.typedValue, value: value, context: [:]))
+                readings.append(
+                    SlotReading(end: Int32(end), weight: MatchWeight.typedValue, value: value, context: [:])
+                )
             }
         }
         let range = start..<readings.count
@@ -206,7 +215,8 @@ struct MatchSession {
         var results: [(Int, Int32)] = []
         var node = root
         var index = position
-        while index < n, ids[index] >= 0, let child = compiled.trieChildren[CompiledTemplates.trieKey(node, ids[index])] {
+        while index < n, ids[index] >= 0, let child = compiled.trieChildren[CompiledTemplates.trieKey(node, ids[index])]
+        {
             node = child
             index += 1
             for value in compiled.trieValues[Int(node)] { results.append((index, value)) }
@@ -226,8 +236,14 @@ struct MatchSession {
                 let listValues = item.values.map { compiled.values[Int($0)] }
                 var mergedContext: [String: String] = [:]
                 for value in listValues { mergedContext.merge(value.context) { _, new in new } }
-                readings.append(SlotReading(end: Int32(item.end), weight: MatchWeight.listValue,
-                                            value: .list(listValues.map(\.value)), context: mergedContext))
+                readings.append(
+                    SlotReading(
+                        end: Int32(item.end),
+                        weight: MatchWeight.listValue,
+                        value: .list(listValues.map(\.value)),
+                        context: mergedContext
+                    )
+                )
                 produced += 1
                 var separators: [Int] = []
                 if commaAfter[item.end - 1] { separators.append(item.end) }
@@ -262,7 +278,6 @@ struct MatchSession {
         let edges = compiled.edges
         let edgeStart = compiled.edgeStart
         let slotEdges = compiled.slotEdges
-        let lists = compiled.lists
         let ids = self.ids
         let n = self.n
         let table = self.table
@@ -278,8 +293,13 @@ struct MatchSession {
                     while mask != 0 {
                         let length = mask.trailingZeroBitCount
                         mask &= mask - 1
-                        table.relax(from: cell, to: cell + length, current + MatchWeight.skip * Int32(length),
-                                    Step.skip, -1)
+                        table.relax(
+                            from: cell,
+                            to: cell + length,
+                            current + MatchWeight.skip * Int32(length),
+                            Step.skip,
+                            -1
+                        )
                     }
                     if relaxed { table.relax(from: cell, to: cell + 1, current, Step.inserted, -1) }
                 }
@@ -291,22 +311,34 @@ struct MatchSession {
                         table.relax(from: cell, to: target + position, current, Step.epsilon, Int32(edgeIndex))
                     case .word:
                         if position < n, ids[position] == edge.label {
-                            table.relax(from: cell, to: target + position + 1, current + MatchWeight.literal,
-                                        Step.word, Int32(edgeIndex))
+                            table.relax(
+                                from: cell,
+                                to: target + position + 1,
+                                current + MatchWeight.literal,
+                                Step.word,
+                                Int32(edgeIndex)
+                            )
                         } else if relaxed {
-                            table.relax(from: cell, to: target + position, current + MatchWeight.missing,
-                                        Step.missingWord, Int32(edgeIndex))
+                            table.relax(
+                                from: cell,
+                                to: target + position,
+                                current + MatchWeight.missing,
+                                Step.missingWord,
+                                Int32(edgeIndex)
+                            )
                         }
                     case .slot:
                         let list = slotEdges[Int(edge.label)].list
-                        var isWildcard = false
-                        if case .wildcard = lists[Int(list)].kind { isWildcard = true }
-                        if isWildcard {
+                        if slotEdges[Int(edge.label)].isWildcard {
                             if position < n {
                                 for end in (position + 1)...n {
-                                    table.relax(from: cell, to: target + end,
-                                                current + MatchWeight.wildcard * Int32(end - position), Step.wildcard,
-                                                Int32(edgeIndex))
+                                    table.relax(
+                                        from: cell,
+                                        to: target + end,
+                                        current + MatchWeight.wildcard * Int32(end - position),
+                                        Step.wildcard,
+                                        Int32(edgeIndex)
+                                    )
                                 }
                             }
                         } else {
@@ -320,22 +352,35 @@ struct MatchSession {
                                     }
                                     found = true
                                     let end = Int(readings[readingIndex].end)
-                                    table.relax(from: cell, to: target + end,
-                                                current + readings[readingIndex].weight * Int32(end - position),
-                                                Int32(readingIndex), Int32(edgeIndex))
+                                    table.relax(
+                                        from: cell,
+                                        to: target + end,
+                                        current + readings[readingIndex].weight * Int32(end - position),
+                                        Int32(readingIndex),
+                                        Int32(edgeIndex)
+                                    )
                                 }
                             }
                             if relaxed && position < n && !found {
                                 for end in (position + 1)...min(n, position + MatchWeight.maxUnresolvedWords) {
-                                    table.relax(from: cell, to: target + end,
-                                                current + MatchWeight.unresolved * Int32(end - position),
-                                                Step.unresolved, Int32(edgeIndex))
+                                    table.relax(
+                                        from: cell,
+                                        to: target + end,
+                                        current + MatchWeight.unresolved * Int32(end - position),
+                                        Step.unresolved,
+                                        Int32(edgeIndex)
+                                    )
                                 }
                             }
                         }
                         if relaxed {
-                            table.relax(from: cell, to: target + position, current + MatchWeight.missing,
-                                        Step.missingSlot, Int32(edgeIndex))
+                            table.relax(
+                                from: cell,
+                                to: target + position,
+                                current + MatchWeight.missing,
+                                Step.missingSlot,
+                                Int32(edgeIndex)
+                            )
                         }
                     }
                 }
@@ -446,9 +491,19 @@ struct MatchSession {
         }
         let intent = compiled.intents[Int(sentence.intent)]
         return IntentMatch(
-            skill: compiled.skills[Int(sentence.skill)], intent: intent.name, slots: slots, rawSlots: rawSlots,
-            score: score, isComplete: complete, matchedText: matched.joined(separator: " "), unmatchedWords: unmatched,
-            skippedWords: skipped, missingParts: missing, unresolvedSlots: unresolved, template: sentence.template)
+            skill: compiled.skills[Int(sentence.skill)],
+            intent: intent.name,
+            slots: slots,
+            rawSlots: rawSlots,
+            score: score,
+            isComplete: complete,
+            matchedText: matched.joined(separator: " "),
+            unmatchedWords: unmatched,
+            skippedWords: skipped,
+            missingParts: missing,
+            unresolvedSlots: unresolved,
+            template: sentence.template
+        )
     }
 
     /// Splits a wildcard span on commas and "and" into separate items.
@@ -473,8 +528,8 @@ struct MatchSession {
 
     // MARK: Near misses
 
-    private static let nearCandidateCount = 24
-    private static let nearAnswers = 8
+    private static let nearCandidateCount = 16
+    private static let nearAnswers = 6
     private static let maxNearWords = 32
 
     /// Sentences that share the most (rare) words with the text, aligned with words left over or missing.

@@ -12,15 +12,18 @@ enum NumberWords {
         "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth", "eighteenth",
         "nineteenth",
     ]
-    static let ordinalTens = ["", "", "twentieth", "thirtieth", "fortieth", "fiftieth", "sixtieth", "seventieth",
-                              "eightieth", "ninetieth"]
+    static let ordinalTens = [
+        "", "", "twentieth", "thirtieth", "fortieth", "fiftieth", "sixtieth", "seventieth",
+        "eightieth", "ninetieth",
+    ]
     static let scales: [(word: String, value: Double)] = [
         ("thousand", 1e3), ("million", 1e6), ("billion", 1e9),
     ]
 
     static let unitValues: [String: Int] = Dictionary(uniqueKeysWithValues: units.enumerated().map { ($1, $0) })
     static let tenValues: [String: Int] = Dictionary(
-        uniqueKeysWithValues: tens.enumerated().filter { !$0.element.isEmpty }.map { ($1, $0) })
+        uniqueKeysWithValues: tens.enumerated().filter { !$0.element.isEmpty }.map { ($1, $0) }
+    )
     static let scaleValues: [String: Double] = Dictionary(uniqueKeysWithValues: scales.map { ($0.word, $0.value) })
     static let ordinalValues: [String: Int] = {
         var values: [String: Int] = [:]
@@ -37,8 +40,10 @@ enum NumberWords {
 
     /// Every word that can start or continue a cardinal number (for indexing).
     static let allNumberWords: Set<String> = Set(units).union(tens.filter { !$0.isEmpty })
-        .union(scales.map(\.word)).union(["hundred", "a", "an", "and", "half", "quarter", "quarters", "point",
-                                          "minus", "negative", "oh"])
+        .union(scales.map(\.word)).union([
+            "hundred", "a", "an", "and", "half", "quarter", "quarters", "point",
+            "minus", "negative", "oh",
+        ])
 
     // MARK: Formatting and spelling
 
@@ -201,20 +206,25 @@ enum NumberWords {
     }
 
     /// `point one four` (each prefix), `and a half`, `and a quarter`, `and three quarters`.
-    private static func readFraction(_ words: [String], from start: Int, stop: Int, hasWhole: Bool)
+    private static func readFraction(
+        _ words: [String],
+        from start: Int,
+        stop: Int,
+        hasWhole: Bool
+    )
         -> [(Int, Double)]
     {
         var results: [(Int, Double)] = []
         guard start < stop else { return results }
         if words[start] == "point" {
             var index = start + 1
-            var scale = 0.1
-            var value = 0.0
-            while index < stop, let digit = digitWords[words[index]] {
-                value += Double(digit) * scale
-                scale /= 10
+            var digits = 0.0
+            var scale = 1.0
+            while index < stop, index - start <= 15, let digit = digitWords[words[index]] {
+                digits = digits * 10 + Double(digit)
+                scale *= 10
                 index += 1
-                results.append((index, value))
+                results.append((index, digits / scale))
             }
         } else if hasWhole, words[start] == "and", start + 2 < stop {
             let pair = (words[start + 1], words[start + 2])

@@ -52,17 +52,26 @@ struct ResolvedSkill: Sendable {
             for value in values {
                 let expression = try TemplateExpression.parse(value.spoken.text, at: value.spoken.location)
                 try expression.forEachSlot { reference in
-                    throw TemplateError.resolution("a list value cannot contain a slot", template: value.spoken.text,
-                                                   at: value.spoken.location.advanced(by: reference.offset))
+                    throw TemplateError.resolution(
+                        "a list value cannot contain a slot",
+                        template: value.spoken.text,
+                        at: value.spoken.location.advanced(by: reference.offset)
+                    )
                 }
                 try expression.forEachRule { reference in
-                    throw TemplateError.resolution("a list value cannot contain a rule", template: value.spoken.text,
-                                                   at: value.spoken.location.advanced(by: reference.offset))
+                    throw TemplateError.resolution(
+                        "a list value cannot contain a rule",
+                        template: value.spoken.text,
+                        at: value.spoken.location.advanced(by: reference.offset)
+                    )
                 }
                 let words = expression.spellings(limit: Self.maxSpellingsPerValue).filter { !$0.isEmpty }
                 guard !words.isEmpty else {
-                    throw TemplateError.resolution("a list value has no words", template: value.spoken.text,
-                                                   at: value.spoken.location)
+                    throw TemplateError.resolution(
+                        "a list value has no words",
+                        template: value.spoken.text,
+                        at: value.spoken.location
+                    )
                 }
                 perValue.append(words)
             }
@@ -73,18 +82,35 @@ struct ResolvedSkill: Sendable {
         // Rule bodies and sentences: known lists, known rules, no slot bound twice.
         var slotSets: [String: Set<String>] = [:]
         for name in rules.keys.sorted() {
-            _ = try Self.boundSlots(rules[name]!, text: templates.expansionRules[name]!, rules: rules,
-                                    ruleSlots: &slotSets, templates: templates)
+            _ = try Self.boundSlots(
+                rules[name]!,
+                text: templates.expansionRules[name]!,
+                rules: rules,
+                ruleSlots: &slotSets,
+                templates: templates
+            )
         }
         var sentences: [Sentence] = []
         for (intentIndex, intent) in templates.intents.enumerated() {
             for (dataIndex, block) in intent.data.enumerated() {
                 for (sentenceIndex, text) in block.sentences.enumerated() {
                     let expression = try TemplateExpression.parse(text.text, at: text.location)
-                    _ = try Self.boundSlots(expression, text: text, rules: rules, ruleSlots: &slotSets,
-                                            templates: templates)
-                    sentences.append(Sentence(intentIndex: intentIndex, dataIndex: dataIndex,
-                                              sentenceIndex: sentenceIndex, template: text, expression: expression))
+                    _ = try Self.boundSlots(
+                        expression,
+                        text: text,
+                        rules: rules,
+                        ruleSlots: &slotSets,
+                        templates: templates
+                    )
+                    sentences.append(
+                        Sentence(
+                            intentIndex: intentIndex,
+                            dataIndex: dataIndex,
+                            sentenceIndex: sentenceIndex,
+                            template: text,
+                            expression: expression
+                        )
+                    )
                 }
             }
         }
@@ -92,7 +118,11 @@ struct ResolvedSkill: Sendable {
     }
 
     /// Depth-first search for a cycle through `start`; the error points at the reference that closes it.
-    private static func checkRecursion(start: String, rules: [String: TemplateExpression], templates: SkillTemplates)
+    private static func checkRecursion(
+        start: String,
+        rules: [String: TemplateExpression],
+        templates: SkillTemplates
+    )
         throws
     {
         var path: [String] = []
@@ -102,13 +132,19 @@ struct ResolvedSkill: Sendable {
             let text = templates.expansionRules[name]!
             try rules[name]!.forEachRule { reference in
                 guard rules[reference.name] != nil else {
-                    throw TemplateError.resolution("unknown rule <\(reference.name)>", template: text.text,
-                                                   at: text.location.advanced(by: reference.offset))
+                    throw TemplateError.resolution(
+                        "unknown rule <\(reference.name)>",
+                        template: text.text,
+                        at: text.location.advanced(by: reference.offset)
+                    )
                 }
                 if let index = path.firstIndex(of: reference.name) {
                     let cycle = (path[index...] + [reference.name]).map { "<\($0)>" }.joined(separator: " → ")
-                    throw TemplateError.resolution("recursive rule <\(reference.name)> (\(cycle))", template: text.text,
-                                                   at: text.location.advanced(by: reference.offset))
+                    throw TemplateError.resolution(
+                        "recursive rule <\(reference.name)> (\(cycle))",
+                        template: text.text,
+                        at: text.location.advanced(by: reference.offset)
+                    )
                 }
                 if !finished.contains(reference.name) { try visit(reference.name) }
             }
@@ -119,35 +155,57 @@ struct ResolvedSkill: Sendable {
     }
 
     /// The slots an expression can bind; throws when one path binds a slot twice, or a list or rule is unknown.
-    private static func boundSlots(_ expression: TemplateExpression, text: TemplateText,
-                                   rules: [String: TemplateExpression], ruleSlots: inout [String: Set<String>],
-                                   templates: SkillTemplates) throws -> Set<String>
-    {
+    private static func boundSlots(
+        _ expression: TemplateExpression,
+        text: TemplateText,
+        rules: [String: TemplateExpression],
+        ruleSlots: inout [String: Set<String>],
+        templates: SkillTemplates
+    ) throws -> Set<String> {
         switch expression {
         case .words, .empty: return []
         case .slot(let reference):
-            guard templates.lists[reference.listName] != nil
-                || implicitList(reference.listName, file: templates.file) != nil
+            guard
+                templates.lists[reference.listName] != nil
+                    || implicitList(reference.listName, file: templates.file) != nil
             else {
-                throw TemplateError.resolution("unknown list {\(reference.listName)}", template: text.text,
-                                               at: text.location.advanced(by: reference.offset))
+                throw TemplateError.resolution(
+                    "unknown list {\(reference.listName)}",
+                    template: text.text,
+                    at: text.location.advanced(by: reference.offset)
+                )
             }
             return [reference.slotName]
         case .rule(let reference):
             if let known = ruleSlots[reference.name] { return known }
             guard let body = rules[reference.name], let bodyText = templates.expansionRules[reference.name] else {
-                throw TemplateError.resolution("unknown rule <\(reference.name)>", template: text.text,
-                                               at: text.location.advanced(by: reference.offset))
+                throw TemplateError.resolution(
+                    "unknown rule <\(reference.name)>",
+                    template: text.text,
+                    at: text.location.advanced(by: reference.offset)
+                )
             }
-            let slots = try boundSlots(body, text: bodyText, rules: rules, ruleSlots: &ruleSlots,
-                                       templates: templates)
+            let slots = try boundSlots(
+                body,
+                text: bodyText,
+                rules: rules,
+                ruleSlots: &ruleSlots,
+                templates: templates
+            )
             ruleSlots[reference.name] = slots
             return slots
         case .alternatives(let items):
             var union = Set<String>()
             for item in items {
-                union.formUnion(try boundSlots(item, text: text, rules: rules, ruleSlots: &ruleSlots,
-                                               templates: templates))
+                union.formUnion(
+                    try boundSlots(
+                        item,
+                        text: text,
+                        rules: rules,
+                        ruleSlots: &ruleSlots,
+                        templates: templates
+                    )
+                )
             }
             return union
         case .sequence(let items):
@@ -156,8 +214,11 @@ struct ResolvedSkill: Sendable {
                 let slots = try boundSlots(item, text: text, rules: rules, ruleSlots: &ruleSlots, templates: templates)
                 if let twice = slots.intersection(bound).sorted().first {
                     let offset = item.firstOffset(binding: twice, ruleSlots: ruleSlots) ?? 0
-                    throw TemplateError.resolution("slot '\(twice)' is bound twice", template: text.text,
-                                                   at: text.location.advanced(by: offset))
+                    throw TemplateError.resolution(
+                        "slot '\(twice)' is bound twice",
+                        template: text.text,
+                        at: text.location.advanced(by: offset)
+                    )
                 }
                 bound.formUnion(slots)
             }

@@ -38,13 +38,16 @@ public struct TemplateCollision: Sendable, Hashable {
     public let score: Double
 }
 
-/// A small, seedable random number generator (SplitMix64) so samples are the same on every machine.
-struct SplitMix64: RandomNumberGenerator {
+/// A small, seedable random number generator (SplitMix64): the one behind `sampleSentences`, so samples are the
+/// same on every machine; benchmarks and tests use it for reproducible data.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
-    init(seed: UInt64) { state = seed }
+    /// A generator whose sequence is fixed by `seed`.
+    public init(seed: UInt64) { state = seed }
 
-    mutating func next() -> UInt64 {
+    /// The next 64 random bits.
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var value = state
         value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -86,8 +89,14 @@ struct SentenceSampler {
             }
         }
         for (name, value) in block.fixedSlots where draft.slots[name] == nil { draft.slots[name] = value }
-        return SampleSentence(text: draft.words.joined(separator: " "), skill: skill.templates.skill,
-                              intent: intent.name, slots: draft.slots, context: context, template: sentence.template)
+        return SampleSentence(
+            text: draft.words.joined(separator: " "),
+            skill: skill.templates.skill,
+            intent: intent.name,
+            slots: draft.slots,
+            context: context,
+            template: sentence.template
+        )
     }
 
     private mutating func pick<T>(_ items: [T]) -> T { items[Int(random.next() % UInt64(items.count))] }
@@ -100,7 +109,11 @@ struct SentenceSampler {
         return true
     }
 
-    private mutating func walk(_ expression: TemplateExpression, block: IntentSentences, into draft: inout Draft)
+    private mutating func walk(
+        _ expression: TemplateExpression,
+        block: IntentSentences,
+        into draft: inout Draft
+    )
         -> Bool
     {
         switch expression {
@@ -121,8 +134,13 @@ struct SentenceSampler {
         }
     }
 
-    private mutating func fill(_ slot: String, list: SlotList, listName: String, block: IntentSentences,
-                               into draft: inout Draft) -> Bool {
+    private mutating func fill(
+        _ slot: String,
+        list: SlotList,
+        listName: String,
+        block: IntentSentences,
+        into draft: inout Draft
+    ) -> Bool {
         switch list.kind {
         case .wildcard:
             if list.multiple && random.next() % 2 == 0 {
@@ -146,7 +164,8 @@ struct SentenceSampler {
             return true
         case .range(let range):
             let count = range.step > 0 ? Int(((range.to - range.from) / range.step).rounded(.down)) + 1 : 101
-            let value = range.step > 0
+            let value =
+                range.step > 0
                 ? range.from + Double(Int(random.next() % UInt64(count))) * range.step
                 : range.from + (range.to - range.from) * Double(random.next() % 101) / 100
             draft.words.append(contentsOf: NumberWords.spell(value).split(separator: " ").map(String.init))
@@ -181,19 +200,25 @@ struct SentenceSampler {
         case .temperature:
             let value = Double(random.next() % 40)
             let unit: TemperatureUnit? = random.next() % 2 == 0 ? nil : .celsius
-            return (NumberWords.spell(value) + " degrees" + (unit == nil ? "" : " celsius"),
-                    .temperature(value: value, unit: unit))
+            return (
+                NumberWords.spell(value) + " degrees" + (unit == nil ? "" : " celsius"),
+                .temperature(value: value, unit: unit)
+            )
         case .duration:
             switch random.next() % 4 {
             case 0:
                 let minutes = Double(1 + random.next() % 59)
-                return (NumberWords.spell(minutes) + (minutes == 1 ? " minute" : " minutes"),
-                        .duration(seconds: minutes * 60))
+                return (
+                    NumberWords.spell(minutes) + (minutes == 1 ? " minute" : " minutes"),
+                    .duration(seconds: minutes * 60)
+                )
             case 1:
                 let hours = Double(2 + random.next() % 10)
                 let minutes = Double(1 + random.next() % 59)
-                return (NumberWords.spell(hours) + " hours and " + NumberWords.spell(minutes)
-                        + (minutes == 1 ? " minute" : " minutes"), .duration(seconds: hours * 3600 + minutes * 60))
+                return (
+                    NumberWords.spell(hours) + " hours and " + NumberWords.spell(minutes)
+                        + (minutes == 1 ? " minute" : " minutes"), .duration(seconds: hours * 3600 + minutes * 60)
+                )
             case 2:
                 return ("an hour and a half", .duration(seconds: 5400))
             default:
@@ -207,8 +232,10 @@ struct SentenceSampler {
                 return (NumberWords.spellInteger(Int64(hour)) + " o'clock", .time(hour: hour, minute: 0))
             case 1:
                 let minute = Int(10 + random.next() % 50)
-                return (NumberWords.spellInteger(Int64(hour)) + " " + NumberWords.spellInteger(Int64(minute)) + " pm",
-                        .time(hour: hour == 12 ? 12 : hour + 12, minute: minute))
+                return (
+                    NumberWords.spellInteger(Int64(hour)) + " " + NumberWords.spellInteger(Int64(minute)) + " pm",
+                    .time(hour: hour == 12 ? 12 : hour + 12, minute: minute)
+                )
             case 2:
                 return ("half past " + NumberWords.spellInteger(Int64(hour)), .time(hour: hour, minute: 30))
             default:
@@ -221,8 +248,10 @@ struct SentenceSampler {
             case 2: return ("the day after tomorrow", .date(DateRange(day: reference.day(offset: 2))))
             default:
                 let weekday = Int(1 + random.next() % 7)
-                return ("on " + DateReader.weekdays[weekday - 1],
-                        .date(DateRange(day: reference.day(offset: reference.daysUntil(weekday: weekday)))))
+                return (
+                    "on " + DateReader.weekdays[weekday - 1],
+                    .date(DateRange(day: reference.day(offset: reference.daysUntil(weekday: weekday))))
+                )
             }
         }
     }
@@ -231,14 +260,21 @@ struct SentenceSampler {
 extension IntentEngine {
     /// Example sentences: up to `perIntent` per intent (cycling through its sentences), at most `limit` in all,
     /// the same for the same `seed`. Dates are relative to `reference.now`.
-    public func sampleSentences(limit: Int, perIntent: Int, seed: UInt64,
-                                reference: MatchContext = MatchContext()) -> [SampleSentence] {
+    public func sampleSentences(
+        limit: Int,
+        perIntent: Int,
+        seed: UInt64,
+        reference: MatchContext = MatchContext()
+    ) -> [SampleSentence] {
         var results: [SampleSentence] = []
         var random = SplitMix64(seed: seed)
         let dateReference = DateReference(now: reference.now, calendar: reference.calendar)
         for skill in compiled.resolved {
-            var sampler = SentenceSampler(skill: skill, reference: dateReference,
-                                          random: SplitMix64(seed: random.next()))
+            var sampler = SentenceSampler(
+                skill: skill,
+                reference: dateReference,
+                random: SplitMix64(seed: random.next())
+            )
             for intentIndex in skill.templates.intents.indices {
                 let sentences = skill.sentences.filter { $0.intentIndex == intentIndex }
                 guard !sentences.isEmpty else { continue }
@@ -257,7 +293,11 @@ extension IntentEngine {
     }
 
     /// Sample sentences (`perIntent` per intent) that two or more intents match with the same top score.
-    public func collisions(perIntent: Int = 5, seed: UInt64 = 1, reference: MatchContext = MatchContext())
+    public func collisions(
+        perIntent: Int = 5,
+        seed: UInt64 = 1,
+        reference: MatchContext = MatchContext()
+    )
         -> [TemplateCollision]
     {
         var collisions: [TemplateCollision] = []
@@ -270,10 +310,14 @@ extension IntentEngine {
             guard let best = result.best else { continue }
             let tied = [best] + result.alternatives.filter { $0.isComplete && $0.score == best.score }
             guard tied.count > 1 else { continue }
-            collisions.append(TemplateCollision(
-                sentence: sample.text,
-                source: .init(skill: sample.skill, intent: sample.intent),
-                intents: tied.map { .init(skill: $0.skill, intent: $0.intent) }, score: best.score))
+            collisions.append(
+                TemplateCollision(
+                    sentence: sample.text,
+                    source: .init(skill: sample.skill, intent: sample.intent),
+                    intents: tied.map { .init(skill: $0.skill, intent: $0.intent) },
+                    score: best.score
+                )
+            )
         }
         return collisions
     }

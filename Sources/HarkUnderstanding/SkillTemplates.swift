@@ -43,9 +43,13 @@ public struct IntentSentences: Sendable {
     public var location: SourceLocation
 
     /// Creates a block.
-    public init(sentences: [TemplateText], fixedSlots: [String: SlotValue] = [:],
-                requiresContext: [String: ContextRequirement] = [:], excludesContext: [String: [String]] = [:],
-                location: SourceLocation) {
+    public init(
+        sentences: [TemplateText],
+        fixedSlots: [String: SlotValue] = [:],
+        requiresContext: [String: ContextRequirement] = [:],
+        excludesContext: [String: [String]] = [:],
+        location: SourceLocation
+    ) {
         self.sentences = sentences
         self.fixedSlots = fixedSlots
         self.requiresContext = requiresContext
@@ -162,9 +166,15 @@ public struct SkillTemplates: Sendable {
     public var skipWords: [String]
 
     /// Creates templates in code.
-    public init(skill: String, language: String = "en", file: String, intents: [IntentTemplates],
-                lists: [String: SlotList] = [:], expansionRules: [String: TemplateText] = [:],
-                skipWords: [String] = []) {
+    public init(
+        skill: String,
+        language: String = "en",
+        file: String,
+        intents: [IntentTemplates],
+        lists: [String: SlotList] = [:],
+        expansionRules: [String: TemplateText] = [:],
+        skipWords: [String] = []
+    ) {
         self.skill = skill
         self.language = language
         self.file = file

@@ -22,8 +22,10 @@ extension SkillTemplates {
         let root: Node
         do {
             guard let node = try Yams.compose(yaml: text) else {
-                throw TemplateError.shape("the file is empty; expected a mapping with 'intents'",
-                                          at: SourceLocation(file: file, line: 1, column: 1))
+                throw TemplateError.shape(
+                    "the file is empty; expected a mapping with 'intents'",
+                    at: SourceLocation(file: file, line: 1, column: 1)
+                )
             }
             root = node
         } catch let error as YamlError {
@@ -60,11 +62,15 @@ private struct TemplateYAMLReader {
             let detail = context.map { "\(problem) (\($0.text))" } ?? problem
             return .yamlSyntax(detail, at: SourceLocation(file: file, line: mark.line, column: mark.column))
         case .duplicatedKeysInMapping(let duplicates, let context):
-            return .shape("duplicate key(s) \(duplicates.joined(separator: ", "))",
-                          at: SourceLocation(file: file, line: context.mark.line, column: context.mark.column))
+            return .shape(
+                "duplicate key(s) \(duplicates.joined(separator: ", "))",
+                at: SourceLocation(file: file, line: context.mark.line, column: context.mark.column)
+            )
         default:
-            return .yamlSyntax(error.description.split(separator: "\n").first.map(String.init) ?? "invalid YAML",
-                               at: SourceLocation(file: file, line: 1, column: 1))
+            return .yamlSyntax(
+                error.description.split(separator: "\n").first.map(String.init) ?? "invalid YAML",
+                at: SourceLocation(file: file, line: 1, column: 1)
+            )
         }
     }
 
@@ -80,8 +86,14 @@ private struct TemplateYAMLReader {
     }
 
     /// The pairs of a mapping, with unknown keys rejected.
-    func mapping(_ node: Node, _ what: String, allowed: Set<String>? = nil) throws -> [(key: String, keyNode: Node,
-                                                                                          value: Node)] {
+    func mapping(
+        _ node: Node,
+        _ what: String,
+        allowed: Set<String>? = nil
+    ) throws -> [(
+        key: String, keyNode: Node,
+        value: Node
+    )] {
         guard case .mapping(let mapping) = node else {
             throw TemplateError.shape("\(what) must be a mapping, found \(kindName(node))", at: location(node))
         }
@@ -93,8 +105,10 @@ private struct TemplateYAMLReader {
             }
             if let allowed, !allowed.contains(key.string) {
                 let expected = allowed.sorted().joined(separator: ", ")
-                throw TemplateError.shape("unknown key '\(key.string)' in \(what) (expected one of: \(expected))",
-                                          at: location(keyNode))
+                throw TemplateError.shape(
+                    "unknown key '\(key.string)' in \(what) (expected one of: \(expected))",
+                    at: location(keyNode)
+                )
             }
             guard seen.insert(key.string).inserted else {
                 throw TemplateError.shape("duplicate key '\(key.string)' in \(what)", at: location(keyNode))
@@ -159,19 +173,25 @@ private struct TemplateYAMLReader {
         var templates = SkillTemplates(skill: skill, file: file, intents: [])
         var sawIntents = false
         for (key, _, value) in try mapping(
-            root, "the file", allowed: ["language", "intents", "lists", "expansion_rules", "skip_words"])
-        {
+            root,
+            "the file",
+            allowed: ["language", "intents", "lists", "expansion_rules", "skip_words"]
+        ) {
             switch key {
             case "language": templates.language = try string(value, "language")
             case "intents":
                 sawIntents = true
                 templates.intents = try mapping(value, "intents").map { try intent(name: $0.key, $0.value) }
             case "lists":
-                for (name, _, listNode) in try mapping(value, "lists") { templates.lists[name] = try list(listNode, name) }
+                for (name, _, listNode) in try mapping(value, "lists") {
+                    templates.lists[name] = try list(listNode, name)
+                }
             case "expansion_rules":
                 for (name, _, ruleNode) in try mapping(value, "expansion_rules") {
-                    templates.expansionRules[name] = TemplateText(try string(ruleNode, "rule <\(name)>"),
-                                                                  location: textLocation(ruleNode))
+                    templates.expansionRules[name] = TemplateText(
+                        try string(ruleNode, "rule <\(name)>"),
+                        location: textLocation(ruleNode)
+                    )
                 }
             case "skip_words": templates.skipWords = try strings(value, "skip_words")
             default: break
@@ -195,8 +215,10 @@ private struct TemplateYAMLReader {
         var sawSentences = false
         let what = "a data block of \(intent)"
         for (key, _, value) in try mapping(
-            node, what, allowed: ["sentences", "slots", "requires_context", "excludes_context", "response"])
-        {
+            node,
+            what,
+            allowed: ["sentences", "slots", "requires_context", "excludes_context", "response"]
+        ) {
             switch key {
             case "sentences":
                 sawSentences = true
@@ -253,8 +275,11 @@ private struct TemplateYAMLReader {
         var declaredType: BuiltinSlotType?
         var rangeNode: Node?
         var kindsSeen: [String] = []
-        for (key, keyNode, value) in try mapping(node, what, allowed: ["values", "range", "wildcard", "type", "multiple"])
-        {
+        for (key, keyNode, value) in try mapping(
+            node,
+            what,
+            allowed: ["values", "range", "wildcard", "type", "multiple"]
+        ) {
             switch key {
             case "values":
                 kindsSeen.append(key)
@@ -268,19 +293,16 @@ private struct TemplateYAMLReader {
                 }
                 kindsSeen.append(key)
                 kind = .wildcard
-            case "type":
-                let text = try string(value, "type")
-                guard let type = BuiltinSlotType(rawValue: text) else {
-                    let known = BuiltinSlotType.allCases.map(\.rawValue).joined(separator: ", ")
-                    throw TemplateError.shape("unknown type '\(text)' (known: \(known))", at: location(value))
-                }
-                declaredType = type
+            case "type": declaredType = try builtinType(value)
             case "multiple": multiple = try bool(value, "multiple")
             default: break
             }
         }
         guard kindsSeen.count <= 1 else {
-            throw TemplateError.shape("\(what) mixes \(kindsSeen.joined(separator: " and ")); use one", at: location(node))
+            throw TemplateError.shape(
+                "\(what) mixes \(kindsSeen.joined(separator: " and ")); use one",
+                at: location(node)
+            )
         }
         if let rangeNode {
             kind = .range(try range(rangeNode, list: name, type: declaredType))
@@ -296,6 +318,15 @@ private struct TemplateYAMLReader {
         return SlotList(kind: kind, multiple: multiple, location: location(node))
     }
 
+    func builtinType(_ node: Node) throws -> BuiltinSlotType {
+        let text = try string(node, "type")
+        guard let type = BuiltinSlotType(rawValue: text) else {
+            let known = BuiltinSlotType.allCases.map(\.rawValue).joined(separator: ", ")
+            throw TemplateError.shape("unknown type '\(text)' (known: \(known))", at: location(node))
+        }
+        return type
+    }
+
     func range(_ node: Node, list: String, type listType: BuiltinSlotType?) throws -> NumberRange {
         var from: Double?
         var to: Double?
@@ -306,12 +337,7 @@ private struct TemplateYAMLReader {
             case "from": from = try number(value, "from")
             case "to": to = try number(value, "to")
             case "step": step = try number(value, "step")
-            case "type":
-                let text = try string(value, "type")
-                guard let parsed = BuiltinSlotType(rawValue: text) else {
-                    throw TemplateError.shape("unknown range type '\(text)'", at: location(value))
-                }
-                type = parsed
+            case "type": type = try builtinType(value)
             default: break
             }
         }
@@ -322,16 +348,20 @@ private struct TemplateYAMLReader {
             throw TemplateError.shape("range of list \(list) must have from <= to and step >= 0", at: location(node))
         }
         guard [.number, .percentage, .temperature].contains(type) else {
-            throw TemplateError.shape("a range is a number, percentage or temperature, not \(type.rawValue)",
-                                      at: location(node))
+            throw TemplateError.shape(
+                "a range is a number, percentage or temperature, not \(type.rawValue)",
+                at: location(node)
+            )
         }
         return NumberRange(from: from, to: to, step: step, type: type)
     }
 
     func listValue(_ node: Node, list: String) throws -> SlotListValue {
         if case .scalar(let scalar) = node {
-            return SlotListValue(spoken: TemplateText(scalar.string, location: textLocation(node)),
-                                 value: .text(scalar.string))
+            return SlotListValue(
+                spoken: TemplateText(scalar.string, location: textLocation(node)),
+                value: .text(scalar.string)
+            )
         }
         var spoken: TemplateText?
         var value: SlotValue?

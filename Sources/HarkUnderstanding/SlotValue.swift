@@ -41,7 +41,8 @@ public struct CalendarDay: Sendable, Hashable, Comparable, Codable, CustomString
         let parts = text.split(separator: "-").compactMap { Int($0) }
         guard parts.count == 3 else {
             throw DecodingError.dataCorrupted(
-                .init(codingPath: decoder.codingPath, debugDescription: "expected YYYY-MM-DD, got \(text)"))
+                .init(codingPath: decoder.codingPath, debugDescription: "expected YYYY-MM-DD, got \(text)")
+            )
         }
         self.init(year: parts[0], month: parts[1], day: parts[2])
     }
@@ -144,7 +145,8 @@ public enum SlotValue: Sendable, Hashable, Codable, CustomStringConvertible {
             guard words.count > 1 else { return words.first ?? "" }
             return words.dropLast().joined(separator: ", ") + " and " + words[words.count - 1]
         case .date(let range):
-            return range.isSingleDay ? Self.spokenDay(range.start) : "\(Self.spokenDay(range.start)) to \(Self.spokenDay(range.end))"
+            return range.isSingleDay
+                ? Self.spokenDay(range.start) : "\(Self.spokenDay(range.start)) to \(Self.spokenDay(range.end))"
         case .time(let hour, let minute):
             if minute == 0 && hour == 0 { return "midnight" }
             if minute == 0 && hour == 12 { return "noon" }
@@ -200,20 +202,27 @@ public enum SlotValue: Sendable, Hashable, Codable, CustomStringConvertible {
             self = .date(
                 DateRange(
                     start: try container.decode(CalendarDay.self, forKey: .start),
-                    end: try container.decode(CalendarDay.self, forKey: .end)))
+                    end: try container.decode(CalendarDay.self, forKey: .end)
+                )
+            )
         case "time":
             self = .time(
                 hour: try container.decode(Int.self, forKey: .hour),
-                minute: try container.decode(Int.self, forKey: .minute))
+                minute: try container.decode(Int.self, forKey: .minute)
+            )
         case "duration": self = .duration(seconds: try container.decode(Double.self, forKey: .seconds))
         case "temperature":
             self = .temperature(
                 value: try container.decode(Double.self, forKey: .value),
-                unit: try container.decodeIfPresent(TemperatureUnit.self, forKey: .unit))
+                unit: try container.decodeIfPresent(TemperatureUnit.self, forKey: .unit)
+            )
         case "percentage": self = .percentage(try container.decode(Double.self, forKey: .value))
         default:
             throw DecodingError.dataCorruptedError(
-                forKey: .type, in: container, debugDescription: "unknown slot value type \(type)")
+                forKey: .type,
+                in: container,
+                debugDescription: "unknown slot value type \(type)"
+            )
         }
     }
 

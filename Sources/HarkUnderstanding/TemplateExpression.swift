@@ -94,7 +94,10 @@ private struct TemplateParser {
     }
 
     /// Parses `a | b | c` up to `closer` (consumed), returning each branch's atoms and the offsets of the bars.
-    private mutating func parseBranches(closer: Unicode.Scalar?, opener: (Unicode.Scalar, Int)?) throws
+    private mutating func parseBranches(
+        closer: Unicode.Scalar?,
+        opener: (Unicode.Scalar, Int)?
+    ) throws
         -> ([[GluedAtom]], [Int])
     {
         var branches: [[GluedAtom]] = [[]]
@@ -118,7 +121,10 @@ private struct TemplateParser {
             case ")", "]":
                 guard let closer, let opener else { throw error("unbalanced '\(scalar)'", at: start) }
                 guard scalar == closer else {
-                    throw error("'\(opener.0)' at column \(location.column + opener.1) closed by '\(scalar)'", at: start)
+                    throw error(
+                        "'\(opener.0)' at column \(location.column + opener.1) closed by '\(scalar)'",
+                        at: start
+                    )
                 }
                 index += 1
                 return (branches, bars)
@@ -129,26 +135,32 @@ private struct TemplateParser {
                 let close: Unicode.Scalar = scalar == "(" ? ")" : "]"
                 let (inner, innerBars) = try parseBranches(closer: close, opener: (scalar, start))
                 branches[branches.count - 1].append(
-                    GluedAtom(atom: .group(inner, bars: innerBars, optional: scalar == "[", offset: start),
-                              glued: glued))
+                    GluedAtom(
+                        atom: .group(inner, bars: innerBars, optional: scalar == "[", offset: start),
+                        glued: glued
+                    )
+                )
             case "{":
                 let name = try readName(closer: "}", opener: "{", start: start)
                 let parts = name.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
                 guard parts.count <= 2, parts.allSatisfy({ isValidName($0) }) else {
                     throw error("invalid slot reference '{\(name)}'", at: start)
                 }
-                let reference = SlotReference(listName: parts[0], slotName: parts.count == 2 ? parts[1] : parts[0],
-                                              offset: start)
+                let reference = SlotReference(
+                    listName: parts[0],
+                    slotName: parts.count == 2 ? parts[1] : parts[0],
+                    offset: start
+                )
                 branches[branches.count - 1].append(GluedAtom(atom: .slot(reference), glued: glued))
             case "<":
                 let name = try readName(closer: ">", opener: "<", start: start)
                 guard isValidName(name) else { throw error("invalid rule reference '<\(name)>'", at: start) }
                 branches[branches.count - 1].append(
-                    GluedAtom(atom: .rule(RuleReference(name: name, offset: start)), glued: glued))
+                    GluedAtom(atom: .rule(RuleReference(name: name, offset: start)), glued: glued)
+                )
             default:
                 var end = index
-                while end < scalars.count, !Self.isWhitespace(scalars[end]), !Self.specials.contains(scalars[end])
-                {
+                while end < scalars.count, !Self.isWhitespace(scalars[end]), !Self.specials.contains(scalars[end]) {
                     end += 1
                 }
                 let word = String(String.UnicodeScalarView(scalars[index..<end]))
@@ -162,9 +174,10 @@ private struct TemplateParser {
     }
 
     private func isValidName(_ name: String) -> Bool {
-        !name.isEmpty && name.unicodeScalars.allSatisfy {
-            $0.properties.isAlphabetic || ($0.value >= 48 && $0.value <= 57) || $0 == "_" || $0 == "-" || $0 == "."
-        }
+        !name.isEmpty
+            && name.unicodeScalars.allSatisfy {
+                $0.properties.isAlphabetic || ($0.value >= 48 && $0.value <= 57) || $0 == "_" || $0 == "-" || $0 == "."
+            }
     }
 
     private mutating func readName(closer: Unicode.Scalar, opener: Unicode.Scalar, start: Int) throws -> String {
@@ -186,7 +199,12 @@ private struct TemplateParser {
 
     // MARK: Building expressions
 
-    private func expression(forBranches branches: [[GluedAtom]], bars: [Int], optional: Bool, openerOffset: Int) throws
+    private func expression(
+        forBranches branches: [[GluedAtom]],
+        bars: [Int],
+        optional: Bool,
+        openerOffset: Int
+    ) throws
         -> TemplateExpression
     {
         if branches.allSatisfy({ $0.isEmpty }) {
@@ -252,7 +270,10 @@ private struct TemplateParser {
             }
             spellings = next
             guard spellings.count <= Self.maxGluedSpellings else {
-                throw error("too many spellings (over \(Self.maxGluedSpellings)) in one word", at: offset(of: group[0].atom))
+                throw error(
+                    "too many spellings (over \(Self.maxGluedSpellings)) in one word",
+                    at: offset(of: group[0].atom)
+                )
             }
         }
         var seen = Set<[String]>()

@@ -18,12 +18,21 @@ struct NormalizedText: Sendable {
 
     var words: [String] { tokens.map(\.text) }
 
-    /// The written words behind tokens `range`, joined by single spaces.
+    /// The written words behind tokens `range`, joined by single spaces; commas between them are kept.
     func rawText(_ range: Range<Int>) -> String {
         guard !range.isEmpty, range.lowerBound >= 0, range.upperBound <= tokens.count else { return "" }
         let first = tokens[range.lowerBound].source
         let last = tokens[range.upperBound - 1].source
-        return sourceWords[first...last].joined(separator: " ")
+        var text = ""
+        for source in first...last {
+            if source > first { text += commaAfterSource(source - 1, before: range.upperBound) ? ", " : " " }
+            text += sourceWords[source]
+        }
+        return text
+    }
+
+    private func commaAfterSource(_ source: Int, before end: Int) -> Bool {
+        tokens[..<end].last { $0.source == source }?.commaAfter ?? false
     }
 }
 
@@ -179,17 +188,22 @@ enum TextNormalizer {
                 result.append("o'clock")
             } else {
                 if minute < 10 { result.append("oh") }
-                result.append(contentsOf: NumberWords.spellInteger(Int64(minute)).split(separator: " ").map(String.init))
+                result.append(
+                    contentsOf: NumberWords.spellInteger(Int64(minute)).split(separator: " ").map(String.init)
+                )
             }
             index = colon + 3
         }
         while index < scalars.count {
-            if isDigit(scalars[index]) || (scalars[index] == "-" && index + 1 < scalars.count
-                && isDigit(scalars[index + 1]))
+            if isDigit(scalars[index])
+                || (scalars[index] == "-" && index + 1 < scalars.count
+                    && isDigit(scalars[index + 1]))
             {
                 var end = index + 1
-                while end < scalars.count, isDigit(scalars[end]) || ((scalars[end] == "." || scalars[end] == ",")
-                    && end + 1 < scalars.count && isDigit(scalars[end + 1]))
+                while end < scalars.count,
+                    isDigit(scalars[end])
+                        || ((scalars[end] == "." || scalars[end] == ",")
+                            && end + 1 < scalars.count && isDigit(scalars[end + 1]))
                 {
                     end += 1
                 }
@@ -248,7 +262,8 @@ enum TextNormalizer {
         // Thousands separators only when every group after the first has three digits.
         let commaGroups = text.split(separator: ",", omittingEmptySubsequences: false)
         if commaGroups.count > 1 {
-            let valid = commaGroups.dropFirst().allSatisfy { $0.prefix { $0 != "." }.count == 3 }
+            let valid =
+                commaGroups.dropFirst().allSatisfy { $0.prefix { $0 != "." }.count == 3 }
                 && !commaGroups[0].isEmpty && commaGroups[0].count <= 3
             if valid {
                 text = commaGroups.joined()

@@ -109,11 +109,22 @@ enum Fixtures {
         try SkillTemplates.load(yaml: yaml, file: "Skills/\(name)/intents/en.yaml", skill: name)
     }
 
-    static func engine(_ pairs: [(String, String)] = [(shopping, "Shopping"), (home, "Home"), (timers, "Timers")])
+    static func engine(
+        _ pairs: [(String, String)] = [(shopping, "Shopping"), (home, "Home"), (timers, "Timers")]
+    )
         throws -> IntentEngine
     {
         try IntentEngine(skills: pairs.map { try skill($0.0, $0.1) })
     }
+
+    /// The three fixture skills compiled once.
+    static let standardEngine: IntentEngine = {
+        do {
+            return try engine()
+        } catch {
+            fatalError("fixtures must compile: \(error)")
+        }
+    }()
 
     /// Friday 7 March 2025, 10:00 UTC.
     static let friday: Date = Date(timeIntervalSince1970: 1_741_341_600)
