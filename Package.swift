@@ -61,7 +61,9 @@ let package = Package(
 
         // Built-in skills: each a folder under Skills/ with its data (skill.yaml, intents/, responses/,
         // tests/, data/) as resources, and the examples third-party authors copy.
-        skill("ShoppingSkill", folder: "Shopping", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        skill(
+            "ShoppingSkill", folder: "Shopping",
+            dependencies: [.product(name: "GRDB", package: "GRDB.swift"), .product(name: "Yams", package: "Yams")]),
         skill("RecipesSkill", folder: "Recipes"),
         skill(
             "WeatherSkill", folder: "Weather",

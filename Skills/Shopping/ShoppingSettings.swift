@@ -1,0 +1,56 @@
+import HarkSkillKit
+
+/// The skill's settings: `skills: { shopping: { currency, purchase_code, spending_cap } }` in
+/// `~/.config/hark/config.yaml`, over the defaults the skill was built with.
+struct ShoppingSettings: Sendable {
+    /// ISO currency code for spoken prices (`GBP` by default).
+    var currency: String
+    /// The four-digit purchase code; nil turns ordering off.
+    var purchaseCode: String?
+    /// The largest order total allowed.
+    var spendingCap: Double
+
+    static let defaultCurrency = "GBP"
+    static let defaultSpendingCap = 150.0
+
+    /// A setting that cannot be used, as the key and the value found.
+    struct Problem: Error {
+        var key: String
+        var value: String
+    }
+
+    /// Reads the settings; a value of the wrong shape is a ``Problem`` (never silently ignored).
+    static func read(_ settings: [String: JSONValue]) throws -> ShoppingSettings {
+        var result = ShoppingSettings(currency: defaultCurrency, purchaseCode: nil, spendingCap: defaultSpendingCap)
+        if let value = settings["currency"] {
+            guard let code = value.stringValue, code.count == 3, code.allSatisfy(\.isLetter) else {
+                throw Problem(key: "currency", value: value.description)
+            }
+            result.currency = code.uppercased()
+        }
+        if let value = settings["purchase_code"], value != .null {
+            let text: String
+            if let string = value.stringValue {
+                text = string.filter { !$0.isWhitespace }
+            } else if let number = value.numberValue, number.rounded() == number, number >= 0 {
+                text = String(Int(number))
+            } else {
+                throw Problem(key: "purchase_code", value: value.description)
+            }
+            if !text.isEmpty {
+                guard text.count == 4, text.allSatisfy(\.isASCII), text.allSatisfy(\.isNumber) else {
+                    // The value itself is a secret: never repeat it.
+                    throw Problem(key: "purchase_code", value: "")
+                }
+                result.purchaseCode = text
+            }
+        }
+        if let value = settings["spending_cap"] {
+            guard let cap = value.numberValue ?? value.stringValue.flatMap(Double.init), cap >= 0 else {
+                throw Problem(key: "spending_cap", value: value.description)
+            }
+            result.spendingCap = cap
+        }
+        return result
+    }
+}
