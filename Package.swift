@@ -64,7 +64,7 @@ let package = Package(
         skill(
             "ShoppingSkill", folder: "Shopping",
             dependencies: [.product(name: "GRDB", package: "GRDB.swift"), .product(name: "Yams", package: "Yams")]),
-        skill("RecipesSkill", folder: "Recipes"),
+        skill("RecipesSkill", folder: "Recipes", dependencies: [.product(name: "Yams", package: "Yams")]),
         skill(
             "WeatherSkill", folder: "Weather",
             dependencies: [
@@ -128,7 +128,9 @@ let package = Package(
             name: "HarkAssistantTests", dependencies: ["HarkAssistant", "HarkSkillTesting", "HarkSkillKit"],
             exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "ShoppingSkillTests", dependencies: ["ShoppingSkill", "HarkSkillTesting"], swiftSettings: strict),
-        .testTarget(name: "RecipesSkillTests", dependencies: ["RecipesSkill", "ShoppingSkill", "HarkSkillTesting"], swiftSettings: strict),
+        .testTarget(
+            name: "RecipesSkillTests", dependencies: ["RecipesSkill", "ShoppingSkill", "HarkSkillTesting"],
+            exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(
             name: "WeatherSkillTests",
             dependencies: [

@@ -358,7 +358,7 @@ def check_ingredients(recipe, path, problems, catalogue_items, spoken):
         iline = ingredient.get("__line__", line)
         item = ingredient.get("item")
         iwhat = f"{what} ingredient {item!r}"
-        check_keys(ingredient, {"item", "text"}, {"quantity", "unit", "pantry_staple"}, path, iwhat, problems)
+        check_keys(ingredient, {"item", "text"}, {"quantity", "unit", "pantry_staple", "optional"}, path, iwhat, problems)
         if not isinstance(item, str) or not ITEM_NAME.match(item):
             problems.add(path, iline, f"{what}: ingredient item {item!r} must be a lower-case name")
             continue
@@ -379,6 +379,8 @@ def check_ingredients(recipe, path, problems, catalogue_items, spoken):
         staple = ingredient.get("pantry_staple", False)
         if staple not in (True, False):
             problems.add(path, iline, f"{iwhat}: pantry_staple must be true or false")
+        if ingredient.get("optional", False) not in (True, False):
+            problems.add(path, iline, f"{iwhat}: optional must be true or false")
         if staple and item not in PANTRY_STAPLES:
             problems.add(path, iline, f"{iwhat}: only {', '.join(sorted(PANTRY_STAPLES))} may be pantry staples")
         if not staple and item in PANTRY_STAPLES:
