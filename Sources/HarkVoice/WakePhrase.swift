@@ -30,9 +30,10 @@ public struct WakePhrase: Sendable, Equatable, CustomStringConvertible {
     }
 
     static func normalisedWords(_ text: String) -> [String] {
-        text.lowercased()
-            .map { $0.isLetter || $0.isNumber || $0 == "'" ? $0 : " " }
-            .split(separator: " ").map(String.init)
+        let kept = text.lowercased().map { (character: Character) -> Character in
+            character.isLetter || character.isNumber || character == "'" ? character : " "
+        }
+        return String(kept).split(separator: " ").map(String.init)
     }
 }
 
