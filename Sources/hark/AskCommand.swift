@@ -44,7 +44,7 @@ struct AskCommand: AsyncParsableCommand {
             while let line = readLine(strippingNewline: true) {
                 let reply = await assistant.respond(to: line, sessionID: session, area: assistantOptions.area)
                 try printJSON(reply)
-                fflush(stdout)
+                fflush(nil)
             }
         } else {
             let reply = await assistant.respond(to: text ?? "", sessionID: session, area: assistantOptions.area)
@@ -75,7 +75,7 @@ struct ChatCommand: AsyncParsableCommand {
         while true {
             if interactive {
                 print("you> ", terminator: "")
-                fflush(stdout)
+                fflush(nil)
             }
             guard let line = readLine(strippingNewline: true) else { break }
             let trimmed = line.trimmingCharacters(in: .whitespaces)
@@ -92,7 +92,7 @@ struct ChatCommand: AsyncParsableCommand {
                     "      [\(reply.skill ?? "hark")/\(reply.intent ?? "-") \(slots) score \(String(format: "%.2f", reply.confidence))"
                         + "\(reply.endSession ? "" : ", waiting for an answer") | \(timings)]")
             }
-            fflush(stdout)
+            fflush(nil)
         }
         await assistant.shutdown()
     }

@@ -41,7 +41,7 @@ struct ListenCommand: AsyncParsableCommand {
             capture = try AudioCapture(device: captureDevice, format: .speech, latency: 0.1)
         } catch {
             print("hark listen: no microphone (\(error)); running the spoken demo instead.")
-            fflush(stdout)
+            fflush(nil)
             try await SpokenDemo(
                 outputDirectory: outputDirectory ?? "hark-demo", useMyHome: false, devices: assistantOptions.devices
             ).run()
@@ -55,13 +55,13 @@ struct ListenCommand: AsyncParsableCommand {
         let player = noPlayback
             ? nil : ReplyPlayer(device: playbackDevice ?? environment.configuration.audio.playbackDevice, logger: logger)
         print("Listening on '\(captureDevice)' for \"\(environment.configuration.wakePhrase)\" (Ctrl-C to stop).")
-        fflush(stdout)
+        fflush(nil)
         let counter = TurnCounter()
         try await Listener.run(capture: capture, loop: loop, player: player, assistant: assistant, logger: logger) {
             turn in
             let number = counter.next()
             print("[\(number)] " + turn.report.joined(separator: "\n    "))
-            fflush(stdout)
+            fflush(nil)
         }
         let count = counter.value
         print("Stopped after \(count) utterance\(count == 1 ? "" : "s").")
