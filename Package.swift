@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "HarkSpeech", dependencies: ["HarkAudio", "CPocketSphinx", "CEspeakNG"], swiftSettings: strict),
         .target(
             name: "HarkUnderstanding", dependencies: [.product(name: "Yams", package: "Yams")],
-            swiftSettings: strict),
+            exclude: ["TEMPLATES.md"], swiftSettings: strict),
 
         // The skill SDK (small: no audio, no C, no servers) and its testing module.
         .target(
@@ -77,6 +77,15 @@ let package = Package(
                 "CMosquitto", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Yams", package: "Yams"),
             ]),
 
+        // Third-party skills: exec and http hosts, skills directories, authoring tools.
+        .target(
+            name: "HarkSkillHost",
+            dependencies: [
+                "HarkSkillKit", "HarkAssistant", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+
         // The voice loop: endpointing, wake phrase, recognition built from the skills' sentences.
         .target(
             name: "HarkVoice",
@@ -92,7 +101,7 @@ let package = Package(
         .target(
             name: "HarkRuntime",
             dependencies: [
-                "HarkAudio", "HarkSpeech", "HarkUnderstanding", "HarkAssistant", "HarkSkillKit",
+                "HarkAudio", "HarkSpeech", "HarkUnderstanding", "HarkAssistant", "HarkSkillKit", "HarkSkillHost",
                 "ShoppingSkill", "RecipesSkill", "WeatherSkill", "SmartHomeSkill",
                 .product(name: "Yams", package: "Yams"),
             ],
@@ -102,17 +111,19 @@ let package = Package(
         .executableTarget(
             name: "hark",
             dependencies: [
-                "HarkAudio", "HarkSpeech", "HarkUnderstanding", "HarkRuntime", "HarkVoice",
+                "HarkAudio", "HarkSpeech", "HarkUnderstanding", "HarkRuntime", "HarkSkillHost", "HarkVoice",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
 
+        // Benchmarks (executables that print figures; not tests).
         .executableTarget(
             name: "UnderstandingBench", dependencies: ["HarkUnderstanding"], path: "Benchmarks/UnderstandingBench",
             swiftSettings: strict),
-
-        // Benchmarks (print figures; not tests).
+        .executableTarget(
+            name: "SpeechBench", dependencies: ["HarkSpeech", "HarkAudio"], path: "Benchmarks/SpeechBench",
+            swiftSettings: strict),
         .executableTarget(
             name: "HABench", dependencies: ["SmartHomeSkill", "HarkAssistant", "HarkSkillKit"], path: "Benchmarks/HABench",
             exclude: ["hassil_bench.py"], swiftSettings: strict),
@@ -142,6 +153,13 @@ let package = Package(
         .testTarget(
             name: "SmartHomeSkillTests",
             dependencies: ["SmartHomeSkill", "HarkSkillTesting", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict),
+        .testTarget(
+            name: "HarkSkillHostTests",
+            dependencies: [
+                "HarkSkillHost", "HarkSkillTesting", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: strict),
         .testTarget(
             name: "HarkVoiceTests", dependencies: ["HarkVoice", "HarkAudio", "HarkSpeech", "HarkAssistant"],

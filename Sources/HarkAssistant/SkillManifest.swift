@@ -49,10 +49,12 @@ public struct SkillManifest: Sendable, Equatable {
     public var permissions: [String]
     /// Dialog rules by intent name.
     public var intents: [String: IntentRules]
+    /// Seconds an `exec` or `http` skill may take to answer one request (nil: the host's default).
+    public var timeout: Double?
 
     public init(
         id: String, name: String, version: String = "1.0.0", description: String = "", entry: Entry = .builtin,
-        permissions: [String] = [], intents: [String: IntentRules] = [:]
+        permissions: [String] = [], intents: [String: IntentRules] = [:], timeout: Double? = nil
     ) {
         self.id = id
         self.name = name
@@ -61,6 +63,7 @@ public struct SkillManifest: Sendable, Equatable {
         self.entry = entry
         self.permissions = permissions
         self.intents = intents
+        self.timeout = timeout
     }
 
     /// True when the permissions allow calling `intent` of skill `skill`.
@@ -69,7 +72,7 @@ public struct SkillManifest: Sendable, Equatable {
     }
 
     static let topLevelKeys: Set<String> = [
-        "id", "name", "version", "description", "entry", "command", "url", "permissions", "intents",
+        "id", "name", "version", "description", "entry", "command", "url", "permissions", "intents", "timeout",
     ]
 
     /// Reads a `skill.yaml`; every problem is reported with the file and line.
@@ -168,10 +171,15 @@ public struct SkillManifest: Sendable, Equatable {
                 intents[name] = rules
             }
         }
+        var timeout: Double?
+        if let node = root["timeout"] {
+            guard let seconds = node.float, seconds > 0 else { throw fail(node, "'timeout' must be a positive number of seconds") }
+            timeout = seconds
+        }
         return SkillManifest(
             id: id, name: try string("name", required: true)!, version: try string("version", required: false) ?? "1.0.0",
             description: try string("description", required: false) ?? "", entry: entry, permissions: permissions,
-            intents: intents)
+            intents: intents, timeout: timeout)
     }
 }
 

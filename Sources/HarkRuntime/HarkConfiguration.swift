@@ -11,6 +11,7 @@ import Yams
 /// audio: { capture_device: default, playback_device: default }
 /// speech: { acoustic_model: /usr/share/pocketsphinx/model/en-us/en-us, dictionary: …, language_model: … }
 /// session_timeout: 600
+/// skills_directories: [~/my-skills]    # third-party skill folders (default: DATA/skills)
 /// skills:
 ///   shopping: { purchase_code: "1234", spending_cap: 150, currency: GBP }
 ///   weather: { location: London, units: metric }
@@ -29,6 +30,8 @@ public struct HarkConfiguration: Sendable, Equatable {
     public var skillSettings: [String: [String: JSONValue]] = [:]
     /// A conversation idle longer than this starts over (seconds).
     public var sessionTimeout: Double = 600
+    /// Folders of third-party skill folders (`skills_directories: [~/my-skills]`); nil: `DATA/skills`.
+    public var skillsDirectories: [String]?
 
     public init() {}
 
@@ -88,6 +91,7 @@ public struct HarkConfiguration: Sendable, Equatable {
         }
         if let audio = raw.audio { config.audio = audio }
         if let skills = raw.skills { config.skillSettings = skills }
+        config.skillsDirectories = raw.skills_directories?.map { NSString(string: $0).expandingTildeInPath }
         if let timeout = raw.session_timeout {
             guard timeout > 0 else { throw ConfigurationError(file: file, message: "session_timeout: must be positive") }
             config.sessionTimeout = timeout
@@ -107,6 +111,7 @@ public struct HarkConfiguration: Sendable, Equatable {
         var speech: RawSpeech?
         var skills: [String: [String: JSONValue]]?
         var session_timeout: Double?
+        var skills_directories: [String]?
     }
     private struct RawVoice: Decodable {
         var name: String?

@@ -1,5 +1,6 @@
 import Foundation
 import HarkAssistant
+import HarkSkillHost
 import HarkSkillKit
 
 /// This machine's Hark: where its files are, its configuration, and how to assemble the assistant.
@@ -28,6 +29,18 @@ public struct HarkEnvironment: Sendable {
         options.skillSettings = configuration.skillSettings
         let skills = try BuiltinSkills.make(
             database: database, configuration: configuration, devicesFile: devicesFile)
-        return try Assistant(skills: skills, database: database, options: options)
+        let thirdParty = scanSkillDirectories(reservedIDs: Set(skills.map(\.id)))
+        for problem in thirdParty.problems { options.logger.warning("skill not installed: \(problem.message)") }
+        return try Assistant(skills: skills + thirdParty.skills, database: database, options: options)
+    }
+
+    /// The skills directories: `skills_directories` from the configuration, else `DATA/skills`.
+    public var skillsDirectories: [String] { configuration.skillsDirectories ?? [paths.dataDirectory + "/skills"] }
+
+    /// Third-party skills (exec, http) in the skills directories, and the folders that could not be installed.
+    public func scanSkillDirectories(reservedIDs: Set<String> = []) -> SkillDirectoryScan {
+        SkillDirectoryLoader(
+            dataDirectory: paths.dataDirectory, settings: configuration.skillSettings, reservedIDs: reservedIDs
+        ).scan(skillsDirectories)
     }
 }

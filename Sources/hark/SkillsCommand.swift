@@ -7,7 +7,10 @@ import HarkRuntime
 struct SkillsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "skills", abstract: "List installed skills and test skill folders.",
-        subcommands: [ListSkills.self, TestSkill.self])
+        subcommands: [
+            SkillsListCommand.self, SkillsTestCommand.self, SkillsLintCommand.self, SkillsNewCommand.self,
+            SkillsImportAlexaCommand.self,
+        ])
 
     /// `hark skills list`.
     struct ListSkills: AsyncParsableCommand {

@@ -78,6 +78,39 @@ private func items(_ names: String...) -> SlotValue { .list(names.map { .text($0
 
     // MARK: Lists, ranges, built-in types
 
+    @Test func multipleValuesFromAList() throws {
+        let yaml = """
+            intents:
+              Buy:
+                data:
+                  - sentences: ["buy {fruit} [today]"]
+            lists:
+              fruit:
+                multiple: true
+                values: [apples, pears, { in: "(green | runner) beans", out: Beans }]
+            """
+        let shop = try IntentEngine(skills: [try Fixtures.skill(yaml, "Shop")])
+        let several = try #require(shop.match("buy apples, pears and runner beans today").best)
+        #expect(several.slots["fruit"] == .list([.text("apples"), .text("pears"), .text("Beans")]))
+        #expect(several.rawSlots["fruit"] == "apples, pears and runner beans")
+        #expect(shop.match("buy pears").best?.slots["fruit"] == .list([.text("pears")]))
+        #expect(shop.match("buy pears and plums").best == nil)
+    }
+
+    @Test func listsCanBeReplacedBeforeCompiling() throws {
+        var home = try Fixtures.skill(Fixtures.home, "Home")
+        let location = SourceLocation(file: "config.yaml", line: 1, column: 1)
+        home.lists["name"] = SlotList(
+            kind: .values([
+                SlotListValue(spoken: TemplateText("garage heater", location: location), value: .text("Heater"))
+            ]),
+            location: location
+        )
+        let replaced = try IntentEngine(skills: [home])
+        #expect(replaced.match("turn on the garage heater").best?.slots["name"] == .text("Heater"))
+        #expect(replaced.match("turn on the bedroom lamp").best == nil)
+    }
+
     @Test(arguments: [
         ("turn on the bedroom lamp", "Bedroom Lamp", "bedroom lamp"),
         ("turn on the bed room lamp", "Bedroom Lamp", "bed room lamp"),

@@ -1,0 +1,191 @@
+import Foundation
+import HarkAssistant
+import HarkSkillKit
+import Logging
+
+/// A skill whose handler is a program (`entry: exec`): one long-lived process started in the skill's
+/// folder, one Alexa request envelope per line on its standard input, one response envelope per line on
+/// its standard output (echoing the request's `requestId`), its standard error to Hark's log.
+///
+/// The program sees a scrubbed environment: `PATH`, `LANG`, `HOME` (its own data folder),
+/// `HARK_SKILL_ID` and `HARK_SKILL_DATA`, nothing else. A request that takes longer than the time limit,
+/// an answer over the size cap, output that is not a response for this request, or an exit, fails the
+/// request (one apology), marks the skill unhealthy and kills the program; it starts again on a later
+/// request after a pause that doubles with each failure, and a request during the pause fails at once.
+/// Each skill has its own process and its own queue: no other skill ever waits for it.
+public struct ExecSkill: HostedSkill {
+    public let id: String
+    /// The program and its arguments, as in skill.yaml.
+    public let command: [String]
+    let exchange: AlexaExchange
+    let connection: ExecConnection
+
+    /// A skill running `command` in `package.folder`, with `dataDirectory` as its private folder and HOME.
+    public init(
+        package: SkillPackage, command: [String], dataDirectory: String, options: SkillHostOptions = SkillHostOptions(),
+        environment: [String: String] = ProcessInfo.processInfo.environment, logger: Logger? = nil
+    ) {
+        id = package.manifest.id
+        self.command = command
+        exchange = AlexaExchange(package: package, requiresRequestID: true)
+        let logger = logger ?? Logger(label: "hark.skill.\(package.manifest.id)")
+        connection = ExecConnection(
+            skill: package.manifest.id, command: command, folder: package.folder, dataDirectory: dataDirectory,
+            parentEnvironment: environment, options: options, logger: logger)
+    }
+
+    public var health: SkillHealth { get async { await connection.health } }
+
+    /// The program's executable, resolved as it would be started; throws when it does not exist.
+    public func resolveProgram() throws -> String { try connection.resolveProgram() }
+
+    public func handle(_ request: SkillRequest, context: SkillContext) async throws -> SkillResponse {
+        let (body, requestID) = try exchange.encode(request, context: context)
+        let answer = try await connection.exchange(body) { data in
+            try exchange.decode(data, requestID: requestID, sessionID: request.session.id)
+        }
+        do {
+            return try await exchange.response(from: answer, context: context)
+        } catch {
+            await connection.record(error)
+            throw error
+        }
+    }
+
+    /// Stops the program (a later request starts it again).
+    public func shutdown() async { await connection.stop() }
+}
+
+/// The process of one exec skill and its request queue.
+actor ExecConnection {
+    let skill: String
+    let command: [String]
+    let folder: String
+    let dataDirectory: String
+    let parentEnvironment: [String: String]
+    let logger: Logger
+    private var schedule: RestartSchedule
+    private var process: ChildProcess?
+    private var busy = false
+    private var queue: [CheckedContinuation<Void, Never>] = []
+
+    init(
+        skill: String, command: [String], folder: String, dataDirectory: String, parentEnvironment: [String: String],
+        options: SkillHostOptions, logger: Logger
+    ) {
+        self.skill = skill
+        self.command = command
+        self.folder = folder
+        self.dataDirectory = dataDirectory
+        self.parentEnvironment = parentEnvironment
+        self.logger = logger
+        schedule = RestartSchedule(options: options)
+    }
+
+    var health: SkillHealth { schedule.health }
+
+    /// Sends one request and returns the checked answer; any failure is recorded and thrown.
+    func exchange(
+        _ body: Data, check: @Sendable (Data) throws -> AlexaResponseEnvelope
+    ) async throws -> AlexaResponseEnvelope {
+        await acquire()
+        defer { release() }
+        do {
+            try schedule.checkAvailable(skill: skill)
+            let fresh = process?.isRunning != true
+            let process = try running()
+            guard process.send(body) else {
+                throw SkillHostError.exited(status: nil, stderr: process.lastErrorLines, skill: skill)
+            }
+            let timeout = schedule.options.timeout + (fresh ? schedule.options.startupAllowance : .zero)
+            switch await process.next(timeout: timeout) {
+            case .line(let data):
+                let envelope = try check(data)
+                schedule.succeeded()
+                return envelope
+            case .tooLarge(let limit): throw SkillHostError.tooLarge(limit: limit, skill: skill)
+            case .exited(let status):
+                throw SkillHostError.exited(status: status, stderr: process.lastErrorLines, skill: skill)
+            case .timedOut: throw SkillHostError.timedOut(seconds: timeout.seconds, skill: skill)
+            }
+        } catch {
+            record(error)
+            throw error
+        }
+    }
+
+    /// Records a failure: the skill is unhealthy, and a broken program is killed and rests before restarting.
+    func record(_ error: any Error) {
+        schedule.failed(error)
+        if (error as? SkillHostError)?.needsRestart == true { stop() }
+    }
+
+    func stop() {
+        process?.kill()
+        process = nil
+    }
+
+    /// The running process, started if needed.
+    private func running() throws -> ChildProcess {
+        if let process, process.isRunning { return process }
+        process = nil
+        let executable = try resolveProgram()
+        try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
+        var environment: [String: String] = [
+            "PATH": parentEnvironment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin",
+            "LANG": parentEnvironment["LANG"] ?? "C.UTF-8",
+            "HOME": dataDirectory, "HARK_SKILL_ID": skill, "HARK_SKILL_DATA": dataDirectory,
+        ]
+        if environment["LANG"]!.isEmpty { environment["LANG"] = "C.UTF-8" }
+        let logger = logger
+        let skill = skill
+        do {
+            let started = try ChildProcess(
+                executable: executable, arguments: Array(command.dropFirst()), directory: folder,
+                environment: environment, maxLineBytes: schedule.options.maxAnswerBytes,
+                log: { line in logger.warning("\(skill) stderr: \(line)") })
+            process = started
+            logger.debug("started skill \(skill): \(command.joined(separator: " ")) (pid \(started.pid))")
+            return started
+        } catch {
+            throw SkillHostError.startFailed("\(executable): \(error.localizedDescription)", skill: skill)
+        }
+    }
+
+    /// The executable of `command[0]`: a path relative to the skill's folder, or a name on PATH.
+    nonisolated func resolveProgram() throws -> String {
+        let program = command[0]
+        let fm = FileManager.default
+        if program.contains("/") {
+            let path =
+                program.hasPrefix("/")
+                ? program : URL(fileURLWithPath: folder).appendingPathComponent(program).standardizedFileURL.path
+            guard fm.isExecutableFile(atPath: path) else {
+                let why = fm.fileExists(atPath: path) ? "is not executable" : "does not exist"
+                throw SkillHostError.programNotFound(program, searched: "\(path) \(why)", skill: skill)
+            }
+            return path
+        }
+        let path = parentEnvironment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        for directory in path.split(separator: ":") where fm.isExecutableFile(atPath: "\(directory)/\(program)") {
+            return "\(directory)/\(program)"
+        }
+        throw SkillHostError.programNotFound(program, searched: "not on PATH", skill: skill)
+    }
+
+    private func acquire() async {
+        if busy {
+            await withCheckedContinuation { queue.append($0) }
+        } else {
+            busy = true
+        }
+    }
+
+    private func release() {
+        if queue.isEmpty {
+            busy = false
+        } else {
+            queue.removeFirst().resume()
+        }
+    }
+}

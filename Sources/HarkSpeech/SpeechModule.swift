@@ -1,3 +1,0 @@
-import CEspeakNG
-import CPocketSphinx
-import HarkAudio

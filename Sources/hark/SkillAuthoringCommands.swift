@@ -1,0 +1,143 @@
+import ArgumentParser
+import Foundation
+import HarkAssistant
+import HarkRuntime
+import HarkSkillHost
+import HarkSkillKit
+
+/// `hark skills list`: every installed skill with its intents, origin and health, and every skill folder
+/// that could not be installed with the reason.
+struct SkillsListCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list", abstract: "Show each installed skill: intents, origin, health.")
+    @Option(help: "A device registry to use.") var devices: String?
+
+    func run() async throws {
+        let environment = try HarkEnvironment.fromEnvironment()
+        let assistant = try environment.makeAssistant(devicesFile: devices)
+        let installed = await assistant.installedSkills
+        for skill in installed {
+            let manifest = skill.package.manifest
+            let health = await SkillDirectoryScan.health(of: skill)
+            print("\(manifest.id)  \(manifest.name) \(manifest.version)  [\(skill.origin)]  \(health)")
+            if !manifest.description.isEmpty { print("    \(manifest.description)") }
+            print("    intents: \(skill.package.templates.intents.map(\.name).joined(separator: ", "))")
+        }
+        let problems = environment.scanSkillDirectories(reservedIDs: Set(BuiltinSkills.ids)).problems
+        for problem in problems {
+            print(
+                "\(problem.id ?? URL(fileURLWithPath: problem.folder).lastPathComponent)  [\(problem.folder)]  "
+                    + "unhealthy: \(problem.message)"
+            )
+        }
+        await assistant.shutdown()
+    }
+}
+
+/// `hark skills test DIR`: the folder's tests/en.yaml, for built-in, exec and http skills.
+struct SkillsTestCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "test", abstract: "Run a skill folder's tests/en.yaml: sentence tests and dialog transcripts.")
+    @Argument(help: "The skill folder.") var folder: String
+
+    func run() async throws {
+        let folder = URL(fileURLWithPath: folder).standardizedFileURL.path
+        let package = try SkillPackage.load(folder: folder, variation: .first)
+        if case .builtin = package.manifest.entry {
+            let builtin = try SkillsCommand.TestSkill.parse([folder])
+            try await builtin.run()
+            return
+        }
+        guard let testsFile = package.testsFile else { throw ValidationError("\(folder): no tests/en.yaml to run") }
+        let file = try SkillTestFile.load(path: testsFile)
+        let environment = try HarkEnvironment.fromEnvironment()
+        let settings = environment.configuration.skillSettings
+        let runner = SkillTestRunner(skillID: package.manifest.id) { _, dataFolder in
+            let loader = SkillDirectoryLoader(dataDirectory: dataFolder, settings: settings)
+            var skill = try loader.load(folder: folder).mapError { SkillError.invalid($0.message) }.get()
+            skill.package = package
+            return [skill]
+        }
+        let report = try await runner.run(file)
+        for failure in report.failures { print("FAIL \(failure)") }
+        print("\(file.file): \(report.sentencesRun) sentences, \(report.dialogsRun) dialogs")
+        print("\(report.passed) passed, \(report.failures.count) failed")
+        if !report.succeeded { throw ExitCode(1) }
+    }
+}
+
+/// `hark skills lint DIR`.
+struct SkillsLintCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lint",
+        abstract:
+            "Check a skill folder: manifest, templates, program, collisions with installed skills, pronunciations.")
+    @Argument(help: "The skill folder.") var folder: String
+    @Option(help: "The pronunciation dictionary.") var dictionary =
+        "/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict"
+
+    func run() async throws {
+        let folder = URL(fileURLWithPath: folder).standardizedFileURL.path
+        let assistant = try HarkEnvironment.fromEnvironment().makeAssistant()
+        let installed = await assistant.installedSkills.map(\.package.templates)
+        await assistant.shutdown()
+        let report = SkillLinter(dictionaryPath: dictionary).lint(folder: folder, installed: installed)
+        for line in report.lines { print(line) }
+        if report.isClean {
+            print("lint: \(report.skillID ?? folder): no problems (\(report.samplesChecked) sample sentences checked)")
+        }
+        if !report.errors.isEmpty { throw ExitCode(1) }
+    }
+}
+
+/// `hark skills new NAME --language python|shell|swift`.
+struct SkillsNewCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "new", abstract: "Create a skill folder that works and passes its tests.")
+    @Argument(help: "The skill's id: lower-case words joined by '-' (users say them: 'ask NAME to say hello').")
+    var name: String
+    @Option(help: "python (standard library), shell (bash), or swift (SwiftPM, HarkSkillKit).")
+    var language: String = "python"
+    @Option(help: "The folder to create (default: ./NAME).") var directory: String?
+    @Option(help: "For Swift: Hark's package folder, which the skill's package depends on.") var harkPackage: String?
+
+    func run() async throws {
+        guard let language = SkillScaffold.Language(rawValue: language) else {
+            throw ValidationError("--language must be one of: python, shell, swift")
+        }
+        let folder = URL(fileURLWithPath: directory ?? name).standardizedFileURL.path
+        var hark = harkPackage
+        if language == .swift && hark == nil {
+            // The package this binary was built from, when it is still there.
+            let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent().path
+            guard FileManager.default.fileExists(atPath: source + "/Package.swift") else {
+                throw ValidationError("say where Hark's package is: --hark-package /path/to/hark")
+            }
+            hark = source
+        }
+        let scaffold = SkillScaffold(id: name, language: language, harkPackage: hark)
+        let files = try scaffold.write(to: folder)
+        print("created \(folder): \(files.joined(separator: ", "))")
+        if language == .swift { print("next: (cd \(folder) && swift build)") }
+        print("next: hark skills test \(folder)")
+        print(
+            "then: ln -s \(folder) \(try HarkEnvironment.fromEnvironment().skillsDirectories[0])/ and "
+                + "hark ask \"ask \(scaffold.spokenName) to say hello\"")
+    }
+}
+
+/// `hark skills import-alexa MODEL.json DIR`.
+struct SkillsImportAlexaCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import-alexa", abstract: "Make a Hark skill folder from an Alexa interaction model (JSON).")
+    @Argument(help: "The interaction model, e.g. skill-package/interactionModels/custom/en-US.json.") var model: String
+    @Argument(help: "The skill folder to create.") var folder: String
+    @Option(help: "The skill's id (default: the folder's name).") var id: String?
+
+    func run() async throws {
+        let result = try AlexaModelImporter().importModel(at: model, into: folder, id: id)
+        print("created \(folder): \(result.files.joined(separator: ", "))")
+        for note in result.notes { print("note: \(note)") }
+    }
+}

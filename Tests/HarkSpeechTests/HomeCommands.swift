@@ -1,0 +1,61 @@
+/// Sentences for the speech tests: the home commands that the round trip speaks and a grammar of exactly these
+/// accepts, and sentences that no command grammar contains.
+enum HomeCommands {
+    /// 40 commands for lights, heating, the shopping list, the weather and timers (all words are in CMUdict).
+    static let all = [
+        "turn on the kitchen light",
+        "turn off the kitchen light",
+        "turn on the living room lights",
+        "turn off the bedroom lights",
+        "dim the bedroom lights to fifty percent",
+        "set the office light to twenty percent",
+        "switch on the porch light",
+        "switch off the garage light",
+        "is the front door locked",
+        "lock the front door",
+        "set the thermostat to seventy two degrees",
+        "set the temperature to twenty degrees",
+        "what is the temperature inside",
+        "turn up the heat",
+        "turn down the heat",
+        "turn on the air conditioning",
+        "add milk to my shopping list",
+        "add eggs to my shopping list",
+        "add bread and butter to the shopping list",
+        "remove apples from my shopping list",
+        "what is on my shopping list",
+        "clear my shopping list",
+        "what is the weather tomorrow",
+        "what is the weather today",
+        "will it rain tomorrow",
+        "what is the forecast for the weekend",
+        "how cold is it outside",
+        "set a timer for ten minutes",
+        "set a timer for five minutes",
+        "set a timer for one hour",
+        "cancel the timer",
+        "how much time is left on the timer",
+        "set an alarm for seven in the morning",
+        "what time is it",
+        "play some music in the kitchen",
+        "stop the music",
+        "open the garage door",
+        "close the garage door",
+        "turn on the fan in the bedroom",
+        "good night",
+    ]
+
+    /// Requests that the command grammars do not contain, for checking that such speech is rejected.
+    static let outOfGrammar = [
+        "play the latest podcast episode",
+        "how tall is mount everest",
+        "tell me a joke about cats",
+        "call my mother on her phone",
+        "what is the capital of france",
+        "order a large pizza with cheese",
+        "remind me to water the plants",
+        "read me the news headlines",
+        "how far away is the moon",
+        "spell the word necessary",
+    ]
+}
