@@ -8,7 +8,7 @@ struct Hark: AsyncParsableCommand {
         abstract: "Hark: an offline voice assistant for Linux.",
         subcommands: [
             ListenCommand.self, DemoCommand.self, AskCommand.self, ChatCommand.self, SkillsCommand.self,
-            TranscribeCommand.self, SayCommand.self, DoctorCommand.self,
+            TranscribeCommand.self, SayCommand.self, DoctorCommand.self, RunCommand.self,
         ]
     )
 }
