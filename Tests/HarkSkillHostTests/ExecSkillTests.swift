@@ -21,7 +21,7 @@ import Testing
         try folders.write("good", program: SkillFolders.goodProgram("good"))
         var options = options
         options.startupAllowance = .zero  // the time limits below are the whole story
-        let (tester, scan) = try folders.tester(options: options)
+        let (tester, scan) = try folders.makeTester(options: options)
         _ = await tester.ask("good test", session: "warm-up")  // the good program is running
         #expect(scan.problems.isEmpty, "\(scan.problems)")
         let reply = await tester.ask("bad test", session: "s-bad")
@@ -54,7 +54,7 @@ import Testing
         let folders = try SkillFolders()
         defer { folders.remove() }
         try folders.write("good", program: SkillFolders.goodProgram("good"))
-        let (tester, scan) = try folders.tester()
+        let (tester, scan) = try folders.makeTester()
         defer { tester.close() }
         #expect(await SkillDirectoryScan.health(of: scan.skills[0]) == .ready)
         let reply = await tester.ask("good greet ada lovelace")
@@ -132,7 +132,7 @@ import Testing
         try folders.write("good", program: SkillFolders.goodProgram("good"))
         var options = SkillHostOptions()
         options.startupAllowance = .zero
-        let (tester, _) = try folders.tester(options: options)
+        let (tester, _) = try folders.makeTester(options: options)
         defer { tester.close() }
         _ = await tester.ask("good test", session: "warm-up")  // start the good program first
         let start = ContinuousClock.now
@@ -162,7 +162,7 @@ import Testing
         try folders.write("phoenix", program: program)
         var options = SkillHostOptions()
         options.firstBackoff = .seconds(3)
-        let (tester, scan) = try folders.tester(options: options)
+        let (tester, scan) = try folders.makeTester(options: options)
         defer { tester.close() }
         let first = await tester.ask("phoenix test")
         #expect(first.reply.contains(Self.apology))
@@ -191,7 +191,7 @@ import Testing
             """
         let folder = try folders.write("env", program: program)
         setenv("HARK_TEST_SECRET", "s3cret", 1)
-        let (tester, _) = try folders.tester()
+        let (tester, _) = try folders.makeTester()
         defer { tester.close() }
         let reply = await tester.ask("env test").reply
         let parts = reply.components(separatedBy: " | ")
@@ -223,7 +223,7 @@ import Testing
                                   "response": response}), flush=True)
             """
         try folders.write("talk", program: program)
-        let (tester, _) = try folders.tester()
+        let (tester, _) = try folders.makeTester()
         defer { tester.close() }
         let ask = await tester.ask("talk test", session: "t")
         #expect(ask.reply == "Who?")
@@ -256,7 +256,7 @@ import Testing
                 "id: allowed\nname: Allowed\nentry: exec\ncommand: [\(SkillFolders.python), skill.py]\npermissions: [good.Greet]\n"
         )
         try folders.write("denied", program: caller("denied"))
-        let (tester, _) = try folders.tester()
+        let (tester, _) = try folders.makeTester()
         defer { tester.close() }
         #expect(await tester.ask("allowed test").reply == "Asking. hello grace")
         #expect(await tester.ask("denied test").reply.contains(Self.apology))

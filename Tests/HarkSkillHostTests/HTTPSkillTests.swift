@@ -79,7 +79,7 @@ import Testing
                 "id: web\nname: Web\nentry: http\nurl: http://127.0.0.1:\(port)\(path)\ntimeout: \(path == "/slow" ? 0.5 : 5)\n"
         )
         try folders.write("good", program: SkillFolders.goodProgram("good"))
-        let (tester, scan) = try folders.tester()
+        let (tester, scan) = try folders.makeTester()
         defer { tester.close() }
         #expect(scan.problems.isEmpty, "\(scan.problems)")
         _ = await tester.ask("good test", session: "warm")
@@ -116,7 +116,7 @@ import Testing
         let folders = try SkillFolders()
         defer { folders.remove() }
         try folders.write("web", manifest: "id: web\nname: Web\nentry: http\nurl: http://127.0.0.1:9/\n")
-        let (tester, scan) = try folders.tester()
+        let (tester, scan) = try folders.makeTester()
         defer { tester.close() }
         #expect(await tester.ask("web test").reply.contains("ran into a problem"))
         #expect("\(await SkillDirectoryScan.health(of: scan.skills[0]))".contains("cannot reach http://127.0.0.1:9/"))

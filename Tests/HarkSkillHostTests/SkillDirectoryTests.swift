@@ -12,7 +12,7 @@ import Testing
         defer { folders.remove() }
         try folders.write("good", program: SkillFolders.goodProgram("good"))
         try write(folders)
-        let (tester, scan) = try folders.tester()
+        let (tester, scan) = try folders.makeTester()
         defer { tester.close() }
         #expect(scan.skills.map(\.id) == ["good"])
         #expect(await tester.ask("good test").reply == "good is fine")

@@ -58,7 +58,7 @@ struct SkillFolders {
     }
 
     /// A tester over every skill in the skills directory (each test gets fresh processes).
-    func tester(options: SkillHostOptions = SkillHostOptions()) throws -> (SkillTester, SkillDirectoryScan) {
+    func makeTester(options: SkillHostOptions = SkillHostOptions()) throws -> (SkillTester, SkillDirectoryScan) {
         let box = ScanBox()
         let directory = skillsDirectory
         let tester = try SkillTester { _, dataFolder in

@@ -9,7 +9,7 @@ import Testing
     static let book = try! RecipesSkill.bundledRecipes()
 
     @Test func anOfferSaysTimeAndHowManyIngredientsTheUserHas() async throws {
-        let tester = try RecipesTesting.tester()
+        let tester = try RecipesTesting.makeTester()
         defer { tester.close() }
         let reply = await tester.ask("what can i make with chicken and rice")
         let id = try #require(reply.data["recipe"]?.stringValue)
@@ -22,7 +22,7 @@ import Testing
     }
 
     @Test func theStepsAreReadAsWrittenOneAtATimeToTheEnd() async throws {
-        let tester = try RecipesTesting.tester()
+        let tester = try RecipesTesting.makeTester()
         defer { tester.close() }
         let hummus = try #require(Self.book.recipe(id: "hummus"))
         _ = await tester.ask("how do i make hummus")
@@ -45,7 +45,7 @@ import Testing
     }
 
     @Test func unitAbbreviationsAreReadAsWords() async throws {
-        let tester = try RecipesTesting.tester()
+        let tester = try RecipesTesting.makeTester()
         defer { tester.close() }
         _ = await tester.ask("how do i make pancakes")
         let reply = await tester.ask("what are the ingredients").reply
@@ -54,7 +54,7 @@ import Testing
     }
 
     @Test func goingBackFromTheFirstStepSaysSo() async throws {
-        let tester = try RecipesTesting.tester()
+        let tester = try RecipesTesting.makeTester()
         defer { tester.close() }
         _ = await tester.ask("how do i make pancakes")
         #expect(await tester.ask("go back").reply.hasPrefix("We haven't started Buttermilk pancakes yet"))
@@ -63,7 +63,7 @@ import Testing
     }
 
     @Test func nextStepAfterTheSessionEndedResumesTheRecipe() async throws {
-        let tester = try RecipesTesting.tester()
+        let tester = try RecipesTesting.makeTester()
         defer { tester.close() }
         let hummus = try #require(Self.book.recipe(id: "hummus"))
         _ = await tester.ask("how do i make hummus")
@@ -78,7 +78,7 @@ import Testing
     }
 
     @Test func noOffersTheNextBestThenSaysThatIsAll() async throws {
-        let tester = try RecipesTesting.tester()
+        let tester = try RecipesTesting.makeTester()
         defer { tester.close() }
         var offered: [String] = []
         var reply = await tester.ask("what can i make with tofu and mango")
@@ -93,7 +93,7 @@ import Testing
     }
 
     @Test func aDislikedRecipeIsNeverSuggestedAgain() async throws {
-        let tester = try RecipesTesting.tester()
+        let tester = try RecipesTesting.makeTester()
         defer { tester.close() }
         let first = await tester.ask("something italian")
         let id = try #require(first.data["recipe"]?.stringValue)
@@ -111,7 +111,7 @@ import Testing
     }
 
     @Test func aLikedRecipeIsRemembered() async throws {
-        let tester = try RecipesTesting.tester()
+        let tester = try RecipesTesting.makeTester()
         defer { tester.close() }
         #expect(await tester.ask("i love this one").reply == "Which recipe do you mean?")
         let liked = await tester.ask("i really like carbonara", session: "s2")
@@ -121,7 +121,7 @@ import Testing
     }
 
     @Test func filtersAreAppliedToOffers() async throws {
-        let tester = try RecipesTesting.tester()
+        let tester = try RecipesTesting.makeTester()
         defer { tester.close() }
         for (sentence, check) in [
             ("something quick and vegetarian", { (r: Recipe) in r.minutes <= 30 && r.diets.contains("vegetarian") }),
@@ -143,7 +143,7 @@ import Testing
     }
 
     @Test func missingIngredientsArriveInTheShoppingSkill() async throws {
-        let tester = try RecipesTesting.tester()
+        let tester = try RecipesTesting.makeTester()
         defer { tester.close() }
         let offer = await tester.ask("what can i make with chicken and rice")
         let offeredID = try #require(offer.data["recipe"]?.stringValue)
@@ -161,7 +161,7 @@ import Testing
     }
 
     @Test func addingForADishWithoutASessionSendsEveryShoppingItem() async throws {
-        let tester = try RecipesTesting.tester()
+        let tester = try RecipesTesting.makeTester()
         defer { tester.close() }
         let pancakes = try #require(Self.book.recipe(id: "buttermilk-pancakes"))
         let added = await tester.ask("add the ingredients for pancakes to my shopping list")
@@ -172,7 +172,7 @@ import Testing
     }
 
     @Test func withoutTheShoppingSkillItApologises() async throws {
-        let tester = try RecipesTesting.tester(withShopping: false)
+        let tester = try RecipesTesting.makeTester(withShopping: false)
         defer { tester.close() }
         _ = await tester.ask("how do i make pancakes")
         let reply = await tester.ask("add the missing ingredients to my shopping list")

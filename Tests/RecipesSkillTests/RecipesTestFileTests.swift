@@ -4,7 +4,7 @@ import Testing
 /// The skill's own `tests/en.yaml`: sentences and dialog transcripts through the real matcher and dialog manager.
 @Suite struct RecipesTestFileTests {
     @Test func theSkillsTestFilePasses() async throws {
-        let tester = try RecipesTesting.tester()
+        let tester = try RecipesTesting.makeTester()
         defer { tester.close() }
         let recipes = try #require(tester.skills.first { $0.id == "recipes" })
         let report = try await tester.runTestFile(of: recipes)

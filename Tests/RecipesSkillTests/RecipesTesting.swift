@@ -22,7 +22,7 @@ enum RecipesTesting {
     }
 
     /// A tester with the recipes skill and, unless `withShopping` is false, the shopping stand-in.
-    static func tester(withShopping: Bool = true) throws -> SkillTester {
+    static func makeTester(withShopping: Bool = true) throws -> SkillTester {
         try SkillTester { _, _ in try [recipes()] + (withShopping ? [shopping()] : []) }
     }
 

@@ -35,7 +35,7 @@ enum WeatherTestSupport {
     ) async throws {
         let server = try await OpenMeteoFixtureServer.start()
         let skills = WeatherSkills()
-        let tester = try skills.tester(settings: settings(server, extra))
+        let tester = try skills.makeTester(settings: settings(server, extra))
         var failure: (any Error)?
         do { try await body(tester, server) } catch { failure = error }
         tester.close()
@@ -80,7 +80,7 @@ final class WeatherSkills: @unchecked Sendable {
     }
 
     /// A tester whose every assistant gets a fresh weather skill with `settings`.
-    func tester(settings: [String: JSONValue], now: Date = WeatherTestSupport.now) throws -> SkillTester {
+    func makeTester(settings: [String: JSONValue], now: Date = WeatherTestSupport.now) throws -> SkillTester {
         try SkillTester(now: now) { _, _ in
             [
                 InstalledSkill(
