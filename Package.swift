@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
     ],
     targets: [
         // C libraries, each behind one systemLibrary module.
@@ -62,14 +63,17 @@ let package = Package(
         // tests/, data/) as resources, and the examples third-party authors copy.
         skill(
             "ShoppingSkill", folder: "Shopping",
-            dependencies: [.product(name: "GRDB", package: "GRDB.swift"), .product(name: "Yams", package: "Yams")]),
-        skill("RecipesSkill", folder: "Recipes", dependencies: [.product(name: "Yams", package: "Yams")]),
+            dependencies: [.product(name: "GRDB", package: "GRDB.swift"), .product(name: "Yams", package: "Yams")],
+            vocabulary: true),
+        skill(
+            "RecipesSkill", folder: "Recipes", dependencies: [.product(name: "Yams", package: "Yams")], vocabulary: true),
         skill(
             "WeatherSkill", folder: "Weather",
             dependencies: [
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
-            ]),
+            ],
+            vocabulary: true),
         skill(
             "SmartHomeSkill", folder: "SmartHome",
             dependencies: [
@@ -88,7 +92,12 @@ let package = Package(
         // The voice loop: endpointing, wake phrase, recognition built from the skills' sentences.
         .target(
             name: "HarkVoice",
-            dependencies: ["HarkAudio", "HarkSpeech", "HarkUnderstanding", "HarkAssistant", "HarkSkillKit"],
+            dependencies: [
+                "HarkAudio", "HarkSpeech", "HarkUnderstanding", "HarkAssistant", "HarkSkillKit",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict),
 
         // The runtime: configuration, state, the pipeline that joins the engines.
@@ -105,7 +114,7 @@ let package = Package(
         .executableTarget(
             name: "hark",
             dependencies: [
-                "HarkAudio", "HarkSpeech", "HarkUnderstanding", "HarkRuntime", "HarkSkillHost",
+                "HarkAudio", "HarkSpeech", "HarkUnderstanding", "HarkRuntime", "HarkSkillHost", "HarkVoice",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -119,8 +128,14 @@ let package = Package(
             name: "SpeechBench", dependencies: ["HarkSpeech", "HarkAudio"], path: "Benchmarks/SpeechBench",
             swiftSettings: strict),
         .executableTarget(
+            name: "VoiceBench", dependencies: ["HarkVoice", "HarkRuntime", "HarkSpeech", "HarkAudio"],
+            path: "Benchmarks/VoiceBench", exclude: ["peer_pocketsphinx5.py"], swiftSettings: strict),
+        .executableTarget(
             name: "HABench", dependencies: ["SmartHomeSkill", "HarkAssistant", "HarkSkillKit"], path: "Benchmarks/HABench",
             exclude: ["hassil_bench.py"], swiftSettings: strict),
+        .executableTarget(
+            name: "WakeBench", dependencies: ["HarkVoice", "HarkRuntime", "HarkSpeech", "HarkAudio"],
+            path: "Benchmarks/WakeBench", exclude: ["keyphrase_spotting.py"], swiftSettings: strict),
 
         // Tests.
         .testTarget(name: "HarkAudioTests", dependencies: ["HarkAudio"], swiftSettings: strict),
@@ -152,15 +167,19 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strict),
-        .testTarget(name: "HarkVoiceTests", dependencies: ["HarkVoice", "HarkAudio"], swiftSettings: strict),
+        .testTarget(
+            name: "HarkVoiceTests", dependencies: ["HarkVoice", "HarkAudio", "HarkSpeech", "HarkAssistant"],
+            swiftSettings: strict),
         .testTarget(name: "HarkCLITests", dependencies: ["hark", "HarkAudio"], swiftSettings: strict),
     ]
 )
 
-/// A built-in skill target: Swift sources at the folder's top, its YAML and data copied as resources.
-func skill(_ name: String, folder: String, dependencies: [Target.Dependency] = []) -> Target {
+/// A built-in skill target: Swift sources at the folder's top, its YAML and data copied as resources; with
+/// `vocabulary`, its `vocabulary/` folder too (what its wildcard slots may be heard as).
+func skill(_ name: String, folder: String, dependencies: [Target.Dependency] = [], vocabulary: Bool = false) -> Target {
     .target(
         name: name, dependencies: ["HarkSkillKit"] + dependencies, path: "Skills/\(folder)",
-        resources: [.copy("skill.yaml"), .copy("intents"), .copy("responses"), .copy("tests"), .copy("data")],
+        resources: [.copy("skill.yaml"), .copy("intents"), .copy("responses"), .copy("tests"), .copy("data")]
+            + (vocabulary ? [.copy("vocabulary")] : []),
         swiftSettings: strict)
 }

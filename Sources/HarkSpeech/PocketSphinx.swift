@@ -115,7 +115,7 @@ final class SphinxDecoder {
         // no phonetic language model it took seconds per utterance).
         let options = [
             "-hmm", models.acousticModel, "-dict", models.dictionary, "-bestpath", "yes", "-allphone_ci", "yes",
-        ]
+        ] + (ProcessInfo.processInfo.environment["HARK_EXPERIMENT_ARGS"]?.split(separator: " ").map(String.init) ?? [])
         let arguments = (["hark"] + options).map { strdup($0) }
         var argv = arguments
         let (created, messages) = SphinxLog.shared.capture { () -> (OpaquePointer?, OpaquePointer?) in
