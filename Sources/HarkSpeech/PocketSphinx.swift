@@ -113,8 +113,15 @@ final class SphinxDecoder {
         _ = SphinxLog.shared  // route logging before anything can log
         // -allphone_ci: the phone loop that rates confidence uses context-independent phones (with triphones and
         // no phonetic language model it took seconds per utterance).
+        // -dict /dev/null: the decoder starts with the fillers only; grammar words are read from the dictionary file
+        // when a grammar needs them (the whole CMUdict in the decoder took 21 MB and 150 ms to load).
+        // -remove_noise no, -wbeam 1e-48: measured on SpeechBench (120 eSpeak clips), sentences right went from
+        // 85.8 % to 90.8 % and word errors from 9.3 % to 3.6 %: the default word beam (7e-29) pruned the right
+        // sentence of long commands (empty results, "will it rain today" heard as "good night"), and spectral noise
+        // removal hurt on clean audio.
         let options = [
-            "-hmm", models.acousticModel, "-dict", models.dictionary, "-bestpath", "yes", "-allphone_ci", "yes",
+            "-hmm", models.acousticModel, "-dict", "/dev/null", "-bestpath", "yes", "-allphone_ci", "yes",
+            "-remove_noise", "no", "-wbeam", "1e-48",
         ] + (ProcessInfo.processInfo.environment["HARK_EXPERIMENT_ARGS"]?.split(separator: " ").map(String.init) ?? [])
         let arguments = (["hark"] + options).map { strdup($0) }
         var argv = arguments
@@ -166,10 +173,19 @@ final class SphinxDecoder {
     }
 
     /// Adds a word (or an alternate pronunciation `word(2)`); nil on success, else sphinxbase's complaint.
-    func addWord(_ word: String, phones: String) -> String? {
-        let (status, messages) = SphinxLog.shared.capture { ps_add_word(decoder, word, phones, 1) }
+    /// `update: false` defers rebuilding the searches to the next word added with `update: true`.
+    func addWord(_ word: String, phones: String, update: Bool = true) -> String? {
+        let (status, messages) = SphinxLog.shared.capture { ps_add_word(decoder, word, phones, update ? 1 : 0) }
         guard status < 0 else { return nil }
         return messages.filter(\.isProblem).last?.problem ?? "ps_add_word failed"
+    }
+
+    /// Replaces the decoder's dictionary with a whole dictionary file (the language model needs every word);
+    /// nil on success, else sphinxbase's complaint.
+    func loadDictionary(_ path: String) -> String? {
+        let (status, messages) = SphinxLog.shared.capture { ps_load_dict(decoder, path, nil, nil) }
+        guard status < 0 else { return nil }
+        return messages.filter(\.isProblem).last?.problem ?? "ps_load_dict failed"
     }
 
     // MARK: Searches

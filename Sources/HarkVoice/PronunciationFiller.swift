@@ -19,7 +19,7 @@ public enum PronunciationFiller {
     /// Adds pronunciations for the words of `words` that `recognizer` does not know.
     public static func fill(_ words: Set<String>, into recognizer: Recognizer) async throws -> PronunciationReport {
         var report = PronunciationReport()
-        for word in words.sorted() where !(await recognizer.inVocabulary(word)) {
+        for word in try await recognizer.missingWords(words).sorted() {
             switch try await pronunciation(of: word) {
             case .success(let phones):
                 try await recognizer.addWord(word, phones: phones.joined(separator: " "))
