@@ -122,7 +122,7 @@ final class SphinxDecoder {
         let options = [
             "-hmm", models.acousticModel, "-dict", "/dev/null", "-bestpath", "yes", "-allphone_ci", "yes",
             "-remove_noise", "no", "-wbeam", "1e-48",
-        ] + (ProcessInfo.processInfo.environment["HARK_EXPERIMENT_ARGS"]?.split(separator: " ").map(String.init) ?? [])
+        ]
         let arguments = (["hark"] + options).map { strdup($0) }
         var argv = arguments
         let (created, messages) = SphinxLog.shared.capture { () -> (OpaquePointer?, OpaquePointer?) in
@@ -231,6 +231,35 @@ final class SphinxDecoder {
         }
         guard status < 0 else { return nil }
         return messages.filter(\.isProblem).map(\.problem).joined(separator: "; ").nonEmpty ?? "ps_set_jsgf failed"
+    }
+
+    /// Adds (or replaces) a search over a word graph (one final state is added, reached from each final state by a
+    /// null transition; each state's transitions share its probability evenly); nil on success.
+    func addGraphSearch(name: String, graph: WordGraph) -> String? {
+        let languageWeight = cmd_ln_float_r(config, "-lw")
+        let finalState = Int32(graph.stateCount)
+        guard let fsg = fsg_model_init(name, logMath, Float(languageWeight), finalState + 1) else {
+            return "fsg_model_init failed"
+        }
+        defer { fsg_model_free(fsg) }  // the search keeps its own reference
+        fsg.pointee.start_state = 0
+        fsg.pointee.final_state = finalState
+        var outDegree = [Int](repeating: 0, count: graph.stateCount)
+        for arc in graph.arcs { outDegree[arc.from] += 1 }
+        for state in graph.finalStates { outDegree[state] += 1 }
+        func logProbability(_ state: Int) -> Int32 {
+            Int32(Double(logmath_log(logMath, 1 / Double(max(1, outDegree[state])))) * languageWeight)
+        }
+        for arc in graph.arcs {
+            let word = fsg_model_word_add(fsg, arc.word)
+            fsg_model_trans_add(fsg, Int32(arc.from), Int32(arc.to), logProbability(arc.from), word)
+        }
+        for state in graph.finalStates {
+            _ = fsg_model_null_trans_add(fsg, Int32(state), finalState, logProbability(state))
+        }
+        let (status, messages) = SphinxLog.shared.capture { ps_set_fsg(decoder, name, fsg) }
+        guard status < 0 else { return nil }
+        return messages.filter(\.isProblem).map(\.problem).joined(separator: "; ").nonEmpty ?? "ps_set_fsg failed"
     }
 
     /// Loads a language model as a search; nil on success, else sphinxbase's complaint.

@@ -51,6 +51,7 @@ final class RecognitionEngine {
         self.models = models
         self.nBest = max(0, nBest)
         decoder = try SphinxDecoder(models: models)
+        try lookUp(Set(extraDictionary.keys))  // one read of the dictionary file for all of them
         for (word, phones) in extraDictionary.sorted(by: { $0.key < $1.key }) {
             try addWord(word, phones: phones)
         }
@@ -87,6 +88,16 @@ final class RecognitionEngine {
                 languageModelLoaded = true
             }
             try activate(Self.languageModelSearch, source: models.languageModel)
+        case .wordGraph(let graph, let name):
+            try lookUp(graph.words)
+            let missing = graph.words.filter { decoder.pronunciation(of: $0) == nil }
+            if !missing.isEmpty { throw SpeechError.wordsNotInDictionary(source: name, words: missing.sorted()) }
+            grammarSearches += 1
+            let search = "hark-graph-\(grammarSearches)"
+            if let problem = decoder.addGraphSearch(name: search, graph: graph) {
+                throw SpeechError.searchRejected(source: name, detail: problem)
+            }
+            try activate(search, source: name)
         }
     }
 

@@ -6,6 +6,8 @@ public enum RecognitionGrammar: Sendable, Equatable {
     case jsgfFile(String)
     /// The generic language model of ``SpeechModelPaths/languageModel`` (open vocabulary, slow, inaccurate).
     case languageModel
+    /// A word graph (e.g. ``WordGraph/init(jsgf:name:)``: a JSGF grammar made minimal); `name` labels its errors.
+    case wordGraph(WordGraph, name: String = "graph")
 }
 
 /// One recognised word with its place in the audio.

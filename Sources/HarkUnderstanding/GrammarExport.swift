@@ -23,33 +23,22 @@ enum SpokenForms {
 struct JSGFWriter {
     /// How wildcard slots are written.
     enum WildcardMode {
-        /// Every wildcard refers to `<wildcard>`, defined by this expansion; sentences stay whole.
+        /// Every wildcard refers to `<wildcard>`, defined by this expansion.
         case shared(String)
-        /// Each wildcard list gets `<wildcard_SKILL_LIST>`, defined by the function, and sentences around one
-        /// wildcard or large list are regrouped so that each such list is copied once (see `recognitionJSGF`).
+        /// Each wildcard list refers to `<wildcard_SKILL_LIST>`, defined by the function.
         case perList((_ skill: String, _ list: String) -> String)
     }
 
     let compiled: CompiledTemplates
     let wildcards: WildcardMode
-    /// Whether every list a sentence uses may also be said alone (the answer to "Which room?").
-    var bareAnswers = false
-    /// References to the lists sentences use, in first-use order (for bare answers).
-    private var listReferences: [String] = []
+    /// Settings of a grammar for a speech recognizer (nil: the full grammar).
+    var recognition: RecognitionGrammarOptions?
     private var rules: [(String, String)] = []
     private var definedRules = Set<String>()
     /// Wildcard rules referenced so far: rule name → (skill, list).
     private var wildcardRules: [String: (skill: String, list: String)] = [:]
-    /// Sentences split at their one shared slot (a wildcard or a large list), by the slot's rule: what precedes
-    /// and what follows it in each.
-    private var spans: [String: (before: [[String]], after: [[String]])] = [:]
-    private var spanOrder: [String] = []
-    /// Lists with more spellings than this are shared like wildcards.
-    static let sharedListSpellings = 100
-    /// Readings without a wildcard of split sentences, by intent rule; and the intent being written.
-    private var plainReadings: [String: [String]] = [:]
-    private var currentIntentRule = ""
-
+    /// References to the lists sentences use, in first-use order (for bare answers).
+    private var listReferences: [String] = []
 
     init(compiled: CompiledTemplates, wildcards: WildcardMode) {
         self.compiled = compiled
@@ -112,17 +101,21 @@ struct JSGFWriter {
             for (intentIndex, intent) in skill.templates.intents.enumerated() {
                 let ruleName = Self.ruleName("intent", skill.templates.skill, intent.name)
                 var alternatives: [String] = []
-                currentIntentRule = ruleName
-                for sentence in skill.sentences where sentence.intentIndex == intentIndex {
-                    if case .perList = wildcards, splitAtWildcard(sentence.expression, skill: skill, skillIndex: skillIndex) {
-                        continue
-                    }
+                var sentences = skill.sentences.filter { $0.intentIndex == intentIndex }
+                if let limit = recognition?.maxSentencesPerIntent { sentences = Array(sentences.prefix(limit)) }
+                for sentence in sentences {
                     alternatives.append(expression(sentence.expression, skill: skill, skillIndex: skillIndex))
                 }
-                alternatives += plainReadings[ruleName] ?? []
                 let body = alternatives.map { "(\($0))" }.joined(separator: " | ")
                 rules.append((ruleName, body.isEmpty ? "<VOID>" : body))
                 intentRefs.append("<\(ruleName)>")
+            }
+        }
+        if recognition?.bareAnswers == true {
+            let answers = listReferences.filter { $0 != "<VOID>" }
+            if !answers.isEmpty {
+                rules.append(("answer", "(" + answers.joined(separator: " | ") + ")"))
+                intentRefs.append("<answer>")
             }
         }
         var skipPhrases = Set<String>()
@@ -132,30 +125,9 @@ struct JSGFWriter {
         for phrase in compiled.allSkipPhrases {
             skipPhrases.insert(phrase.map { compiled.words[Int($0)] }.joined(separator: " "))
         }
+        if let recognition { skipPhrases = skipPhrases.filter { recognition.skipPhrases.contains($0) } }
         let skip = skipPhrases.isEmpty ? "" : choice(skipPhrases.sorted())
         var lines = ["#JSGF V1.0;", "", "grammar \(Self.ruleName(name));", ""]
-        if bareAnswers {
-            var answers: [String] = []
-            for reference in listReferences where reference != "<VOID>" {
-                let rule = reference.trimmingCharacters(in: ["<", ">"])
-                if spans[rule] != nil {
-                    addSpan(rule: rule, before: [], after: [])
-                } else if !answers.contains(reference) {
-                    answers.append(reference)
-                }
-            }
-            if !answers.isEmpty {
-                rules.append(("answer", "(" + answers.joined(separator: " | ") + ")"))
-                intentRefs.append("<answer>")
-            }
-        }
-        for (index, rule) in spanOrder.enumerated() {
-            let ruleName = "span_\(index + 1)"
-            let (before, after) = spans[rule] ?? ([], [])
-            let around = [Self.factored(before, commonAtEnd: true), "<\(rule)>", Self.factored(after, commonAtEnd: false)]
-            rules.append((ruleName, around.filter { !$0.isEmpty }.joined(separator: " ")))
-            intentRefs.append("<\(ruleName)>")
-        }
         let command = intentRefs.isEmpty ? "<VOID>" : "(" + intentRefs.joined(separator: " | ") + ")"
         if skip.isEmpty {
             lines.append("public <command> = \(command);")
@@ -175,153 +147,10 @@ struct JSGFWriter {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    // MARK: Wildcard spans
-
-    /// Files the sentence under its shared slot (a wildcard or a large list) when every reading of it has at most
-    /// one, in its top-level sequence; readings without one become plain alternatives of the intent. Returns false
-    /// (the sentence is written whole) otherwise. Readings come from expanding the choices that hold a shared slot
-    /// (`[<place>]` gives one reading with the place and one without), at most 16 per sentence.
-    private mutating func splitAtWildcard(_ sentence: TemplateExpression, skill: ResolvedSkill, skillIndex: Int)
-        -> Bool
-    {
-        guard let readings = readingsAroundWildcards(topLevelItems(sentence, skill: skill), skill: skill, limit: 16)
-        else { return false }
-        var split: [(rule: String, before: [String], after: [String])] = []
-        var plain: [String] = []
-        for items in readings {
-            let positions = items.indices.filter { isWildcardSlot(items[$0], skill: skill) }
-            guard positions.count <= 1 else { return false }
-            guard let position = positions.first else {
-                plain.append(render(items[...], skill: skill, skillIndex: skillIndex))
-                continue
-            }
-            let rule = render(items[position...position], skill: skill, skillIndex: skillIndex)
-            split.append((
-                rule.trimmingCharacters(in: ["<", ">"]), renderItems(items[..<position], skill: skill, skillIndex: skillIndex),
-                renderItems(items[(position + 1)...], skill: skill, skillIndex: skillIndex)
-            ))
-        }
-        for part in split { addSpan(rule: part.rule, before: part.before, after: part.after) }
-        plainReadings[currentIntentRule, default: []] += plain.filter { !$0.isEmpty }
-        return true
-    }
-
-    private mutating func addSpan(rule: String, before: [String], after: [String]) {
-        if spans[rule] == nil {
-            spans[rule] = ([], [])
-            spanOrder.append(rule)
-        }
-        if !spans[rule]!.before.contains(before) { spans[rule]!.before.append(before) }
-        if !spans[rule]!.after.contains(after) { spans[rule]!.after.append(after) }
-    }
-
-    /// The choice between item sequences, with the items they all end with (`commonAtEnd`) or all start with
-    /// written once: `[(a | b) <amount>]` for "a <amount>", "b <amount>" and nothing.
-    private static func factored(_ options: [[String]], commonAtEnd: Bool) -> String {
-        let nonEmpty = options.filter { !$0.isEmpty }
-        guard let first = nonEmpty.first else { return "" }
-        var common = 0
-        while common < first.count, nonEmpty.allSatisfy({ option in
-            option.count > common
-                && option[commonAtEnd ? option.count - 1 - common : common] == first[commonAtEnd ? first.count - 1 - common : common]
-        }) {
-            common += 1
-        }
-        let rests = nonEmpty.map { (commonAtEnd ? $0.dropLast(common) : $0.dropFirst(common)).joined(separator: " ") }
-        let shared = (commonAtEnd ? first.suffix(common) : first.prefix(common)).joined(separator: " ")
-        var uniqueRests: [String] = []
-        for rest in rests where !uniqueRests.contains(rest) { uniqueRests.append(rest) }
-        let parts = commonAtEnd ? [optionalChoice(uniqueRests), shared] : [shared, optionalChoice(uniqueRests)]
-        let body = parts.filter { !$0.isEmpty }.joined(separator: " ")
-        return nonEmpty.count < options.count ? "[\(body)]" : body
-    }
-
-    /// `(a | b)`, or `[a | b]` when one of them is empty; "" when all are.
-    private static func optionalChoice(_ options: [String]) -> String {
-        let words = options.filter { !$0.isEmpty }
-        guard !words.isEmpty else { return "" }
-        let joined = words.joined(separator: " | ")
-        return words.count < options.count ? "[\(joined)]" : "(\(joined))"
-    }
-
-    private mutating func render(_ items: ArraySlice<TemplateExpression>, skill: ResolvedSkill, skillIndex: Int)
-        -> String
-    {
-        renderItems(items, skill: skill, skillIndex: skillIndex).joined(separator: " ")
-    }
-
-    private mutating func renderItems(_ items: ArraySlice<TemplateExpression>, skill: ResolvedSkill, skillIndex: Int)
-        -> [String]
-    {
-        var rendered: [String] = []
-        for item in items {
-            let text = expression(item, skill: skill, skillIndex: skillIndex)
-            if text != "<NULL>" { rendered.append(text) }
-        }
-        return rendered
-    }
-
-    /// The flat readings of `items` with every choice that holds a wildcard expanded; nil past `limit`.
-    private func readingsAroundWildcards(_ items: [TemplateExpression], skill: ResolvedSkill, limit: Int)
-        -> [[TemplateExpression]]?
-    {
-        guard let index = items.firstIndex(where: {
-            if case .alternatives = $0 { return containsWildcard($0, skill: skill) }
-            return false
-        }), case .alternatives(let branches) = items[index] else { return [items] }
-        var readings: [[TemplateExpression]] = []
-        for branch in branches {
-            let expanded = Array(items[..<index]) + topLevelItems(branch, skill: skill) + Array(items[(index + 1)...])
-            guard let more = readingsAroundWildcards(expanded, skill: skill, limit: limit - readings.count) else {
-                return nil
-            }
-            readings += more
-            if readings.count > limit { return nil }
-        }
-        return readings
-    }
-
-    /// The sentence as a flat sequence: nested sequences flattened, rules that hold a wildcard inlined.
-    private func topLevelItems(_ expression: TemplateExpression, skill: ResolvedSkill) -> [TemplateExpression] {
-        switch expression {
-        case .sequence(let items): return items.flatMap { topLevelItems($0, skill: skill) }
-        case .rule(let reference) where containsWildcard(expression, skill: skill):
-            return skill.rules[reference.name].map { topLevelItems($0, skill: skill) } ?? [expression]
-        default: return [expression]
-        }
-    }
-
-    /// A wildcard, or a list with more than ``sharedListSpellings`` spellings: slots worth copying once only.
-    private func isWildcardSlot(_ expression: TemplateExpression, skill: ResolvedSkill) -> Bool {
-        guard case .slot(let reference) = expression, let list = skill.list(named: reference.listName) else {
-            return false
-        }
-        switch list.kind {
-        case .wildcard: return true
-        case .values: return (skill.valueSpellings[reference.listName]?.count ?? 0) > Self.sharedListSpellings
-        default: return false
-        }
-    }
-
-    private func containsWildcard(_ expression: TemplateExpression, skill: ResolvedSkill, depth: Int = 0) -> Bool {
-        switch expression {
-        case .words, .empty: return false
-        case .slot: return isWildcardSlot(expression, skill: skill)
-        case .sequence(let items), .alternatives(let items):
-            return items.contains { containsWildcard($0, skill: skill, depth: depth) }
-        case .rule(let reference):
-            guard depth < 16, let body = skill.rules[reference.name] else { return false }
-            return containsWildcard(body, skill: skill, depth: depth + 1)
-        }
-    }
-
-    // MARK: Expressions
-
     private mutating func expression(_ expression: TemplateExpression, skill: ResolvedSkill, skillIndex: Int) -> String
     {
         switch expression {
         case .empty: return "<NULL>"
-        case .sequence(let items) where items.isEmpty: return "<NULL>"
         case .words(let words): return phrase(words.joined(separator: " "))
         case .sequence(let items):
             return items.map { self.expression($0, skill: skill, skillIndex: skillIndex) }.joined(separator: " ")
@@ -337,7 +166,12 @@ struct JSGFWriter {
         case .slot(let reference):
             let rule = listRule(reference.listName, skill: skill)
             if !listReferences.contains(rule) { listReferences.append(rule) }
-            return rule
+            // The matcher skips "the", "my"… anywhere; the recognizer hears them where they are said most.
+            let articles = (recognition?.articlesBeforeSlots ?? []).filter { word in
+                compiled.allSkipPhrases.contains { $0.count == 1 && compiled.words[Int($0[0])] == word }
+                    || compiled.skipPhrases.contains { $0.contains { $0.count == 1 && compiled.words[Int($0[0])] == word } }
+            }.sorted()
+            return articles.isEmpty ? rule : "[\(articles.joined(separator: " | "))] \(rule)"
         }
     }
 
@@ -354,7 +188,9 @@ struct JSGFWriter {
         case .values:
             let name = Self.ruleName("list", skill.templates.skill, listName)
             guard isNewRule(name) else { return "<\(name)>" }
-            let spellings = (skill.valueSpellings[listName] ?? []).flatMap { $0 }.map { $0.joined(separator: " ") }
+            var values = skill.valueSpellings[listName] ?? []
+            if let limit = recognition?.maxListValues, values.count > limit { values = Array(values.prefix(limit)) }
+            let spellings = values.flatMap { $0 }.map { $0.joined(separator: " ") }
             let single = spellings.isEmpty ? "<VOID>" : choice(spellings)
             return addRule(name, list.multiple && !spellings.isEmpty ? "\(single) ([and] \(single))*" : single)
         case .range(let range):
@@ -382,14 +218,9 @@ struct JSGFWriter {
         do {
             switch type {
             case .number:
-                // The same numbers as SpokenForms.numbers, written compactly (a JSGF compiler copies this rule at
-                // every reference): 0–19, tens with an optional unit, hundreds, a thousand.
-                let digits = choice(Array(NumberWords.units[1...9]))
-                let small = choice(Array(NumberWords.units[0...19]))
-                let tens = choice(Array(NumberWords.tens[2...9]))
                 body =
-                    "[minus] (\(small) | (\(tens) [\(digits)]) | ((\(digits) | a) hundred) | ((one | a) thousand))"
-                    + " [(point " + choice(Array(NumberWords.units[0...9])) + ") | (and a half)]"
+                    "[minus] " + choice(SpokenForms.numbers) + " [(point " + choice(Array(NumberWords.units[0...9]))
+                    + ") | (and a half)]"
             case .percentage: body = builtinRule(.number) + " [percent]"
             case .temperature: body = builtinRule(.number) + " [degrees] [celsius | fahrenheit]"
             case .duration:
@@ -410,12 +241,32 @@ struct JSGFWriter {
                 body =
                     "[on] (today | tonight | tomorrow | yesterday | ([the] day after tomorrow) | "
                     + "([this | next | coming] \(weekdays)) | ([this | next | the] weekend) | ((this | next) week) | "
-                    + "(in " + choice(Array(NumberWords.units[1...19])) + " (days | weeks)) | (the \(ordinals) [of \(months)]) | "
+                    + "(in " + builtinRule(.number) + " (days | weeks)) | (the \(ordinals) [of \(months)]) | "
                     + "(\(months) [the] \(ordinals)))"
             }
         }
         return addRule(name, body)
     }
+}
+
+/// What a grammar for speech recognition keeps of the sentences (``IntentEngine/recognitionJSGF``).
+public struct RecognitionGrammarOptions: Sendable {
+    /// A value list longer than this keeps its first values only (nil: all). PocketSphinx's grammar search slowed
+    /// from 0.03 to several times real time as the skills' grammar grew, and its accuracy fell below a third.
+    public var maxListValues: Int? = 15
+    /// Each intent keeps its first templates only (a skill lists its most common phrasings first); nil: all.
+    public var maxSentencesPerIntent: Int? = 3
+    /// Every list a sentence uses may also be said alone: the answer to "Which room?".
+    public var bareAnswers = true
+    /// The skip phrases kept (at the start and end of a sentence). Short function words ("the", "my", "so") are
+    /// left out: optional at the start, they competed with the wake phrase and won.
+    /// Skip words heard before a slot ("turn on the kitchen light" for "turn on {name}").
+    public var articlesBeforeSlots: Set<String> = ["the", "my", "our"]
+    public var skipPhrases: Set<String> = [
+        "please", "can you", "could you", "would you", "will you", "kindly", "for me",
+    ]
+
+    public init() {}
 }
 
 extension IntentEngine {
@@ -430,24 +281,16 @@ extension IntentEngine {
         return writer.grammar(name: grammarName)
     }
 
-    /// A JSGF grammar for a speech recognizer, where each wildcard list has its own expansion.
-    ///
-    /// Each wildcard list is `<wildcard_SKILL_LIST>`, defined by `wildcardExpansion(skill, list)` (e.g. a
-    /// vocabulary of products, or `<VOID>`). A JSGF compiler copies a rule at every reference, so a vocabulary of
-    /// thousands of phrases referenced by dozens of sentences makes a huge automaton. Sentences with one wildcard in
-    /// their top-level sequence are therefore regrouped: `<wildcard_span_N> = (what precedes it | …) <wildcard_…>
-    /// what follows;`, one group per (wildcard, what follows). The grammar then also accepts one sentence's start
-    /// with another's end around the same wildcard ("add milk from my list"); the matcher judges those.
-    ///
-    /// With `bareAnswers`, every list a sentence uses may also be said alone: what a person answers when a skill
-    /// asks for a missing slot ("Which room?" — "the kitchen" is read by the dialog, but only heard if the grammar
-    /// has it).
+    /// A JSGF grammar for a speech recognizer: each wildcard list is `<wildcard_SKILL_LIST>`, defined by
+    /// `wildcardExpansion(skill, list)` (a vocabulary, or `<VOID>`), and `options` keep it small enough for
+    /// PocketSphinx (which copies a rule at every reference and slows down sharply with the automaton's size).
     public func recognitionJSGF(
-        grammarName: String, bareAnswers: Bool = true, wildcardExpansion: (_ skill: String, _ list: String) -> String
+        grammarName: String, options: RecognitionGrammarOptions = RecognitionGrammarOptions(),
+        wildcardExpansion: (_ skill: String, _ list: String) -> String
     ) -> String {
         withoutActuallyEscaping(wildcardExpansion) { expansion in
             var writer = JSGFWriter(compiled: compiled, wildcards: .perList(expansion))
-            writer.bareAnswers = bareAnswers
+            writer.recognition = options
             return writer.grammar(name: grammarName)
         }
     }

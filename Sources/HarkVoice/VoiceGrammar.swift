@@ -1,3 +1,4 @@
+import HarkSpeech
 import HarkUnderstanding
 
 /// How the wake phrase sits in the grammar.
@@ -6,19 +7,24 @@ public enum WakePhraseLayout: String, Sendable, CaseIterable {
     case optionalPrefix
     /// `public <utterance> = (<wake> <command>) | <command>;` — the same language written as two branches.
     case alternatives
+    /// `public <utterance> = <wake> <command>;` — only requests that start with the wake phrase.
+    case required
     /// `public <utterance> = <command>;` — no wake phrase in the grammar (a separate detector found it).
     case none
 }
 
 /// The JSGF grammar Hark decodes speech with: every installed skill's sentences and the built-in intents
-/// (``IntentEngine/recognitionJSGF(grammarName:bareAnswers:wildcardExpansion:)``), what may be said alone in
-/// answer to a question, the wake phrase in front, and each wildcard slot spoken as its skill's
-/// ``WildcardVocabulary``.
+/// (``IntentEngine/recognitionJSGF(grammarName:options:wildcardExpansion:)``), what may be said alone in answer to a
+/// question, the wake phrase in front, and each wildcard slot spoken as its skill's ``WildcardVocabulary``.
 public struct VoiceGrammar: Sendable {
     /// The grammar's name (and the name of its PocketSphinx search).
     public static let name = "hark"
     /// The JSGF text.
     public let text: String
+    /// The grammar as a minimal word graph (what the recognizer searches).
+    public var graph: WordGraph {
+        get throws { try WordGraph(jsgf: text, name: Self.name) }
+    }
     /// Every word the grammar can produce (each needs a pronunciation).
     public let words: Set<String>
     /// The wake phrase as normalised words.
@@ -33,17 +39,17 @@ public struct VoiceGrammar: Sendable {
     ///   - vocabularies: what each wildcard slot may be heard as; a list without one is `<VOID>`.
     public init(
         engine: IntentEngine, wakePhrase: String, vocabularies: WildcardVocabularies,
-        layout: WakePhraseLayout = .optionalPrefix
+        layout: WakePhraseLayout = .optionalPrefix, options: RecognitionGrammarOptions = RecognitionGrammarOptions()
     ) {
         let wakeWords = WildcardVocabulary.normalize(wakePhrase)?.split(separator: " ").map(String.init) ?? []
         var unheard: [String] = []
-        var lines = engine.recognitionJSGF(grammarName: Self.name) { skill, list in
+        var lines = engine.recognitionJSGF(grammarName: Self.name, options: options) { skill, list in
             guard let vocabulary = vocabularies.vocabulary(skill: skill, list: list), !vocabulary.phrases.isEmpty
             else {
                 unheard.append("\(skill).\(list)")
                 return "<VOID>"
             }
-            return vocabulary.jsgfExpansion
+            return vocabulary.limited(to: options.maxListValues).jsgfExpansion
         }.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         // One public rule only (PocketSphinx takes an arbitrary one when there are several).
         for index in lines.indices where lines[index].hasPrefix("public <command>") {
@@ -54,6 +60,7 @@ public struct VoiceGrammar: Sendable {
         case (.none, _), (_, true): top = "public <utterance> = <command>;"
         case (.optionalPrefix, false): top = "public <utterance> = [<wake>] <command>;"
         case (.alternatives, false): top = "public <utterance> = (<wake> <command>) | <command>;"
+        case (.required, false): top = "public <utterance> = <wake> [<command>];"
         }
         var extra = [top]
         if !wakeWords.isEmpty && layout != .none { extra.append("<wake> = \(wakeWords.joined(separator: " "));") }

@@ -9,8 +9,11 @@ public struct VoiceTranscript: Sendable, Codable, Equatable {
     /// The request, wake phrase removed ("" when nothing usable was heard, or the wake phrase was required and
     /// missing).
     public var text: String
-    /// True when the utterance started with the wake phrase.
+    /// True when the utterance started with the wake phrase (heard with at least
+    /// ``VoiceRecognizerOptions/minimumWakeConfidence``).
     public var heardWakePhrase: Bool
+    /// The lower confidence of the wake phrase's words, when the decoder put the wake phrase first.
+    public var wakeConfidence: Double?
     /// 0…1: how sure the recognizer is of `text` (PocketSphinx's posterior, lowered when the n-best readings
     /// disagree about the intent).
     public var confidence: Double
@@ -26,11 +29,12 @@ public struct VoiceTranscript: Sendable, Codable, Equatable {
     public var doubt: RecognitionDoubt?
 
     public init(
-        text: String, heardWakePhrase: Bool, confidence: Double, alternatives: [String], decodeMilliseconds: Double,
-        audioSeconds: Double, firstPassText: String? = nil, doubt: RecognitionDoubt? = nil
+        text: String, heardWakePhrase: Bool, wakeConfidence: Double? = nil, confidence: Double, alternatives: [String],
+        decodeMilliseconds: Double, audioSeconds: Double, firstPassText: String? = nil, doubt: RecognitionDoubt? = nil
     ) {
         self.text = text
         self.heardWakePhrase = heardWakePhrase
+        self.wakeConfidence = wakeConfidence
         self.confidence = confidence
         self.alternatives = alternatives
         self.decodeMilliseconds = decodeMilliseconds
@@ -42,14 +46,15 @@ public struct VoiceTranscript: Sendable, Codable, Equatable {
 
 /// Settings of the ``VoiceRecognizer``.
 public struct VoiceRecognizerOptions: Sendable {
-    /// Where the wake phrase goes in the grammar.
-    public var wakeLayout: WakePhraseLayout = .optionalPrefix
     /// How wildcard slots (shopping items) are decoded.
     public var wildcardStrategy: WildcardStrategy = .vocabulary
     /// How many n-best readings to ask PocketSphinx for.
     public var nBest: Int = 5
     /// Below this recognizer confidence a reading is doubted.
     public var minimumConfidence: Double = 0.3
+    /// A wake phrase whose words are heard with less confidence than this does not count (the wake grammar forces
+    /// the wake phrase onto any speech; the phone-loop confidence tells a real one from a forced one).
+    public var minimumWakeConfidence: Double = 0.4
     /// Extra pronunciations, word → CMU phones (Hark's own words: ``HarkModelFiles/pronunciations()``).
     public var extraDictionary: [String: String] = [:]
 
@@ -77,7 +82,7 @@ public enum WildcardStrategy: String, Sendable, CaseIterable, Codable {
 public actor VoiceRecognizer {
     /// The engine the grammar was built from (also used to judge the n-best readings).
     public private(set) var engine: IntentEngine
-    /// The grammar in use.
+    /// The grammar in use, built from the engine's sentences.
     public private(set) var grammar: VoiceGrammar
     /// Pronunciations added from eSpeak NG, and words that could not be given one.
     public private(set) var pronunciations: PronunciationReport
@@ -85,13 +90,17 @@ public actor VoiceRecognizer {
     public nonisolated let options: VoiceRecognizerOptions
     /// The phrases wildcard slots are heard as.
     public nonisolated let vocabularies: WildcardVocabularies
+    /// The wake phrase as words.
+    public nonisolated let wakeWords: [String]
 
-    private let recognizer: Recognizer
+    /// Decodes with the wake phrase required in front (Hark idle).
+    private let wakeRecognizer: Recognizer
+    /// Decodes requests without the wake phrase (a conversation is open).
+    private let requestRecognizer: Recognizer
     private let models: SpeechModelPaths
-    private let wakePhrase: String
     private var openRecognizer: Recognizer?
 
-    /// Loads the models and the grammar of `engine`'s sentences.
+    /// Loads the acoustic model and a grammar of `engine`'s sentences.
     /// - Parameters:
     ///   - vocabularies: what wildcard slots may be heard as; the default is none (wildcard sentences then cannot
     ///     be heard): pass `WildcardVocabularies.load(skills:)` of the installed skills.
@@ -102,21 +111,15 @@ public actor VoiceRecognizer {
     ) async throws {
         self.engine = engine
         self.models = models
-        self.wakePhrase = wakePhrase
         self.options = options
         self.vocabularies = vocabularies
-        let grammar = VoiceGrammar(
-            engine: engine, wakePhrase: wakePhrase, vocabularies: vocabularies, layout: options.wakeLayout)
+        wakeWords = WildcardVocabulary.normalize(wakePhrase)?.split(separator: " ").map(String.init) ?? []
         // Start with a one-word grammar: the full one can only be set once every word has a pronunciation.
-        let recognizer = try Recognizer(
-            models: models, grammar: .jsgf(Self.bootGrammar, name: "boot"), extraDictionary: options.extraDictionary,
-            nBest: options.nBest)
-        let report = try await PronunciationFiller.fill(grammar.words, into: recognizer)
-        let usable = grammar.voiding(Set(report.unpronounceable.keys))
-        try await recognizer.setGrammar(.jsgf(usable.text, name: VoiceGrammar.name))
-        self.recognizer = recognizer
-        self.grammar = usable
-        self.pronunciations = report
+        wakeRecognizer = try Self.boot(models: models, options: options)
+        requestRecognizer = try Self.boot(models: models, options: options)
+        (grammar, pronunciations) = try await Self.install(
+            engine: engine, vocabularies: vocabularies, wakeWords: wakeWords,
+            into: (wakeRecognizer, requestRecognizer))
     }
 
     /// A recognizer for everything `assistant` understands: its skills' sentences, their `vocabulary/` files and
@@ -133,18 +136,41 @@ public actor VoiceRecognizer {
             vocabularies: try WildcardVocabularies.load(skills: skills), options: options)
     }
 
+    private static func boot(models: SpeechModelPaths, options: VoiceRecognizerOptions) throws -> Recognizer {
+        try Recognizer(
+            models: models, grammar: .jsgf(bootGrammar, name: "boot"), extraDictionary: options.extraDictionary,
+            nBest: options.nBest)
+    }
+
     static let bootGrammar = "#JSGF V1.0;\ngrammar boot;\npublic <boot> = hark;\n"
 
-    /// Rebuilds the grammar after the installed skills changed.
+    /// Rebuilds the language model after the installed skills changed.
     public func update(engine: IntentEngine) async throws {
-        let grammar = VoiceGrammar(
-            engine: engine, wakePhrase: wakePhrase, vocabularies: vocabularies, layout: options.wakeLayout)
-        let report = try await PronunciationFiller.fill(grammar.words, into: recognizer)
-        let usable = grammar.voiding(Set(report.unpronounceable.keys))
-        try await recognizer.setGrammar(.jsgf(usable.text, name: VoiceGrammar.name))
+        (grammar, pronunciations) = try await Self.install(
+            engine: engine, vocabularies: vocabularies, wakeWords: wakeWords,
+            into: (wakeRecognizer, requestRecognizer))
         self.engine = engine
-        self.grammar = usable
-        self.pronunciations = report
+    }
+
+    /// Builds the grammar (with the wake phrase required, and without it), gives its words pronunciations and makes
+    /// it the recognizers' search. Sentences with a word that has no pronunciation are left out.
+    private static func install(
+        engine: IntentEngine, vocabularies: WildcardVocabularies, wakeWords: [String],
+        into recognizers: (wake: Recognizer, request: Recognizer)
+    ) async throws -> (VoiceGrammar, PronunciationReport) {
+        let wakePhrase = wakeWords.joined(separator: " ")
+        let wake = VoiceGrammar(engine: engine, wakePhrase: wakePhrase, vocabularies: vocabularies, layout: .required)
+        let request = VoiceGrammar(engine: engine, wakePhrase: wakePhrase, vocabularies: vocabularies, layout: .none)
+        let report = try await PronunciationFiller.fill(wake.words, into: recognizers.wake)
+        for (word, phones) in report.added.sorted(by: { $0.key < $1.key }) {
+            try await recognizers.request.addWord(word, phones: phones.joined(separator: " "))
+        }
+        let unspeakable = Set(report.unpronounceable.keys)
+        let usable = wake.voiding(unspeakable)
+        try await recognizers.wake.setGrammar(.wordGraph(try usable.graph, name: VoiceGrammar.name))
+        try await recognizers.request.setGrammar(
+            .wordGraph(try request.voiding(unspeakable).graph, name: VoiceGrammar.name))
+        return (usable, report)
     }
 
     /// Decodes one endpointed utterance (16 kHz mono).
@@ -158,8 +184,17 @@ public actor VoiceRecognizer {
                 text: "", heardWakePhrase: false, confidence: 0, alternatives: [], decodeMilliseconds: 0,
                 audioSeconds: 0)
         }
-        let transcript = try await recognizer.transcribe(utterance)
+        let transcript = try await (requireWake ? wakeRecognizer : requestRecognizer).transcribe(utterance)
         var (text, heardWake) = stripWake(transcript.text)
+        var wakeConfidence: Double?
+        if heardWake {
+            let wakeTimings = transcript.words.prefix(wakeWords.count)
+            wakeConfidence = wakeTimings.map { $0.confidence ?? 0 }.min() ?? 0
+            if (wakeConfidence ?? 0) < options.minimumWakeConfidence {
+                heardWake = false
+                text = ""
+            }
+        }
         var readings: [String] = []
         for alternative in [transcript.text] + transcript.alternatives.map(\.text) {
             let reading = stripWake(alternative).text
@@ -167,8 +202,8 @@ public actor VoiceRecognizer {
         }
         if requireWake && !heardWake {
             return VoiceTranscript(
-                text: "", heardWakePhrase: false, confidence: transcript.confidence, alternatives: [],
-                decodeMilliseconds: Self.milliseconds(since: started), audioSeconds: audioSeconds)
+                text: "", heardWakePhrase: false, wakeConfidence: wakeConfidence, confidence: transcript.confidence,
+                alternatives: [], decodeMilliseconds: Self.milliseconds(since: started), audioSeconds: audioSeconds)
         }
         var firstPass: String?
         if options.wildcardStrategy != .vocabulary, !text.isEmpty,
@@ -180,7 +215,7 @@ public actor VoiceRecognizer {
         let judge = RecognitionJudge(engine: engine, minimumConfidence: options.minimumConfidence)
         let verdict = judge.judge(text: text, readings: readings, confidence: transcript.confidence)
         return VoiceTranscript(
-            text: text, heardWakePhrase: heardWake, confidence: verdict.confidence,
+            text: text, heardWakePhrase: heardWake, wakeConfidence: wakeConfidence, confidence: verdict.confidence,
             alternatives: readings.filter { $0 != text }, decodeMilliseconds: Self.milliseconds(since: started),
             audioSeconds: audioSeconds, firstPassText: firstPass, doubt: verdict.doubt)
     }
@@ -188,7 +223,7 @@ public actor VoiceRecognizer {
     /// Splits the wake phrase off the front of a decoded text.
     func stripWake(_ decoded: String) -> (text: String, heardWake: Bool) {
         let words = decoded.split(separator: " ").map(String.init)
-        let wake = grammar.wakeWords
+        let wake = wakeWords
         guard !wake.isEmpty, words.count >= wake.count, Array(words.prefix(wake.count)) == wake else {
             return (words.joined(separator: " "), false)
         }

@@ -12,7 +12,7 @@ import Foundation
 ///
 /// Phrases are lower-cased; hyphens and slashes become spaces; a phrase with digits or symbols is an error.
 public struct WildcardVocabulary: Sendable, Equatable {
-    /// Distinct phrases, sorted.
+    /// Distinct phrases, in file order (most common first).
     public private(set) var phrases: [String]
     /// A JSGF expansion that may come before each phrase (nil: nothing).
     public var before: String?
@@ -21,9 +21,16 @@ public struct WildcardVocabulary: Sendable, Equatable {
 
     /// A vocabulary of these phrases (normalised; those with digits or symbols are dropped).
     public init(phrases: some Sequence<String>, before: String? = nil, repeatJoiner: String? = nil) {
-        self.phrases = Set(phrases.compactMap(Self.normalize)).sorted()
+        var seen = Set<String>()
+        self.phrases = phrases.compactMap(Self.normalize).filter { seen.insert($0).inserted }
         self.before = before
         self.repeatJoiner = repeatJoiner
+    }
+
+    /// The vocabulary with its first `count` phrases only (nil: all).
+    public func limited(to count: Int?) -> WildcardVocabulary {
+        guard let count, phrases.count > count else { return self }
+        return WildcardVocabulary(phrases: phrases.prefix(count), before: before, repeatJoiner: repeatJoiner)
     }
 
     /// Every word the slot can produce: the phrases' and the `%before` and `%repeat` words.
@@ -35,14 +42,15 @@ public struct WildcardVocabulary: Sendable, Equatable {
         return words
     }
 
-    /// The slot as a JSGF expansion: `([before] (phrase | …) [joiner])+`, or the phrases alone; `<VOID>` when
-    /// there are none.
+    /// The slot as a JSGF expansion: `[before] (phrase | …)`, with a `%repeat` slot's second phrase optional after
+    /// the joiner (`… [[and] [before] (phrase | …)]`: two at most, as a loop let any audio pass for a run of
+    /// phrases); `<VOID>` when there are none.
     public var jsgfExpansion: String {
         guard !phrases.isEmpty else { return "<VOID>" }
         var one = "(" + phrases.joined(separator: " | ") + ")"
         if let before, !before.isEmpty { one = "[\(before)] " + one }
         guard let repeatJoiner else { return one }
-        return "(" + one + (repeatJoiner.isEmpty ? "" : " " + repeatJoiner) + ")+"
+        return one + " [" + (repeatJoiner.isEmpty ? "" : repeatJoiner + " ") + one + "]"
     }
 
     /// Reads a vocabulary file (format above). Throws ``VoiceError`` naming the file and line.

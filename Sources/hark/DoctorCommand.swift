@@ -106,7 +106,7 @@ struct DoctorCommand: AsyncParsableCommand {
 }
 
 extension DoctorCommand {
-    /// Every word of the voice grammar (the skills' sentences and wildcard vocabulary) needs a pronunciation:
+    /// Every word of the voice grammar (the skills' sentences and wildcard vocabularies) needs a pronunciation:
     /// from the dictionary, `Models/hark.dict`, or eSpeak NG's phonemes; the rest are named.
     func checkGrammarPronunciations(config: HarkConfiguration, paths: HarkPaths, report: inout DoctorReport) async {
         do {
@@ -115,7 +115,7 @@ extension DoctorCommand {
                 assistant: assistant, models: config.speechModels, wakePhrase: config.wakePhrase)
             await assistant.shutdown()
             let pronunciations = await recognizer.pronunciations
-            let words = await recognizer.grammar.words.count + pronunciations.unpronounceable.count
+            let words = await recognizer.grammar.words.count
             let unheard = await recognizer.grammar.unheardWildcards
             if !unheard.isEmpty {
                 report.warn(

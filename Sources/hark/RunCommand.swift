@@ -58,7 +58,9 @@ struct RunCommand: AsyncParsableCommand {
         var transcript: VoiceTranscript?
         if let speech {
             stage = ContinuousClock.now
-            transcript = try await recognizer.recognize(speech, requireWake: false)
+            // With the wake phrase in front, or else without it (a recording may be either).
+            let woken = try await recognizer.recognize(speech, requireWake: true)
+            transcript = woken.heardWakePhrase ? woken : try await recognizer.recognize(speech, requireWake: false)
             timings["recognize"] = milliseconds(since: stage)
         }
 
@@ -112,6 +114,7 @@ struct RunCommand: AsyncParsableCommand {
         object["speech"] = transcript != nil
         object["text"] = transcript?.text ?? ""
         object["heardWakePhrase"] = transcript?.heardWakePhrase ?? false
+        if let wake = transcript?.wakeConfidence { object["wakeConfidence"] = (wake * 1000).rounded() / 1000 }
         object["confidence"] = ((transcript?.confidence ?? 0) * 1000).rounded() / 1000
         object["alternatives"] = transcript?.alternatives ?? []
         if let doubt = transcript?.doubt {

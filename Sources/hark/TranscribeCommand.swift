@@ -16,6 +16,8 @@ struct TranscribeCommand: AsyncParsableCommand {
     var grammar: String?
     @Option(help: "Extra pronunciations, one 'word PH O N E S' (CMU phones) per line, like Models/hark.dict.")
     var extraDictionary: String?
+    @Option(help: "How many alternatives to list (0 for none: a large grammar's lattice takes long to search).")
+    var alternatives = 5
     @OptionGroup var models: ModelOptions
 
     func run() async throws {
@@ -24,7 +26,8 @@ struct TranscribeCommand: AsyncParsableCommand {
         let start = ContinuousClock.now
         let recognizer = try Recognizer(
             models: config.speechModels, grammar: grammar.map { .jsgfFile($0) } ?? .languageModel,
-            extraDictionary: try extraDictionary.map { try HarkModelFiles.pronunciations(file: $0) } ?? [:])
+            extraDictionary: try extraDictionary.map { try HarkModelFiles.pronunciations(file: $0) } ?? [:],
+            nBest: alternatives)
         let loadMilliseconds = milliseconds(since: start)
         let transcript = try await recognizer.transcribe(audio.speechChunk(converter: AudioConverter()))
         if json {

@@ -16,7 +16,8 @@ import Testing
         let run = try hark.run(["run", "--input", "a.wav", "--json", "--output", "reply.wav"])
         #expect(run.status == 0, "\(run.stderr)")
         let result = try Self.object(run.stdout)
-        #expect(result["text"] as? String == "add milk to my shopping list")
+        // The words may differ ("add milk to shopping please"); the meaning may not.
+        #expect((result["text"] as? String)?.hasPrefix("add milk") == true, "\(result["text"] ?? "")")
         #expect(result["skill"] as? String == "shopping")
         #expect(result["intent"] as? String == "AddItem")
         let slots = try #require(result["slots"] as? [String: Any])
@@ -42,13 +43,25 @@ import Testing
 
     @Test func theWakePhraseMayBeSaidInARecording() throws {
         let hark = try HarkProcess()
-        #expect(try hark.run(["say", "hey hark, add bread to my shopping list", "-o", "w.wav"]).status == 0)
+        #expect(try hark.run(["say", "hey hark, turn on the kitchen light", "-o", "w.wav"]).status == 0)
         let run = try hark.run(["run", "--input", "w.wav", "--json"])
         #expect(run.status == 0, "\(run.stderr)")
         let result = try Self.object(run.stdout)
         #expect(result["heardWakePhrase"] as? Bool == true)
-        #expect(result["text"] as? String == "add bread to my shopping list")
-        #expect(result["intent"] as? String == "AddItem")
+        #expect(try #require(result["wakeConfidence"] as? Double) >= 0.4)
+        #expect(result["text"] as? String == "turn on the kitchen light")
+        #expect(result["intent"] as? String == "TurnOn")
+    }
+
+    @Test func aWildcardSlotIsHeardFromItsSkillsVocabulary() throws {
+        let hark = try HarkProcess()
+        #expect(try hark.run(["say", "what is the weather in london", "-o", "l.wav"]).status == 0)
+        let run = try hark.run(["run", "--input", "l.wav", "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let result = try Self.object(run.stdout)
+        #expect(result["intent"] as? String == "GetWeather", "\(result["text"] ?? "")")
+        let slots = try #require(result["slots"] as? [String: Any])
+        #expect((slots["location"] as? String)?.lowercased() == "london")
     }
 
     @Test func aRecordingWithoutSpeechIsNotAnError() throws {

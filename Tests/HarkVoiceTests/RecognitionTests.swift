@@ -11,20 +11,27 @@ import Testing
 enum RecognitionFixture {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
-    static let skillFolders = ["Shopping", "Recipes", "Weather"].map { root.appendingPathComponent("Skills/\($0)").path }
+    static let skills = [("shopping", "Shopping"), ("recipes", "Recipes"), ("weather", "Weather")].map {
+        (id: $0.0, folder: root.appendingPathComponent("Skills/\($0.1)").path)
+    }
 
     /// Hark's built-in intents (yes, no, stop…) and the skills' sentences, compiled as the Assistant does.
     static let engine: IntentEngine = {
         let builtin = root.appendingPathComponent("Sources/HarkAssistant/Resources/hark/intents/en.yaml").path
         var templates = [try! SkillTemplates.load(yamlFile: builtin, skill: "hark")]
-        for folder in skillFolders { templates.append(try! SkillPackage.load(folder: folder).templates) }
+        for skill in skills { templates.append(try! SkillPackage.load(folder: skill.folder).templates) }
         return try! IntentEngine(skills: templates)
     }()
 
-    static let vocabulary: WildcardVocabulary = try! WildcardVocabulary.load(skillFolders: skillFolders)
+    static let vocabularies = try! WildcardVocabularies.load(skills: skills)
 
     /// Built once: loading the models and adding pronunciations is the slow part.
-    static let recognizer = Task { try await VoiceRecognizer(engine: engine, wildcard: vocabulary) }
+    static let recognizer = Task {
+        var options = VoiceRecognizerOptions()
+        options.extraDictionary = try HarkModelFiles.pronunciations(
+            file: root.appendingPathComponent("Models/hark.dict").path)
+        return try await VoiceRecognizer(engine: engine, vocabularies: vocabularies, options: options)
+    }
 
     /// `text` spoken by eSpeak NG for recognition (16 kHz), with a little silence around it.
     static func speak(_ text: String, voice: String = "en-us") async throws -> AudioChunk {
@@ -36,28 +43,19 @@ enum RecognitionFixture {
     }
 }
 
+/// One recognizer shared by the suite (building one takes seconds), so these tests assert what does not depend on
+/// the order utterances reach it; word-for-word results with the wake phrase are checked through `hark run`
+/// (RunCommandTests), one fresh process per recording.
 @Suite struct RecognitionTests {
-    @Test func wakePhraseAndRequestInOneDecode() async throws {
-        let recognizer = try await RecognitionFixture.recognizer.value
-        let heard = try await recognizer.recognize(
-            RecognitionFixture.speak("hey hark, add milk to my shopping list"), requireWake: true)
-        #expect(heard.heardWakePhrase)
-        #expect(heard.text == "add milk to my shopping list")
-        #expect((0...1).contains(heard.confidence))
-        #expect(heard.audioSeconds > 1)
-        let match = try #require(RecognitionFixture.engine.match(heard.text).best)
-        #expect(match.intent == "AddItem")
-        #expect(match.slots["item"]?.description == "milk")
-    }
-
     @Test func withoutTheWakePhraseARequiredWakeGivesNothing() async throws {
         let recognizer = try await RecognitionFixture.recognizer.value
-        let audio = try await RecognitionFixture.speak("add bread to my shopping list")
+        let audio = try await RecognitionFixture.speak("what is on my shopping list")
         let strict = try await recognizer.recognize(audio, requireWake: true)
         #expect(!strict.heardWakePhrase)
         #expect(strict.text == "")
         let relaxed = try await recognizer.recognize(audio, requireWake: false)
-        #expect(relaxed.text == "add bread to my shopping list")
+        let match = try #require(RecognitionFixture.engine.match(relaxed.text).best, "heard '\(relaxed.text)'")
+        #expect(match.intent == "ReadList")
     }
 
     @Test func builtinIntentsAreInTheGrammar() async throws {
@@ -66,19 +64,11 @@ enum RecognitionFixture {
         #expect(heard.text == "stop")
     }
 
-    @Test func aCatalogueWordMissingFromTheDictionaryIsHeardThroughESpeak() async throws {
-        let recognizer = try await RecognitionFixture.recognizer.value
-        let added = await recognizer.pronunciations.added
-        #expect(added["passata"] != nil, "passata should have needed an eSpeak pronunciation")
-        let heard = try await recognizer.recognize(
-            RecognitionFixture.speak("add passata to my shopping list"), requireWake: false)
-        #expect(heard.text == "add passata to my shopping list")
-    }
-
     @Test func everyGrammarWordIsPronounceable() async throws {
         let recognizer = try await RecognitionFixture.recognizer.value
         let report = await recognizer.pronunciations
         #expect(report.unpronounceable.isEmpty, "\(report.unpronounceable)")
+        #expect(!report.added.isEmpty, "some vocabulary words need eSpeak NG's pronunciation")
         #expect(report.added.values.allSatisfy { $0.allSatisfy(EspeakPhonemeMapping.cmuPhones.contains) })
     }
 
