@@ -62,14 +62,17 @@ let package = Package(
         // tests/, data/) as resources, and the examples third-party authors copy.
         skill(
             "ShoppingSkill", folder: "Shopping",
-            dependencies: [.product(name: "GRDB", package: "GRDB.swift"), .product(name: "Yams", package: "Yams")]),
-        skill("RecipesSkill", folder: "Recipes", dependencies: [.product(name: "Yams", package: "Yams")]),
+            dependencies: [.product(name: "GRDB", package: "GRDB.swift"), .product(name: "Yams", package: "Yams")],
+            vocabulary: true),
+        skill(
+            "RecipesSkill", folder: "Recipes", dependencies: [.product(name: "Yams", package: "Yams")], vocabulary: true),
         skill(
             "WeatherSkill", folder: "Weather",
             dependencies: [
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
-            ]),
+            ],
+            vocabulary: true),
         skill(
             "SmartHomeSkill", folder: "SmartHome",
             dependencies: [
@@ -88,7 +91,10 @@ let package = Package(
         // The voice loop: endpointing, wake phrase, recognition built from the skills' sentences.
         .target(
             name: "HarkVoice",
-            dependencies: ["HarkAudio", "HarkSpeech", "HarkUnderstanding", "HarkAssistant", "HarkSkillKit"],
+            dependencies: [
+                "HarkAudio", "HarkSpeech", "HarkUnderstanding", "HarkAssistant", "HarkSkillKit",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict),
 
         // The runtime: configuration, state, the pipeline that joins the engines.
@@ -105,7 +111,7 @@ let package = Package(
         .executableTarget(
             name: "hark",
             dependencies: [
-                "HarkAudio", "HarkSpeech", "HarkUnderstanding", "HarkRuntime", "HarkSkillHost",
+                "HarkAudio", "HarkSpeech", "HarkUnderstanding", "HarkRuntime", "HarkSkillHost", "HarkVoice",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -152,15 +158,19 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strict),
-        .testTarget(name: "HarkVoiceTests", dependencies: ["HarkVoice", "HarkAudio"], swiftSettings: strict),
+        .testTarget(
+            name: "HarkVoiceTests", dependencies: ["HarkVoice", "HarkAudio", "HarkSpeech", "HarkAssistant"],
+            swiftSettings: strict),
         .testTarget(name: "HarkCLITests", dependencies: ["hark", "HarkAudio"], swiftSettings: strict),
     ]
 )
 
-/// A built-in skill target: Swift sources at the folder's top, its YAML and data copied as resources.
-func skill(_ name: String, folder: String, dependencies: [Target.Dependency] = []) -> Target {
+/// A built-in skill target: Swift sources at the folder's top, its YAML and data copied as resources; with
+/// `vocabulary`, its `vocabulary/` folder too (what its wildcard slots may be heard as).
+func skill(_ name: String, folder: String, dependencies: [Target.Dependency] = [], vocabulary: Bool = false) -> Target {
     .target(
         name: name, dependencies: ["HarkSkillKit"] + dependencies, path: "Skills/\(folder)",
-        resources: [.copy("skill.yaml"), .copy("intents"), .copy("responses"), .copy("tests"), .copy("data")],
+        resources: [.copy("skill.yaml"), .copy("intents"), .copy("responses"), .copy("tests"), .copy("data")]
+            + (vocabulary ? [.copy("vocabulary")] : []),
         swiftSettings: strict)
 }

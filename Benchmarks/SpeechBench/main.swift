@@ -106,6 +106,11 @@ struct RecognitionFigures: Codable {
     var audioSeconds: Double
     var decodeMilliseconds: Double
     var decodeCPUSeconds: Double
+    /// The same clips decoded with `rateConfidence: false` (no phone-loop pass).
+    var unratedDecodeMilliseconds: Double
+    var unratedDecodeCPUSeconds: Double
+    /// Clips whose text differed between the rated and the unrated decoding (must be 0).
+    var unratedTextDiffers: Int
     var loadMilliseconds: Double
     var sentencesRight: Int
     var wordErrors: Int
@@ -119,6 +124,8 @@ struct RecognitionFigures: Codable {
 
     var realTimeFactor: Double { decodeMilliseconds / 1000 / audioSeconds }
     var cpuRealTimeFactor: Double { decodeCPUSeconds / audioSeconds }
+    var unratedRealTimeFactor: Double { unratedDecodeMilliseconds / 1000 / audioSeconds }
+    var unratedCPURealTimeFactor: Double { unratedDecodeCPUSeconds / audioSeconds }
     var sentenceAccuracy: Double { Double(sentencesRight) / Double(clips) }
     var wordErrorRate: Double { Double(wordErrors) / Double(referenceWords) }
 }
@@ -144,6 +151,7 @@ func measureRecognition(mode: String) async throws -> RecognitionFigures {
     let load = clock.now - loadStart
     var figures = RecognitionFigures(
         mode: mode, clips: clips.count, audioSeconds: 0, decodeMilliseconds: 0, decodeCPUSeconds: 0,
+        unratedDecodeMilliseconds: 0, unratedDecodeCPUSeconds: 0, unratedTextDiffers: 0,
         loadMilliseconds: Double(load.components.attoseconds) / 1e15 + Double(load.components.seconds) * 1000,
         sentencesRight: 0, wordErrors: 0, referenceWords: 0, confidenceRight: [], confidenceWrong: [],
         outOfGrammarClips: 0, outOfGrammarRejected: 0, peakMB: 0, peakBeforeRecognizerMB: before)
@@ -153,6 +161,11 @@ func measureRecognition(mode: String) async throws -> RecognitionFigures {
         figures.decodeCPUSeconds += processCPUSeconds() - cpuStart
         figures.audioSeconds += transcript.audioSeconds
         figures.decodeMilliseconds += transcript.decodeMilliseconds
+        let unratedStart = processCPUSeconds()
+        let unrated = try await recognizer.transcribe(clip.audio, rateConfidence: false)
+        figures.unratedDecodeCPUSeconds += processCPUSeconds() - unratedStart
+        figures.unratedDecodeMilliseconds += unrated.decodeMilliseconds
+        if unrated.text != transcript.text { figures.unratedTextDiffers += 1 }
         figures.wordErrors += wordErrors(clip.text, transcript.text)
         figures.referenceWords += clip.text.split(separator: " ").count
         if transcript.text == clip.text {
@@ -220,18 +233,29 @@ func share(_ values: [Double], _ predicate: (Double) -> Bool) -> String {
     return String(format: "%.0f %%", 100 * Double(values.filter(predicate).count) / Double(values.count))
 }
 
+/// The 1-minute load average: above about 1.5 on this 2-core machine, wall-clock figures are inflated.
+func loadAverage() -> String {
+    (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").first.map(String.init) ?? "?"
+}
+
 func printTable(_ rows: [RecognitionFigures]) {
+    print("Load average \(loadAverage()). Real-time factor: decoding time / audio time, with confidence rated "
+        + "(the default) and without (`rateConfidence: false`).\n")
     print("| decoding | clips | sentences right | word error | real-time factor (CPU) | real-time factor (wall) "
-        + "| load ms | peak MB (before recognizer) |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+        + "| without confidence: RTF (CPU) | RTF (wall) | load ms | peak MB (before recognizer) |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for row in rows {
         print(
             String(
-                format: "| %@ | %d | %.1f %% | %.1f %% | %.3f | %.3f | %.0f | %.0f (%.0f) |", row.mode == "lm"
+                format: "| %@ | %d | %.1f %% | %.1f %% | %.3f | %.3f | %.3f | %.3f | %.0f | %.0f (%.0f) |",
+                row.mode == "lm"
                     ? "generic en-us language model" : "JSGF grammar (\(sentences.count)+ sentences)", row.clips,
                 100 * row.sentenceAccuracy, 100 * row.wordErrorRate, row.cpuRealTimeFactor, row.realTimeFactor,
-                row.loadMilliseconds,
+                row.unratedCPURealTimeFactor, row.unratedRealTimeFactor, row.loadMilliseconds,
                 row.peakMB, row.peakBeforeRecognizerMB))
+        if row.unratedTextDiffers > 0 {
+            print("WARNING: \(row.unratedTextDiffers) clips decoded differently without confidence rating")
+        }
     }
     print("\nConfidence (grammar: acoustic score against a phone loop; language model: lattice posterior):")
     print("| decoding | mean when right | right with >= 0.5 | mean when wrong | wrong with < 0.5 "

@@ -24,6 +24,13 @@ final class RecognitionEngine {
     private var activeSearch: String?
     private var grammarSearches = 0
     private var languageModelLoaded = false
+    /// Whether the decoder holds the whole dictionary file (the language model needs it); otherwise it holds only
+    /// the words looked up so far.
+    private var wholeDictionaryLoaded = false
+    /// Words already looked up in the dictionary file (found or not).
+    private var lookedUp: Set<String> = []
+    /// Pronunciations added by `addWord`, in order: put back after the whole dictionary file replaces the decoder's.
+    private var addedWords: [(entry: String, phones: String)] = []
     private var utterance: Utterance?
     /// The active grammar's word graph, to keep only whole sentences in the n-best list (nil for a language model).
     private var automaton: WordAutomaton?
@@ -44,6 +51,7 @@ final class RecognitionEngine {
         self.models = models
         self.nBest = max(0, nBest)
         decoder = try SphinxDecoder(models: models)
+        try lookUp(Set(extraDictionary.keys))  // one read of the dictionary file for all of them
         for (word, phones) in extraDictionary.sorted(by: { $0.key < $1.key }) {
             try addWord(word, phones: phones)
         }
@@ -63,6 +71,15 @@ final class RecognitionEngine {
             try installGrammar(text: try Self.readGrammar(path), file: path, source: path)
         case .languageModel:
             try models.validateLanguageModel()
+            if !wholeDictionaryLoaded {
+                if let problem = decoder.loadDictionary(models.dictionary) {
+                    throw SpeechError.searchRejected(source: models.dictionary, detail: problem)
+                }
+                wholeDictionaryLoaded = true
+                let added = addedWords
+                addedWords = []
+                for word in added { try addWord(Self.baseWord(word.entry), phones: word.phones) }
+            }
             if !languageModelLoaded {
                 let path = models.languageModel
                 if let problem = decoder.addLanguageModelSearch(name: Self.languageModelSearch, path: path) {
@@ -71,6 +88,16 @@ final class RecognitionEngine {
                 languageModelLoaded = true
             }
             try activate(Self.languageModelSearch, source: models.languageModel)
+        case .wordGraph(let graph, let name):
+            try lookUp(graph.words)
+            let missing = graph.words.filter { decoder.pronunciation(of: $0) == nil }
+            if !missing.isEmpty { throw SpeechError.wordsNotInDictionary(source: name, words: missing.sorted()) }
+            grammarSearches += 1
+            let search = "hark-graph-\(grammarSearches)"
+            if let problem = decoder.addGraphSearch(name: search, graph: graph) {
+                throw SpeechError.searchRejected(source: name, detail: problem)
+            }
+            try activate(search, source: name)
         }
     }
 
@@ -110,6 +137,7 @@ final class RecognitionEngine {
         case .failure(.syntax(let problem)):
             throw SpeechError.grammarSyntax(source: source, line: nil, problem: problem)
         case .success(let words):
+            try lookUp(Set(words.filter { !$0.hasPrefix("<") }))
             let missing = Set(words.filter { !$0.hasPrefix("<") && decoder.pronunciation(of: $0) == nil })
             if !missing.isEmpty {
                 throw SpeechError.wordsNotInDictionary(source: source, words: missing.sorted())
@@ -130,7 +158,32 @@ final class RecognitionEngine {
         automaton = decoder.activeGrammarAutomaton()
     }
 
-    func inVocabulary(_ word: String) -> Bool { decoder.pronunciation(of: word) != nil }
+    /// The words of `words` that the dictionary lacks (one read of the dictionary file for all of them).
+    func missingWords(_ words: Set<String>) throws -> Set<String> {
+        try lookUp(words)
+        return words.filter { decoder.pronunciation(of: $0) == nil }
+    }
+
+    func inVocabulary(_ word: String) throws -> Bool {
+        try lookUp([word])
+        return decoder.pronunciation(of: word) != nil
+    }
+
+    /// Adds the dictionary file's pronunciations of `words` (with their alternates) that the decoder lacks.
+    private func lookUp(_ words: Set<String>) throws {
+        guard !wholeDictionaryLoaded else { return }
+        let wanted = words.subtracting(lookedUp)
+        guard !wanted.isEmpty else { return }
+        let entries = try PronunciationFile(path: models.dictionary).entries(of: wanted).filter {
+            decoder.pronunciation(of: $0.entry) == nil
+        }
+        for (index, entry) in entries.enumerated() {
+            if let problem = decoder.addWord(entry.entry, phones: entry.phones, update: index == entries.count - 1) {
+                throw SpeechError.invalidPronunciation(word: entry.entry, phones: entry.phones, detail: problem)
+            }
+        }
+        lookedUp.formUnion(wanted)
+    }
 
     /// Adds a pronunciation; a word already in the dictionary gets it as an alternate (`word(2)`), unless it has
     /// those phones already. Phones are CMUdict phones (`HH AA R K`), case-insensitive.
@@ -142,6 +195,7 @@ final class RecognitionEngine {
         guard !normalized.isEmpty else {
             throw SpeechError.invalidPronunciation(word: word, phones: phones, detail: "no phones")
         }
+        try lookUp([word])
         var entry = word
         var alternate = 1
         while let existing = decoder.pronunciation(of: entry) {
@@ -152,21 +206,22 @@ final class RecognitionEngine {
         if let problem = decoder.addWord(entry, phones: normalized) {
             throw SpeechError.invalidPronunciation(word: word, phones: phones, detail: problem)
         }
+        addedWords.append((entry, normalized))
         if activeSearch != nil { automaton = decoder.activeGrammarAutomaton() }
     }
 
     // MARK: Decoding
 
-    func transcribe(_ chunk: AudioChunk) throws -> Transcript {
+    func transcribe(_ chunk: AudioChunk, rateConfidence: Bool) throws -> Transcript {
         guard !chunk.samples.isEmpty else { throw SpeechError.audioUnusable("the chunk has no samples") }
         try startUtterance()
         do {
             _ = try feed(chunk, partial: false)
         } catch {
-            _ = try? endUtterance()
+            _ = try? endUtterance(rateConfidence: false)
             throw error
         }
-        return try endUtterance()
+        return try endUtterance(rateConfidence: rateConfidence)
     }
 
     func startUtterance() throws {
@@ -202,13 +257,13 @@ final class RecognitionEngine {
         current.decodeTime += clock.now - started
         utterance = current
         if failed {
-            _ = try? endUtterance()
+            _ = try? endUtterance(rateConfidence: false)
             throw SpeechError.utteranceState("PocketSphinx failed to decode the audio")
         }
         return hypothesis.map(Self.cleanHypothesis)
     }
 
-    func endUtterance() throws -> Transcript {
+    func endUtterance(rateConfidence: Bool) throws -> Transcript {
         guard var current = utterance else {
             throw SpeechError.utteranceState("endUtterance() called without startUtterance()")
         }
@@ -223,9 +278,11 @@ final class RecognitionEngine {
         }
         // Ask the lattice for more than `nBest`: partial paths and repeats are dropped afterwards.
         let result = decoder.result(nBest: nBest * 4, posteriors: automaton == nil)
-        let confidence = result.text.isEmpty ? nil : rateConfidence(of: result, samples: current.samples)
+        // With a grammar, rating costs a second (phone-loop) pass; the language model's posteriors come free.
+        let rated = rateConfidence || result.posterior != nil
+        let confidence = result.text.isEmpty || !rated ? nil : self.rateConfidence(of: result, samples: current.samples)
         current.decodeTime += clock.now - started
-        return makeTranscript(result, confidence: confidence, utterance: current)
+        return makeTranscript(result, confidence: confidence, rated: rated, utterance: current)
     }
 
     /// Decodes `samples` to the end of an utterance: from sample `from` of one already started, or all of them
@@ -247,7 +304,9 @@ final class RecognitionEngine {
         return decoder.endUtterance() && ok
     }
 
-    private func makeTranscript(_ result: SphinxResult, confidence: Confidence?, utterance: Utterance) -> Transcript {
+    private func makeTranscript(
+        _ result: SphinxResult, confidence: Confidence?, rated: Bool, utterance: Utterance
+    ) -> Transcript {
         let origin = utterance.startTimestamp ?? 0
         let frameSeconds = 1 / Double(decoder.frameRate)
         let words = result.segments.indices.compactMap { index -> WordTiming? in
@@ -265,7 +324,8 @@ final class RecognitionEngine {
             text: text, confidence: text.isEmpty ? 0 : confidence?.utterance ?? 0,
             alternatives: alternatives(best: Hypothesis(text: text, score: Int(result.score)), entries: result.nBest),
             words: words, audioSeconds: Double(utterance.samples.count) / Double(AudioFormat.speech.sampleRate),
-            decodeMilliseconds: Double(duration.seconds) * 1000 + Double(duration.attoseconds) / 1e15)
+            decodeMilliseconds: Double(duration.seconds) * 1000 + Double(duration.attoseconds) / 1e15,
+            isConfidenceRated: rated)
     }
 
     // MARK: Confidence
@@ -374,5 +434,33 @@ final class RecognitionEngine {
 
     static func cleanHypothesis(_ text: String) -> String {
         text.split(separator: " ").map(String.init).filter { !isFiller($0) }.map(baseWord).joined(separator: " ")
+    }
+}
+
+/// A pronunciation dictionary file (CMUdict format: `word PH O N E S`, alternates as `word(2)`), read on demand so
+/// that the decoder holds only the words its grammars use.
+struct PronunciationFile {
+    var path: String
+
+    /// The entries of the given words (with their alternates), in file order.
+    ///
+    /// - Throws: ``SpeechError`` when the file cannot be read.
+    func entries(of words: Set<String>) throws -> [(entry: String, phones: String)] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw SpeechError.missingModelPath(
+                what: "pronunciation dictionary (unreadable)", path: path, package: SpeechModelPaths.debianPackage)
+        }
+        var found: [(entry: String, phones: String)] = []
+        for line in data.split(separator: UInt8(ascii: "\n")) {
+            guard let end = line.firstIndex(where: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) else {
+                continue
+            }
+            let entry = String(decoding: line[line.startIndex..<end], as: UTF8.self)
+            guard words.contains(RecognitionEngine.baseWord(entry)) else { continue }
+            let phones = String(decoding: line[end...], as: UTF8.self)
+                .split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            if !phones.isEmpty { found.append((entry, phones)) }
+        }
+        return found
     }
 }

@@ -12,8 +12,8 @@ import HarkAudio
 /// hidden state back before every utterance, and audio reaches PocketSphinx in fixed 100 ms blocks. Partial
 /// hypotheses therefore start after one second of audio.
 ///
-/// With a grammar, ``Transcript/confidence`` costs a second, phone-loop pass over the utterance (about 60 % of
-/// the decoding time). A stream spans several calls: one stream at a time per recognizer, and no `transcribe` during
+/// With a grammar, ``Transcript/confidence`` costs a second, phone-loop pass over the utterance (more than half of
+/// the decoding time): pass `rateConfidence: false` to skip it when the caller does not use the confidence. A stream spans several calls: one stream at a time per recognizer, and no `transcribe` during
 /// it.
 public actor Recognizer {
     private let engine: RecognitionEngine
@@ -34,9 +34,14 @@ public actor Recognizer {
 
     /// Recognises one whole utterance.
     ///
+    /// - Parameter rateConfidence: with a grammar, whether to rate ``Transcript/confidence`` (a second, phone-loop
+    ///   pass, more than doubling the decoding time). When false, the transcript's confidences are 0 and nil and
+    ///   ``Transcript/isConfidenceRated`` is false. The language model's confidence is always rated (it is free).
     /// - Throws: ``SpeechError`` when the chunk is empty or its rate or channel count is 0. Silence or noise is
     ///   not an error: it gives a transcript with text "".
-    public func transcribe(_ chunk: AudioChunk) throws -> Transcript { try engine.transcribe(chunk) }
+    public func transcribe(_ chunk: AudioChunk, rateConfidence: Bool = true) throws -> Transcript {
+        try engine.transcribe(chunk, rateConfidence: rateConfidence)
+    }
 
     /// Starts a streamed utterance.
     public func startUtterance() throws { try engine.startUtterance() }
@@ -45,15 +50,22 @@ public actor Recognizer {
     /// An empty chunk only returns the hypothesis.
     public func feed(_ chunk: AudioChunk) throws -> String? { try engine.feed(chunk, partial: true) }
 
-    /// Ends a streamed utterance and returns its transcript.
-    public func endUtterance() throws -> Transcript { try engine.endUtterance() }
+    /// Ends a streamed utterance and returns its transcript (`rateConfidence` as in ``transcribe(_:rateConfidence:)``).
+    public func endUtterance(rateConfidence: Bool = true) throws -> Transcript {
+        try engine.endUtterance(rateConfidence: rateConfidence)
+    }
 
     /// Switches to another grammar (not during an utterance). A replaced grammar is freed; the language model stays
     /// loaded once used.
     public func setGrammar(_ grammar: RecognitionGrammar) throws { try engine.setGrammar(grammar) }
 
     /// Whether the pronunciation dictionary has `word` (exact spelling, lowercase for CMUdict).
-    public func inVocabulary(_ word: String) -> Bool { engine.inVocabulary(word) }
+    ///
+    /// - Throws: ``SpeechError`` when the dictionary file cannot be read (words are read from it on demand).
+    public func inVocabulary(_ word: String) throws -> Bool { try engine.inVocabulary(word) }
+
+    /// The words of `words` the pronunciation dictionary lacks (reads the dictionary file once for all of them).
+    public func missingWords(_ words: Set<String>) throws -> Set<String> { try engine.missingWords(words) }
 
     /// Adds a pronunciation (CMUdict phones, e.g. `"HH AA R K"`); a known word gets it as an alternate.
     public func addWord(_ word: String, phones: String) throws { try engine.addWord(word, phones: phones) }

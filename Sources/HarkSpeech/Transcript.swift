@@ -6,6 +6,8 @@ public enum RecognitionGrammar: Sendable, Equatable {
     case jsgfFile(String)
     /// The generic language model of ``SpeechModelPaths/languageModel`` (open vocabulary, slow, inaccurate).
     case languageModel
+    /// A word graph (e.g. ``WordGraph/init(jsgf:name:)``: a JSGF grammar made minimal); `name` labels its errors.
+    case wordGraph(WordGraph, name: String = "graph")
 }
 
 /// One recognised word with its place in the audio.
@@ -49,8 +51,12 @@ public struct Transcript: Sendable, Codable, Equatable {
     /// How sure the recognizer is, 0...1 (0 when nothing was recognised). With a grammar: the acoustic score of
     /// the words against that of free phones over the same audio, low for speech the grammar does not contain
     /// (forced onto it), high for correct results but also for near misses such as "light" heard as "lights".
-    /// With the language model: PocketSphinx's lattice posterior of the best path.
+    /// With the language model: PocketSphinx's lattice posterior of the best path. 0 when not rated (see
+    /// ``isConfidenceRated``).
     public var confidence: Double
+    /// Whether ``confidence`` and the words' confidences were rated; false only when the caller asked a grammar
+    /// recognizer not to (`rateConfidence: false`), and then they are 0 and nil.
+    public var isConfidenceRated: Bool
     /// Distinct n-best hypotheses, best first (may include the best itself), at most the recognizer's `nBest`.
     public var alternatives: [Hypothesis]
     /// The recognised words with their times.
@@ -62,7 +68,7 @@ public struct Transcript: Sendable, Codable, Equatable {
 
     public init(
         text: String, confidence: Double, alternatives: [Hypothesis], words: [WordTiming], audioSeconds: Double,
-        decodeMilliseconds: Double
+        decodeMilliseconds: Double, isConfidenceRated: Bool = true
     ) {
         self.text = text
         self.confidence = confidence
@@ -70,5 +76,6 @@ public struct Transcript: Sendable, Codable, Equatable {
         self.words = words
         self.audioSeconds = audioSeconds
         self.decodeMilliseconds = decodeMilliseconds
+        self.isConfidenceRated = isConfidenceRated
     }
 }

@@ -21,14 +21,28 @@ enum SpokenForms {
 
 /// Writes a JSGF grammar for the compiled sentences and collects its words.
 struct JSGFWriter {
+    /// How wildcard slots are written.
+    enum WildcardMode {
+        /// Every wildcard refers to `<wildcard>`, defined by this expansion.
+        case shared(String)
+        /// Each wildcard list refers to `<wildcard_SKILL_LIST>`, defined by the function.
+        case perList((_ skill: String, _ list: String) -> String)
+    }
+
     let compiled: CompiledTemplates
-    let wildcardExpansion: String
+    let wildcards: WildcardMode
+    /// Settings of a grammar for a speech recognizer (nil: the full grammar).
+    var recognition: RecognitionGrammarOptions?
     private var rules: [(String, String)] = []
     private var definedRules = Set<String>()
+    /// Wildcard rules referenced so far: rule name → (skill, list).
+    private var wildcardRules: [String: (skill: String, list: String)] = [:]
+    /// References to the lists sentences use, in first-use order (for bare answers).
+    private var listReferences: [String] = []
 
-    init(compiled: CompiledTemplates, wildcardExpansion: String) {
+    init(compiled: CompiledTemplates, wildcards: WildcardMode) {
         self.compiled = compiled
-        self.wildcardExpansion = wildcardExpansion
+        self.wildcards = wildcards
     }
 
     /// The words (terminals) of a grammar written by this writer: everything but rule references and syntax.
@@ -87,12 +101,21 @@ struct JSGFWriter {
             for (intentIndex, intent) in skill.templates.intents.enumerated() {
                 let ruleName = Self.ruleName("intent", skill.templates.skill, intent.name)
                 var alternatives: [String] = []
-                for sentence in skill.sentences where sentence.intentIndex == intentIndex {
+                var sentences = skill.sentences.filter { $0.intentIndex == intentIndex }
+                if let limit = recognition?.maxSentencesPerIntent { sentences = Array(sentences.prefix(limit)) }
+                for sentence in sentences {
                     alternatives.append(expression(sentence.expression, skill: skill, skillIndex: skillIndex))
                 }
                 let body = alternatives.map { "(\($0))" }.joined(separator: " | ")
                 rules.append((ruleName, body.isEmpty ? "<VOID>" : body))
                 intentRefs.append("<\(ruleName)>")
+            }
+        }
+        if recognition?.bareAnswers == true {
+            let answers = listReferences.filter { $0 != "<VOID>" }
+            if !answers.isEmpty {
+                rules.append(("answer", "(" + answers.joined(separator: " | ") + ")"))
+                intentRefs.append("<answer>")
             }
         }
         var skipPhrases = Set<String>()
@@ -102,6 +125,7 @@ struct JSGFWriter {
         for phrase in compiled.allSkipPhrases {
             skipPhrases.insert(phrase.map { compiled.words[Int($0)] }.joined(separator: " "))
         }
+        if let recognition { skipPhrases = skipPhrases.filter { recognition.skipPhrases.contains($0) } }
         let skip = skipPhrases.isEmpty ? "" : choice(skipPhrases.sorted())
         var lines = ["#JSGF V1.0;", "", "grammar \(Self.ruleName(name));", ""]
         let command = intentRefs.isEmpty ? "<VOID>" : "(" + intentRefs.joined(separator: " | ") + ")"
@@ -111,8 +135,13 @@ struct JSGFWriter {
             lines.append("<skip> = \(skip);")
             lines.append("public <command> = [<skip>] \(command) [<skip>];")
         }
-        if definedRules.contains("wildcard") || rules.contains(where: { $0.1.contains("<wildcard>") }) {
-            lines.append("<wildcard> = \(wildcardExpansion);")
+        switch wildcards {
+        case .shared(let expansion):
+            if rules.contains(where: { $0.1.contains("<wildcard>") }) { lines.append("<wildcard> = \(expansion);") }
+        case .perList(let expansion):
+            for (name, list) in wildcardRules.sorted(by: { $0.key < $1.key }) {
+                lines.append("<\(name)> = \(expansion(list.skill, list.list));")
+            }
         }
         for (ruleName, body) in rules { lines.append("<\(ruleName)> = \(body);") }
         return lines.joined(separator: "\n") + "\n"
@@ -135,7 +164,14 @@ struct JSGFWriter {
             guard isNewRule(name) else { return "<\(name)>" }
             return addRule(name, self.expression(skill.rules[reference.name]!, skill: skill, skillIndex: skillIndex))
         case .slot(let reference):
-            return listRule(reference.listName, skill: skill)
+            let rule = listRule(reference.listName, skill: skill)
+            if !listReferences.contains(rule) { listReferences.append(rule) }
+            // The matcher skips "the", "my"… anywhere; the recognizer hears them where they are said most.
+            let articles = (recognition?.articlesBeforeSlots ?? []).filter { word in
+                compiled.allSkipPhrases.contains { $0.count == 1 && compiled.words[Int($0[0])] == word }
+                    || compiled.skipPhrases.contains { $0.contains { $0.count == 1 && compiled.words[Int($0[0])] == word } }
+            }.sorted()
+            return articles.isEmpty ? rule : "[\(articles.joined(separator: " | "))] \(rule)"
         }
     }
 
@@ -143,13 +179,18 @@ struct JSGFWriter {
         guard let list = skill.list(named: listName) else { return "<VOID>" }
         switch list.kind {
         case .wildcard:
-            return "<wildcard>"
+            guard case .perList = wildcards else { return "<wildcard>" }
+            let name = Self.ruleName("wildcard", skill.templates.skill, listName)
+            wildcardRules[name] = (skill.templates.skill, listName)
+            return "<\(name)>"
         case .builtin(let type):
             return builtinRule(type)
         case .values:
             let name = Self.ruleName("list", skill.templates.skill, listName)
             guard isNewRule(name) else { return "<\(name)>" }
-            let spellings = (skill.valueSpellings[listName] ?? []).flatMap { $0 }.map { $0.joined(separator: " ") }
+            var values = skill.valueSpellings[listName] ?? []
+            if let limit = recognition?.maxListValues, values.count > limit { values = Array(values.prefix(limit)) }
+            let spellings = values.flatMap { $0 }.map { $0.joined(separator: " ") }
             let single = spellings.isEmpty ? "<VOID>" : choice(spellings)
             return addRule(name, list.multiple && !spellings.isEmpty ? "\(single) ([and] \(single))*" : single)
         case .range(let range):
@@ -208,6 +249,26 @@ struct JSGFWriter {
     }
 }
 
+/// What a grammar for speech recognition keeps of the sentences (``IntentEngine/recognitionJSGF``).
+public struct RecognitionGrammarOptions: Sendable {
+    /// A value list longer than this keeps its first values only (nil: all). PocketSphinx's grammar search slowed
+    /// from 0.03 to several times real time as the skills' grammar grew, and its accuracy fell below a third.
+    public var maxListValues: Int? = 15
+    /// Each intent keeps its first templates only (a skill lists its most common phrasings first); nil: all.
+    public var maxSentencesPerIntent: Int? = 3
+    /// Every list a sentence uses may also be said alone: the answer to "Which room?".
+    public var bareAnswers = true
+    /// The skip phrases kept (at the start and end of a sentence). Short function words ("the", "my", "so") are
+    /// left out: optional at the start, they competed with the wake phrase and won.
+    /// Skip words heard before a slot ("turn on the kitchen light" for "turn on {name}").
+    public var articlesBeforeSlots: Set<String> = ["the", "my", "our"]
+    public var skipPhrases: Set<String> = [
+        "please", "can you", "could you", "would you", "will you", "kindly", "for me",
+    ]
+
+    public init() {}
+}
+
 extension IntentEngine {
     /// A JSGF grammar of every sentence: `public <command>` is `[<skip>] (<intent_…> | …) [<skip>]`.
     ///
@@ -216,8 +277,22 @@ extension IntentEngine {
     /// within bounds (numbers 0–100 plus hundreds). Wildcards refer to `<wildcard>`, defined as
     /// `wildcardExpansion` (by default `<VOID>`, so wildcard sentences need the caller's expansion to be spoken).
     public func jsgf(grammarName: String, wildcardExpansion: String = "<VOID>") -> String {
-        var writer = JSGFWriter(compiled: compiled, wildcardExpansion: wildcardExpansion)
+        var writer = JSGFWriter(compiled: compiled, wildcards: .shared(wildcardExpansion))
         return writer.grammar(name: grammarName)
+    }
+
+    /// A JSGF grammar for a speech recognizer: each wildcard list is `<wildcard_SKILL_LIST>`, defined by
+    /// `wildcardExpansion(skill, list)` (a vocabulary, or `<VOID>`), and `options` keep it small enough for
+    /// PocketSphinx (which copies a rule at every reference and slows down sharply with the automaton's size).
+    public func recognitionJSGF(
+        grammarName: String, options: RecognitionGrammarOptions = RecognitionGrammarOptions(),
+        wildcardExpansion: (_ skill: String, _ list: String) -> String
+    ) -> String {
+        withoutActuallyEscaping(wildcardExpansion) { expansion in
+            var writer = JSGFWriter(compiled: compiled, wildcards: .perList(expansion))
+            writer.recognition = options
+            return writer.grammar(name: grammarName)
+        }
     }
 
     /// Every word the grammar can produce (the words a pronunciation dictionary must cover).

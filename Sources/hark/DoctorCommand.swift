@@ -3,6 +3,7 @@ import Foundation
 import HarkAudio
 import HarkRuntime
 import HarkSpeech
+import HarkVoice
 
 /// `hark doctor`: checks libraries, models, audio devices and folders, and says how to fix each problem.
 struct DoctorCommand: AsyncParsableCommand {
@@ -70,6 +71,8 @@ struct DoctorCommand: AsyncParsableCommand {
             report.fail("speech", "\(error)", fix: "apt-get install -y espeak-ng-data pocketsphinx-en-us")
         }
 
+        if modelsUsable { await checkGrammarPronunciations(config: config, paths: paths, report: &report) }
+
         for (role, device, capture) in [
             ("capture device", config.audio.captureDevice, true),
             ("playback device", config.audio.playbackDevice, false),
@@ -99,6 +102,37 @@ struct DoctorCommand: AsyncParsableCommand {
 
         report.printSummary()
         if report.failures > 0 { throw ExitCode(1) }
+    }
+}
+
+extension DoctorCommand {
+    /// Every word of the voice grammar (the skills' sentences and wildcard vocabularies) needs a pronunciation:
+    /// from the dictionary, `Models/hark.dict`, or eSpeak NG's phonemes; the rest are named.
+    func checkGrammarPronunciations(config: HarkConfiguration, paths: HarkPaths, report: inout DoctorReport) async {
+        do {
+            let assistant = try HarkEnvironment(paths: paths, configuration: config).makeAssistant()
+            let recognizer = try await VoiceRecognizer(
+                assistant: assistant, models: config.speechModels, wakePhrase: config.wakePhrase)
+            await assistant.shutdown()
+            let pronunciations = await recognizer.pronunciations
+            let words = await recognizer.grammar.words.count
+            let unheard = await recognizer.grammar.unheardWildcards
+            if !unheard.isEmpty {
+                report.warn(
+                    "voice grammar", "no vocabulary for wildcard list(s) \(unheard.joined(separator: ", ")): their sentences cannot be heard",
+                    fix: "give each skill a vocabulary/LIST.txt (see docs/skill-authors-guide.md)")
+            }
+            if pronunciations.unpronounceable.isEmpty {
+                report.ok("voice grammar", "\(words) words, \(pronunciations.added.count) pronounced by eSpeak NG")
+            } else {
+                let names = pronunciations.unpronounceable.keys.sorted()
+                report.warn(
+                    "voice grammar", "no pronunciation for \(names.count) word(s): \(names.joined(separator: ", "))",
+                    fix: "add them to Models/hark.dict as 'word PH O N E S' (CMU phones); sentences with them cannot be heard")
+            }
+        } catch {
+            report.fail("voice grammar", "\(error)", fix: "run `hark skills lint`, then correct the skill named above")
+        }
     }
 }
 

@@ -9,7 +9,7 @@ struct SkillsCommand: AsyncParsableCommand {
         commandName: "skills", abstract: "List installed skills and test skill folders.",
         subcommands: [
             SkillsListCommand.self, SkillsTestCommand.self, SkillsLintCommand.self, SkillsNewCommand.self,
-            SkillsImportAlexaCommand.self,
+            SkillsImportAlexaCommand.self, SkillsGrammarCommand.self,
         ])
 
     /// `hark skills test DIR`.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HarkAudio
 import HarkSpeech
+import HarkVoice
 
 /// `hark transcribe FILE.wav`: speech to text only.
 struct TranscribeCommand: AsyncParsableCommand {
@@ -13,6 +14,10 @@ struct TranscribeCommand: AsyncParsableCommand {
     var json = false
     @Option(help: "A JSGF grammar to decode with; without it the generic en-us language model is used.")
     var grammar: String?
+    @Option(help: "Extra pronunciations, one 'word PH O N E S' (CMU phones) per line, like Models/hark.dict.")
+    var extraDictionary: String?
+    @Option(help: "How many alternatives to list (0 for none: a large grammar's lattice takes long to search).")
+    var alternatives = 5
     @OptionGroup var models: ModelOptions
 
     func run() async throws {
@@ -20,7 +25,9 @@ struct TranscribeCommand: AsyncParsableCommand {
         let audio = try WAVFile.read(path: file)
         let start = ContinuousClock.now
         let recognizer = try Recognizer(
-            models: config.speechModels, grammar: grammar.map { .jsgfFile($0) } ?? .languageModel)
+            models: config.speechModels, grammar: grammar.map { .jsgfFile($0) } ?? .languageModel,
+            extraDictionary: try extraDictionary.map { try HarkModelFiles.pronunciations(file: $0) } ?? [:],
+            nBest: alternatives)
         let loadMilliseconds = milliseconds(since: start)
         let transcript = try await recognizer.transcribe(audio.speechChunk(converter: AudioConverter()))
         if json {

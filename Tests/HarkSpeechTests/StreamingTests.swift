@@ -61,6 +61,18 @@ import Testing
         #expect(same(once, afterItself))
     }
 
+    @Test func skippingTheConfidenceKeepsTheTextAndSaysSo() async throws {
+        let recognizer = try SpeechFixtures.commandRecognizer.get()
+        let audio = try await SpeechFixtures.clips.clip("what is the weather tomorrow")
+        let rated = try await recognizer.transcribe(audio)
+        let unrated = try await recognizer.transcribe(audio, rateConfidence: false)
+        #expect(rated.isConfidenceRated && rated.confidence > 0.5)
+        #expect(!unrated.isConfidenceRated && unrated.confidence == 0)
+        #expect(unrated.text == rated.text && unrated.alternatives == rated.alternatives)
+        #expect(unrated.words.map(\.word) == rated.words.map(\.word))
+        #expect(unrated.words.allSatisfy { $0.confidence == nil })
+    }
+
     @Test func audioInAnotherFormatIsConverted() async throws {
         let recognizer = try SpeechFixtures.commandRecognizer.get()
         let native = try await Synthesizer.shared.synthesize("cancel the timer")

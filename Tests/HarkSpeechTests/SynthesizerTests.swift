@@ -14,7 +14,8 @@ import Testing
         #expect(audio.levelDBFS > -30)
         let forRecognition = try await synthesizer.synthesizeForRecognition("turn on the kitchen light")
         #expect(forRecognition.format == .speech)
-        #expect(abs(forRecognition.duration - audio.duration) < 0.01)
+        // Same speech at another rate: lengths agree to a couple of eSpeak's 10 ms output frames.
+        #expect(abs(forRecognition.duration - audio.duration) < 0.025)
     }
 
     @Test func rateAndVoiceChangeTheSpeech() async throws {

@@ -1,0 +1,303 @@
+import Foundation
+import HarkAssistant
+import HarkAudio
+import HarkSpeech
+import HarkUnderstanding
+
+/// What the recognizer heard in one utterance, ready for the Assistant.
+public struct VoiceTranscript: Sendable, Codable, Equatable {
+    /// The request, wake phrase removed ("" when nothing usable was heard, or the wake phrase was required and
+    /// missing).
+    public var text: String
+    /// True when the utterance started with the wake phrase (heard with at least
+    /// ``VoiceRecognizerOptions/minimumWakeConfidence``).
+    public var heardWakePhrase: Bool
+    /// The lower confidence of the wake phrase's words, when the decoder put the wake phrase first.
+    public var wakeConfidence: Double?
+    /// 0…1: how sure the recognizer is of `text` (PocketSphinx's posterior, lowered when the n-best readings
+    /// disagree about the intent).
+    public var confidence: Double
+    /// Other readings (n-best), best first, wake phrase removed, `text` not repeated.
+    public var alternatives: [String]
+    /// Milliseconds spent decoding (both passes when a wildcard was decoded again).
+    public var decodeMilliseconds: Double
+    /// Length of the utterance in seconds.
+    public var audioSeconds: Double
+    /// What the text was before a second pass replaced a wildcard's words (nil without a second pass).
+    public var firstPassText: String?
+    /// When set, the reading is uncertain: confirm it ("Did you mean …?") before acting on it.
+    public var doubt: RecognitionDoubt?
+
+    public init(
+        text: String, heardWakePhrase: Bool, wakeConfidence: Double? = nil, confidence: Double, alternatives: [String],
+        decodeMilliseconds: Double, audioSeconds: Double, firstPassText: String? = nil, doubt: RecognitionDoubt? = nil
+    ) {
+        self.text = text
+        self.heardWakePhrase = heardWakePhrase
+        self.wakeConfidence = wakeConfidence
+        self.confidence = confidence
+        self.alternatives = alternatives
+        self.decodeMilliseconds = decodeMilliseconds
+        self.audioSeconds = audioSeconds
+        self.firstPassText = firstPassText
+        self.doubt = doubt
+    }
+}
+
+/// Settings of the ``VoiceRecognizer``.
+public struct VoiceRecognizerOptions: Sendable {
+    /// How wildcard slots (shopping items) are decoded.
+    public var wildcardStrategy: WildcardStrategy = .vocabulary
+    /// How many n-best readings to ask PocketSphinx for.
+    public var nBest: Int = 5
+    /// Below this recognizer confidence a reading is doubted.
+    public var minimumConfidence: Double = 0.3
+    /// A wake phrase whose words are heard with less confidence than this does not count (the wake grammar forces
+    /// the wake phrase onto any speech; the phone-loop confidence tells a real one from a forced one).
+    public var minimumWakeConfidence: Double = 0.4
+    /// Extra pronunciations, word → CMU phones (Hark's own words: ``HarkModelFiles/pronunciations()``).
+    public var extraDictionary: [String: String] = [:]
+
+    public init() {}
+}
+
+/// How the words of a wildcard slot are recognised.
+public enum WildcardStrategy: String, Sendable, CaseIterable, Codable {
+    /// The grammar holds a vocabulary of products and foods; one pass.
+    case vocabulary
+    /// The first pass uses the vocabulary to find the slot; its time span is decoded again with the generic
+    /// language model, whose words replace the slot's.
+    case secondPass
+    /// Like `secondPass`, but the generic model's words replace the slot's only when the first pass was unsure
+    /// of them (low confidence) or the second reading is also a known phrase.
+    case combined
+}
+
+/// Speech to request text for the voice loop: PocketSphinx decoding with a grammar built from every skill's
+/// sentences (``VoiceGrammar``), the wake phrase in front, wildcards from the skills' ``WildcardVocabularies``, and
+/// pronunciations from eSpeak NG for words the dictionary lacks (``PronunciationFiller``).
+///
+/// Build it once (loading the models and adding pronunciations takes about a second) and call
+/// ``recognize(_:requireWake:)`` per endpointed utterance.
+public actor VoiceRecognizer {
+    /// The engine the grammar was built from (also used to judge the n-best readings).
+    public private(set) var engine: IntentEngine
+    /// The grammar in use, built from the engine's sentences.
+    public private(set) var grammar: VoiceGrammar
+    /// Pronunciations added from eSpeak NG, and words that could not be given one.
+    public private(set) var pronunciations: PronunciationReport
+    /// The settings.
+    public nonisolated let options: VoiceRecognizerOptions
+    /// The phrases wildcard slots are heard as.
+    public nonisolated let vocabularies: WildcardVocabularies
+    /// The wake phrase as words.
+    public nonisolated let wakeWords: [String]
+
+    /// Decodes with the wake phrase required in front (Hark idle).
+    private let wakeRecognizer: Recognizer
+    /// Decodes requests without the wake phrase (a conversation is open).
+    private let requestRecognizer: Recognizer
+    private let models: SpeechModelPaths
+    private var openRecognizer: Recognizer?
+
+    /// Loads the acoustic model and a grammar of `engine`'s sentences.
+    /// - Parameters:
+    ///   - vocabularies: what wildcard slots may be heard as; the default is none (wildcard sentences then cannot
+    ///     be heard): pass `WildcardVocabularies.load(skills:)` of the installed skills.
+    public init(
+        engine: IntentEngine, models: SpeechModelPaths = .debianDefault, wakePhrase: String = "hey hark",
+        vocabularies: WildcardVocabularies = WildcardVocabularies(),
+        options: VoiceRecognizerOptions = VoiceRecognizerOptions()
+    ) async throws {
+        self.engine = engine
+        self.models = models
+        self.options = options
+        self.vocabularies = vocabularies
+        wakeWords = WildcardVocabulary.normalize(wakePhrase)?.split(separator: " ").map(String.init) ?? []
+        // Start with a one-word grammar: the full one can only be set once every word has a pronunciation.
+        wakeRecognizer = try Self.boot(models: models, options: options)
+        requestRecognizer = try Self.boot(models: models, options: options)
+        (grammar, pronunciations) = try await Self.install(
+            engine: engine, vocabularies: vocabularies, wakeWords: wakeWords,
+            into: (wakeRecognizer, requestRecognizer))
+    }
+
+    /// A recognizer for everything `assistant` understands: its skills' sentences, their `vocabulary/` files and
+    /// Hark's own pronunciations (`Models/hark.dict`, unless `options` brings its own `extraDictionary`).
+    public init(
+        assistant: Assistant, models: SpeechModelPaths = .debianDefault, wakePhrase: String = "hey hark",
+        options: VoiceRecognizerOptions = VoiceRecognizerOptions()
+    ) async throws {
+        var options = options
+        if options.extraDictionary.isEmpty { options.extraDictionary = try HarkModelFiles.pronunciations() }
+        let skills = await assistant.installedSkills.map { (id: $0.id, folder: $0.package.folder) }
+        try await self.init(
+            engine: assistant.intentEngine, models: models, wakePhrase: wakePhrase,
+            vocabularies: try WildcardVocabularies.load(skills: skills), options: options)
+    }
+
+    private static func boot(models: SpeechModelPaths, options: VoiceRecognizerOptions) throws -> Recognizer {
+        try Recognizer(
+            models: models, grammar: .jsgf(bootGrammar, name: "boot"), extraDictionary: options.extraDictionary,
+            nBest: options.nBest)
+    }
+
+    static let bootGrammar = "#JSGF V1.0;\ngrammar boot;\npublic <boot> = hark;\n"
+
+    /// Rebuilds the language model after the installed skills changed.
+    public func update(engine: IntentEngine) async throws {
+        (grammar, pronunciations) = try await Self.install(
+            engine: engine, vocabularies: vocabularies, wakeWords: wakeWords,
+            into: (wakeRecognizer, requestRecognizer))
+        self.engine = engine
+    }
+
+    /// Builds the grammar (with the wake phrase required, and without it), gives its words pronunciations and makes
+    /// it the recognizers' search. Sentences with a word that has no pronunciation are left out.
+    private static func install(
+        engine: IntentEngine, vocabularies: WildcardVocabularies, wakeWords: [String],
+        into recognizers: (wake: Recognizer, request: Recognizer)
+    ) async throws -> (VoiceGrammar, PronunciationReport) {
+        let wakePhrase = wakeWords.joined(separator: " ")
+        let wake = VoiceGrammar(engine: engine, wakePhrase: wakePhrase, vocabularies: vocabularies, layout: .required)
+        let request = VoiceGrammar(engine: engine, wakePhrase: wakePhrase, vocabularies: vocabularies, layout: .none)
+        let report = try await PronunciationFiller.fill(wake.words, into: recognizers.wake)
+        for (word, phones) in report.added.sorted(by: { $0.key < $1.key }) {
+            try await recognizers.request.addWord(word, phones: phones.joined(separator: " "))
+        }
+        let unspeakable = Set(report.unpronounceable.keys)
+        let usable = wake.voiding(unspeakable)
+        try await recognizers.wake.setGrammar(.wordGraph(try usable.graph, name: VoiceGrammar.name))
+        try await recognizers.request.setGrammar(
+            .wordGraph(try request.voiding(unspeakable).graph, name: VoiceGrammar.name))
+        return (usable, report)
+    }
+
+    /// Decodes one endpointed utterance (16 kHz mono).
+    /// - Parameter requireWake: only a request that starts with the wake phrase counts; without it the
+    ///   transcript's text is "".
+    public func recognize(_ utterance: AudioChunk, requireWake: Bool) async throws -> VoiceTranscript {
+        let started = ContinuousClock.now
+        let audioSeconds = Double(utterance.samples.count) / Double(max(1, utterance.format.sampleRate))
+        guard !utterance.samples.isEmpty else {
+            return VoiceTranscript(
+                text: "", heardWakePhrase: false, confidence: 0, alternatives: [], decodeMilliseconds: 0,
+                audioSeconds: 0)
+        }
+        let transcript = try await (requireWake ? wakeRecognizer : requestRecognizer).transcribe(utterance)
+        var (text, heardWake) = stripWake(transcript.text)
+        var wakeConfidence: Double?
+        if heardWake {
+            let wakeTimings = transcript.words.prefix(wakeWords.count)
+            wakeConfidence = wakeTimings.map { $0.confidence ?? 0 }.min() ?? 0
+            if (wakeConfidence ?? 0) < options.minimumWakeConfidence {
+                heardWake = false
+                text = ""
+            }
+        }
+        var readings: [String] = []
+        for alternative in [transcript.text] + transcript.alternatives.map(\.text) {
+            let reading = stripWake(alternative).text
+            if !reading.isEmpty && !readings.contains(reading) { readings.append(reading) }
+        }
+        if requireWake && !heardWake {
+            return VoiceTranscript(
+                text: "", heardWakePhrase: false, wakeConfidence: wakeConfidence, confidence: transcript.confidence,
+                alternatives: [], decodeMilliseconds: Self.milliseconds(since: started), audioSeconds: audioSeconds)
+        }
+        var firstPass: String?
+        if options.wildcardStrategy != .vocabulary, !text.isEmpty,
+            let replaced = try await decodeWildcardAgain(text: text, transcript: transcript, utterance: utterance)
+        {
+            firstPass = text
+            text = replaced
+        }
+        let judge = RecognitionJudge(engine: engine, minimumConfidence: options.minimumConfidence)
+        let verdict = judge.judge(text: text, readings: readings, confidence: transcript.confidence)
+        return VoiceTranscript(
+            text: text, heardWakePhrase: heardWake, wakeConfidence: wakeConfidence, confidence: verdict.confidence,
+            alternatives: readings.filter { $0 != text }, decodeMilliseconds: Self.milliseconds(since: started),
+            audioSeconds: audioSeconds, firstPassText: firstPass, doubt: verdict.doubt)
+    }
+
+    /// Splits the wake phrase off the front of a decoded text.
+    func stripWake(_ decoded: String) -> (text: String, heardWake: Bool) {
+        let words = decoded.split(separator: " ").map(String.init)
+        let wake = wakeWords
+        guard !wake.isEmpty, words.count >= wake.count, Array(words.prefix(wake.count)) == wake else {
+            return (words.joined(separator: " "), false)
+        }
+        return (words.dropFirst(wake.count).joined(separator: " "), true)
+    }
+
+    /// The second pass: the wildcard slot's words, found in the first pass's word timings, decoded again over
+    /// their time span with the generic language model. Returns the text with the slot's words replaced, or nil.
+    private func decodeWildcardAgain(text: String, transcript: Transcript, utterance: AudioChunk) async throws
+        -> String?
+    {
+        let match = engine.match(text)
+        guard let best = match.best else { return nil }
+        let wildcardWords = vocabularies.words
+        // The slot's words: the raw slot text whose words are all vocabulary words.
+        guard
+            let slotText = best.rawSlots.values.first(where: { value in
+                let words = value.split(separator: " ").map(String.init)
+                return !words.isEmpty && words.allSatisfy { wildcardWords.contains($0) }
+                    && WildcardVocabulary.normalize(value) != nil
+            })
+        else { return nil }
+        let slotWords = slotText.split(separator: " ").map(String.init)
+        let timed = transcript.words.filter { !$0.word.hasPrefix("<") && !$0.word.hasPrefix("[") }
+        let spoken = timed.map(\.word)
+        guard let start = Self.lastRange(of: slotWords, in: spoken) else { return nil }
+        let first = timed[start.lowerBound]
+        let last = timed[start.upperBound - 1]
+        let sure = timed[start].map { $0.confidence ?? 0 }.min() ?? 0
+        if options.wildcardStrategy == .combined && sure >= 0.5 { return nil }
+        let rate = Double(utterance.format.sampleRate)
+        let from = max(0, Int((first.start - utterance.timestamp - 0.1) * rate))
+        let to = min(utterance.samples.count, Int((last.end - utterance.timestamp + 0.15) * rate))
+        guard to - from > Int(0.15 * rate) else { return nil }
+        let span = AudioChunk(samples: Array(utterance.samples[from..<to]), format: utterance.format)
+        let open = try openModelRecognizer()
+        let heard = try await open.transcribe(span).text
+        let heardWords = heard.split(separator: " ").map(String.init)
+        guard !heardWords.isEmpty else { return nil }
+        if options.wildcardStrategy == .combined, !knownPhrase(heardWords.joined(separator: " ")),
+            sure >= 0.2
+        {
+            return nil
+        }
+        var words = text.split(separator: " ").map(String.init)
+        guard let range = Self.lastRange(of: slotWords, in: words) else { return nil }
+        words.replaceSubrange(range, with: heardWords)
+        return words.joined(separator: " ")
+    }
+
+    /// Whether some wildcard vocabulary has `phrase`.
+    private func knownPhrase(_ phrase: String) -> Bool {
+        vocabularies.lists.values.contains { $0.values.contains { $0.phrases.contains(phrase) } }
+    }
+
+    private func openModelRecognizer() throws -> Recognizer {
+        if let openRecognizer { return openRecognizer }
+        let open = try Recognizer(models: models, grammar: .languageModel, nBest: 1)
+        openRecognizer = open
+        return open
+    }
+
+    /// The last place `needle` occurs in `haystack` as a contiguous run.
+    static func lastRange(of needle: [String], in haystack: [String]) -> Range<Int>? {
+        guard !needle.isEmpty, haystack.count >= needle.count else { return nil }
+        for start in stride(from: haystack.count - needle.count, through: 0, by: -1)
+        where Array(haystack[start..<(start + needle.count)]) == needle {
+            return start..<(start + needle.count)
+        }
+        return nil
+    }
+
+    static func milliseconds(since start: ContinuousClock.Instant) -> Double {
+        let d = ContinuousClock.now - start
+        return Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
+    }
+}

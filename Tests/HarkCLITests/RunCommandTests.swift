@@ -1,0 +1,89 @@
+import Foundation
+import HarkAudio
+import Testing
+
+/// `hark run --input FILE.wav`: the whole voice pipeline through the real binary.
+@Suite struct RunCommandTests {
+    static func object(_ text: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    }
+
+    @Test func aSpokenRequestIsUnderstoodAndAnsweredAloud() throws {
+        let hark = try HarkProcess()
+        let say = try hark.run(["say", "add milk to my shopping list", "-o", "a.wav"])
+        #expect(say.status == 0, "\(say.stderr)")
+
+        let run = try hark.run(["run", "--input", "a.wav", "--json", "--output", "reply.wav"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let result = try Self.object(run.stdout)
+        // The words may differ ("add milk to shopping please"); the meaning may not.
+        #expect((result["text"] as? String)?.hasPrefix("add milk") == true, "\(result["text"] ?? "")")
+        #expect(result["skill"] as? String == "shopping")
+        #expect(result["intent"] as? String == "AddItem")
+        let slots = try #require(result["slots"] as? [String: Any])
+        #expect((slots["item"] as? String) == "milk" || (slots["item"] as? [String]) == ["milk"])
+        #expect(result["speech"] as? Bool == true)
+        #expect(result["heardWakePhrase"] as? Bool == false)
+        let confidence = try #require(result["confidence"] as? Double)
+        #expect((0...1).contains(confidence))
+        let reply = try #require(result["reply"] as? String)
+        #expect(reply.lowercased().contains("milk"))
+        let timings = try #require(result["timings"] as? [String: Double])
+        for stage in ["read", "endpoint", "recognize", "understand", "dialog", "skill", "synthesize", "total"] {
+            #expect(timings[stage] != nil, "no \(stage) timing")
+        }
+
+        let spoken = try WAVFile.read(path: hark.home + "/reply.wav")
+        #expect(Double(spoken.samples.count) / Double(spoken.format.sampleRate) > 0.5)
+
+        // The item really is on the list now: ask in text.
+        let list = try hark.run(["ask", "what is on my shopping list"])
+        #expect(list.stdout.lowercased().contains("milk"), "\(list.stdout)")
+    }
+
+    @Test func theWakePhraseMayBeSaidInARecording() throws {
+        let hark = try HarkProcess()
+        #expect(try hark.run(["say", "hey hark, turn on the kitchen light", "-o", "w.wav"]).status == 0)
+        let run = try hark.run(["run", "--input", "w.wav", "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let result = try Self.object(run.stdout)
+        #expect(result["heardWakePhrase"] as? Bool == true)
+        #expect(try #require(result["wakeConfidence"] as? Double) >= 0.4)
+        #expect(result["text"] as? String == "turn on the kitchen light")
+        #expect(result["intent"] as? String == "TurnOn")
+    }
+
+    @Test func aWildcardSlotIsHeardFromItsSkillsVocabulary() throws {
+        let hark = try HarkProcess()
+        #expect(try hark.run(["say", "what is the weather in london", "-o", "l.wav"]).status == 0)
+        let run = try hark.run(["run", "--input", "l.wav", "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let result = try Self.object(run.stdout)
+        #expect(result["intent"] as? String == "GetWeather", "\(result["text"] ?? "")")
+        let slots = try #require(result["slots"] as? [String: Any])
+        #expect((slots["location"] as? String)?.lowercased() == "london")
+    }
+
+    @Test func aRecordingWithoutSpeechIsNotAnError() throws {
+        let hark = try HarkProcess()
+        try WAVFile.write(
+            AudioChunk(samples: [Int16](repeating: 0, count: 16_000), format: .speech), to: hark.home + "/quiet.wav")
+        let run = try hark.run(["run", "--input", "quiet.wav", "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let result = try Self.object(run.stdout)
+        #expect(result["speech"] as? Bool == false)
+        #expect(result["text"] as? String == "")
+        #expect(result["intent"] is NSNull)
+        #expect(!(result["reply"] as? String ?? "").isEmpty)
+    }
+
+    @Test func aBrokenWAVIsAOneLineErrorNamingTheFile() throws {
+        let hark = try HarkProcess()
+        try Data("RIFF but not really".utf8).write(to: URL(fileURLWithPath: hark.home + "/bad.wav"))
+        let run = try hark.run(["run", "--input", "bad.wav", "--json"])
+        #expect(run.status != 0)
+        #expect(run.stderr.contains("bad.wav"))
+        #expect(run.stderr.split(separator: "\n").count <= 2, "\(run.stderr)")
+        #expect(run.stdout.isEmpty)
+    }
+}

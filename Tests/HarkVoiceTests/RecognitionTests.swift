@@ -1,0 +1,82 @@
+import Foundation
+import HarkAssistant
+import HarkAudio
+import HarkSpeech
+import HarkUnderstanding
+import Testing
+
+@testable import HarkVoice
+
+/// The built-in skills' real sentences and data, read from the source tree, and one recognizer for the suite.
+enum RecognitionFixture {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    static let skills = [("shopping", "Shopping"), ("recipes", "Recipes"), ("weather", "Weather")].map {
+        (id: $0.0, folder: root.appendingPathComponent("Skills/\($0.1)").path)
+    }
+
+    /// Hark's built-in intents (yes, no, stop…) and the skills' sentences, compiled as the Assistant does.
+    static let engine: IntentEngine = {
+        let builtin = root.appendingPathComponent("Sources/HarkAssistant/Resources/hark/intents/en.yaml").path
+        var templates = [try! SkillTemplates.load(yamlFile: builtin, skill: "hark")]
+        for skill in skills { templates.append(try! SkillPackage.load(folder: skill.folder).templates) }
+        return try! IntentEngine(skills: templates)
+    }()
+
+    static let vocabularies = try! WildcardVocabularies.load(skills: skills)
+
+    /// Built once: loading the models and adding pronunciations is the slow part.
+    static let recognizer = Task {
+        var options = VoiceRecognizerOptions()
+        options.extraDictionary = try HarkModelFiles.pronunciations(
+            file: root.appendingPathComponent("Models/hark.dict").path)
+        return try await VoiceRecognizer(engine: engine, vocabularies: vocabularies, options: options)
+    }
+
+    /// `text` spoken by eSpeak NG for recognition (16 kHz), with a little silence around it.
+    static func speak(_ text: String, voice: String = "en-us") async throws -> AudioChunk {
+        var settings = Voice()
+        settings.name = voice
+        let audio = try await Synthesizer.shared.synthesizeForRecognition(text, voice: settings)
+        let pad = [Int16](repeating: 0, count: 3_200)
+        return AudioChunk(samples: pad + audio.samples + pad, format: audio.format)
+    }
+}
+
+/// One recognizer shared by the suite (building one takes seconds), so these tests assert what does not depend on
+/// the order utterances reach it; word-for-word results with the wake phrase are checked through `hark run`
+/// (RunCommandTests), one fresh process per recording.
+@Suite struct RecognitionTests {
+    @Test func withoutTheWakePhraseARequiredWakeGivesNothing() async throws {
+        let recognizer = try await RecognitionFixture.recognizer.value
+        let audio = try await RecognitionFixture.speak("what is on my shopping list")
+        let strict = try await recognizer.recognize(audio, requireWake: true)
+        #expect(!strict.heardWakePhrase)
+        #expect(strict.text == "")
+        let relaxed = try await recognizer.recognize(audio, requireWake: false)
+        let match = try #require(RecognitionFixture.engine.match(relaxed.text).best, "heard '\(relaxed.text)'")
+        #expect(match.intent == "ReadList")
+    }
+
+    @Test func builtinIntentsAreInTheGrammar() async throws {
+        let recognizer = try await RecognitionFixture.recognizer.value
+        let heard = try await recognizer.recognize(RecognitionFixture.speak("stop"), requireWake: false)
+        #expect(heard.text == "stop")
+    }
+
+    @Test func everyGrammarWordIsPronounceable() async throws {
+        let recognizer = try await RecognitionFixture.recognizer.value
+        let report = await recognizer.pronunciations
+        #expect(report.unpronounceable.isEmpty, "\(report.unpronounceable)")
+        #expect(!report.added.isEmpty, "some vocabulary words need eSpeak NG's pronunciation")
+        #expect(report.added.values.allSatisfy { $0.allSatisfy(EspeakPhonemeMapping.cmuPhones.contains) })
+    }
+
+    @Test func silenceGivesAnEmptyText() async throws {
+        let recognizer = try await RecognitionFixture.recognizer.value
+        let heard = try await recognizer.recognize(
+            AudioChunk(samples: [Int16](repeating: 0, count: 16_000), format: .speech), requireWake: false)
+        #expect(heard.text == "")
+        #expect(!heard.heardWakePhrase)
+    }
+}
