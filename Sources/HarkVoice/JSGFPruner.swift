@@ -3,7 +3,7 @@
 ///
 /// PocketSphinx's JSGF compiler treats `<VOID>` as "this whole rule is unspeakable", not "this alternative is":
 /// one `<VOID>` in an intent's alternatives silences every sentence of the grammar. Hark's grammar uses `<VOID>`
-/// for a wildcard without vocabulary and for an intent whose sentences all moved elsewhere, and some words may have
+/// for a wildcard without vocabulary and for a list with no value left, and some words may have
 /// no pronunciation; the pruner rewrites each rule so that only the alternatives that need them go.
 enum JSGFPruner {
     /// The grammar with every alternative that needs one of `unspeakable` (words), `<VOID>`, or a rule emptied
