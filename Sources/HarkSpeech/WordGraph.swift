@@ -35,10 +35,14 @@ public struct WordGraph: Sendable, Equatable {
 
     /// Compiles a JSGF grammar (Hark's subset: one rule per line, words, `<rule>` references, `( | )`, `[ ]`, `*`,
     /// `+`, `<NULL>`, `<VOID>`) from its public rule into a minimal deterministic graph.
+    ///
+    /// `<VOID>`, and every word in `excluded`, makes just the path through it impossible (PocketSphinx's own
+    /// compiler silences the whole rule around a `<VOID>`).
     /// - Throws: ``SpeechError`` when the grammar has no public rule or refers to an undefined rule.
-    public init(jsgf text: String, name: String = "grammar") throws {
+    public init(jsgf text: String, name: String = "grammar", excluding excluded: Set<String> = []) throws {
         let grammar = try JSGFRules(text, source: name)
         var nfa = NFA()
+        nfa.excluded = excluded
         let start = nfa.addState()
         let end = nfa.addState()
         var expanding: Set<String> = []
@@ -169,6 +173,8 @@ private struct NFA {
     var starts: [Int] = []
     var finals: Set<Int> = []
     var words: [String] = []
+    /// Words whose transitions are left out.
+    var excluded: Set<String> = []
     private var wordIndex: [String: Int32] = [:]
 
     mutating func addState() -> Int {
@@ -196,7 +202,7 @@ private struct NFA {
     ) throws {
         switch expansion {
         case .word(let word):
-            add(from, to, word: word)
+            if !excluded.contains(word) { add(from, to, word: word) }
         case .reference(let name):
             switch name {
             case "NULL": add(from, to, word: nil)

@@ -32,7 +32,9 @@ struct JSGFWriter {
     let compiled: CompiledTemplates
     let wildcards: WildcardMode
     /// Settings of a grammar for a speech recognizer (nil: the full grammar).
-    var recognition: RecognitionGrammarOptions?
+    let recognition: RecognitionGrammarOptions?
+    /// Skip words written before every slot reference (recognition grammars only).
+    private let articlesBeforeSlots: [String]
     private var rules: [(String, String)] = []
     private var definedRules = Set<String>()
     /// Wildcard rules referenced so far: rule name → (skill, list).
@@ -40,9 +42,15 @@ struct JSGFWriter {
     /// References to the lists sentences use, in first-use order (for bare answers).
     private var listReferences: [String] = []
 
-    init(compiled: CompiledTemplates, wildcards: WildcardMode) {
+    init(compiled: CompiledTemplates, wildcards: WildcardMode, recognition: RecognitionGrammarOptions? = nil) {
         self.compiled = compiled
         self.wildcards = wildcards
+        self.recognition = recognition
+        // The options' articles that some skill really skips (one-word skip phrases).
+        let oneWordSkips = Set(
+            (compiled.allSkipPhrases + compiled.skipPhrases.flatMap { $0 }).filter { $0.count == 1 }
+                .map { compiled.words[Int($0[0])] })
+        articlesBeforeSlots = (recognition?.articlesBeforeSlots ?? []).intersection(oneWordSkips).sorted()
     }
 
     /// The words (terminals) of a grammar written by this writer: everything but rule references and syntax.
@@ -167,11 +175,7 @@ struct JSGFWriter {
             let rule = listRule(reference.listName, skill: skill)
             if !listReferences.contains(rule) { listReferences.append(rule) }
             // The matcher skips "the", "my"… anywhere; the recognizer hears them where they are said most.
-            let articles = (recognition?.articlesBeforeSlots ?? []).filter { word in
-                compiled.allSkipPhrases.contains { $0.count == 1 && compiled.words[Int($0[0])] == word }
-                    || compiled.skipPhrases.contains { $0.contains { $0.count == 1 && compiled.words[Int($0[0])] == word } }
-            }.sorted()
-            return articles.isEmpty ? rule : "[\(articles.joined(separator: " | "))] \(rule)"
+            return articlesBeforeSlots.isEmpty ? rule : "[\(articlesBeforeSlots.joined(separator: " | "))] \(rule)"
         }
     }
 
@@ -258,10 +262,10 @@ public struct RecognitionGrammarOptions: Sendable {
     public var maxSentencesPerIntent: Int? = 3
     /// Every list a sentence uses may also be said alone: the answer to "Which room?".
     public var bareAnswers = true
-    /// The skip phrases kept (at the start and end of a sentence). Short function words ("the", "my", "so") are
-    /// left out: optional at the start, they competed with the wake phrase and won.
     /// Skip words heard before a slot ("turn on the kitchen light" for "turn on {name}").
     public var articlesBeforeSlots: Set<String> = ["the", "my", "our"]
+    /// The skip phrases kept (at the start and end of a sentence). Short function words ("the", "my", "so") are
+    /// left out: optional at the start, they competed with the wake phrase and won.
     public var skipPhrases: Set<String> = [
         "please", "can you", "could you", "would you", "will you", "kindly", "for me",
     ]
@@ -289,8 +293,7 @@ extension IntentEngine {
         wildcardExpansion: (_ skill: String, _ list: String) -> String
     ) -> String {
         withoutActuallyEscaping(wildcardExpansion) { expansion in
-            var writer = JSGFWriter(compiled: compiled, wildcards: .perList(expansion))
-            writer.recognition = options
+            var writer = JSGFWriter(compiled: compiled, wildcards: .perList(expansion), recognition: options)
             return writer.grammar(name: grammarName)
         }
     }

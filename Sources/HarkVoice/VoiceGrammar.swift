@@ -2,45 +2,45 @@ import HarkSpeech
 import HarkUnderstanding
 
 /// How the wake phrase sits in the grammar.
+///
+/// An optional wake phrase (`[<wake>] <command>`) was measured and dropped: a short optional word after it ("the")
+/// took the wake phrase's place in 3 of 4 eSpeak voices, and requests without it were heard as woken.
 public enum WakePhraseLayout: String, Sendable, CaseIterable {
-    /// `public <utterance> = [<wake>] <command>;` — one decode finds both; the wake phrase is optional.
-    case optionalPrefix
-    /// `public <utterance> = (<wake> <command>) | <command>;` — the same language written as two branches.
-    case alternatives
-    /// `public <utterance> = <wake> <command>;` — only requests that start with the wake phrase.
+    /// `public <utterance> = <wake> [<command>];` — the wake phrase first (Hark idle), the request may follow.
     case required
-    /// `public <utterance> = <command>;` — no wake phrase in the grammar (a separate detector found it).
+    /// `public <utterance> = <command>;` — no wake phrase (a conversation is open).
     case none
 }
 
-/// The JSGF grammar Hark decodes speech with: every installed skill's sentences and the built-in intents
+/// The grammar Hark decodes speech with: every installed skill's sentences and the built-in intents
 /// (``IntentEngine/recognitionJSGF(grammarName:options:wildcardExpansion:)``), what may be said alone in answer to a
-/// question, the wake phrase in front, and each wildcard slot spoken as its skill's ``WildcardVocabulary``.
+/// question, the wake phrase, and each wildcard slot spoken as its skill's ``WildcardVocabulary``; as JSGF text and
+/// as the minimal ``WordGraph`` the recognizer searches.
 public struct VoiceGrammar: Sendable {
     /// The grammar's name (and the name of its PocketSphinx search).
     public static let name = "hark"
-    /// The JSGF text.
+    /// The JSGF text (`<VOID>` marks what cannot be said: a wildcard without vocabulary).
     public let text: String
-    /// The grammar as a minimal word graph (what the recognizer searches).
-    public var graph: WordGraph {
-        get throws { try WordGraph(jsgf: text, name: Self.name) }
-    }
-    /// Every word the grammar can produce (each needs a pronunciation).
-    public let words: Set<String>
+    /// The grammar as a minimal word graph, without the sentences that need an excluded word.
+    public let graph: WordGraph
     /// The wake phrase as normalised words.
     public let wakeWords: [String]
     /// Wildcard lists without a vocabulary ("skill.list"): their sentences cannot be heard.
     public let unheardWildcards: [String]
+
+    /// Every word the grammar can produce (each needs a pronunciation).
+    public var words: Set<String> { graph.words }
 
     /// Builds the grammar.
     /// - Parameters:
     ///   - engine: the compiled sentences (the Assistant's `intentEngine`).
     ///   - wakePhrase: e.g. "hey hark"; an empty phrase or layout `.none` leaves it out.
     ///   - vocabularies: what each wildcard slot may be heard as; a list without one is `<VOID>`.
+    /// - Throws: ``SpeechError`` when the sentences compile to an invalid grammar.
     public init(
         engine: IntentEngine, wakePhrase: String, vocabularies: WildcardVocabularies,
-        layout: WakePhraseLayout = .optionalPrefix, options: RecognitionGrammarOptions = RecognitionGrammarOptions()
-    ) {
+        layout: WakePhraseLayout = .required, options: RecognitionGrammarOptions = RecognitionGrammarOptions()
+    ) throws {
         let wakeWords = WildcardVocabulary.normalize(wakePhrase)?.split(separator: " ").map(String.init) ?? []
         var unheard: [String] = []
         var lines = engine.recognitionJSGF(grammarName: Self.name, options: options) { skill, list in
@@ -55,62 +55,31 @@ public struct VoiceGrammar: Sendable {
         for index in lines.indices where lines[index].hasPrefix("public <command>") {
             lines[index].removeFirst("public ".count)
         }
-        let top: String
-        switch (layout, wakeWords.isEmpty) {
-        case (.none, _), (_, true): top = "public <utterance> = <command>;"
-        case (.optionalPrefix, false): top = "public <utterance> = [<wake>] <command>;"
-        case (.alternatives, false): top = "public <utterance> = (<wake> <command>) | <command>;"
-        case (.required, false): top = "public <utterance> = <wake> [<command>];"
+        var top = ["public <utterance> = <command>;"]
+        if layout == .required && !wakeWords.isEmpty {
+            top = ["public <utterance> = <wake> [<command>];", "<wake> = \(wakeWords.joined(separator: " "));"]
         }
-        var extra = [top]
-        if !wakeWords.isEmpty && layout != .none { extra.append("<wake> = \(wakeWords.joined(separator: " "));") }
         let insertAt = (lines.firstIndex { $0.hasPrefix("grammar ") } ?? 0) + 1
-        lines.insert(contentsOf: [""] + extra, at: insertAt)
-        let text = JSGFPruner.prune(lines.joined(separator: "\n"), unspeakable: []).text
-        self.text = text
+        lines.insert(contentsOf: [""] + top, at: insertAt)
+        text = lines.joined(separator: "\n")
+        graph = try WordGraph(jsgf: text, name: Self.name)
         self.wakeWords = wakeWords
-        self.words = Self.terminals(in: text)
-        self.unheardWildcards = unheard.sorted()
+        unheardWildcards = unheard.sorted()
     }
 
-    private init(text: String, words: Set<String>, wakeWords: [String], unheardWildcards: [String]) {
+    private init(text: String, graph: WordGraph, wakeWords: [String], unheardWildcards: [String]) {
         self.text = text
-        self.words = words
+        self.graph = graph
         self.wakeWords = wakeWords
         self.unheardWildcards = unheardWildcards
     }
 
-    /// The grammar without the alternatives that need an `unspeakable` word (and without `<VOID>`), so the
-    /// sentences that need them drop out instead of the whole grammar being refused.
-    public func voiding(_ unspeakable: Set<String>) -> VoiceGrammar {
-        let pruned = JSGFPruner.prune(text, unspeakable: unspeakable)
+    /// The grammar without the sentences that need an `unspeakable` word (one without a pronunciation), so they
+    /// drop out instead of the whole grammar being refused.
+    public func excluding(_ unspeakable: Set<String>) throws -> VoiceGrammar {
+        guard !unspeakable.isEmpty else { return self }
         return VoiceGrammar(
-            text: pruned.text, words: Self.terminals(in: pruned.text), wakeWords: wakeWords,
-            unheardWildcards: unheardWildcards)
-    }
-
-    /// The terminal words of a JSGF text: everything outside rule references, comments and syntax.
-    static func terminals(in grammar: String) -> Set<String> {
-        var words = Set<String>()
-        for line in grammar.split(separator: "\n") where !line.hasPrefix("#") && !line.hasPrefix("grammar ") {
-            guard let equals = line.firstIndex(of: "=") else { continue }
-            var token = ""
-            var inReference = false
-            for character in line[line.index(after: equals)...] {
-                if character == "<" { inReference = true }
-                if inReference {
-                    if character == ">" { inReference = false }
-                    continue
-                }
-                if "()[]|*+;".contains(character) || character.isWhitespace {
-                    if !token.isEmpty { words.insert(token) }
-                    token = ""
-                } else {
-                    token.append(character)
-                }
-            }
-            if !token.isEmpty { words.insert(token) }
-        }
-        return words
+            text: text, graph: try WordGraph(jsgf: text, name: Self.name, excluding: unspeakable),
+            wakeWords: wakeWords, unheardWildcards: unheardWildcards)
     }
 }

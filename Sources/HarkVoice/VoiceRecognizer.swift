@@ -159,17 +159,17 @@ public actor VoiceRecognizer {
         into recognizers: (wake: Recognizer, request: Recognizer)
     ) async throws -> (VoiceGrammar, PronunciationReport) {
         let wakePhrase = wakeWords.joined(separator: " ")
-        let wake = VoiceGrammar(engine: engine, wakePhrase: wakePhrase, vocabularies: vocabularies, layout: .required)
-        let request = VoiceGrammar(engine: engine, wakePhrase: wakePhrase, vocabularies: vocabularies, layout: .none)
+        let wake = try VoiceGrammar(engine: engine, wakePhrase: wakePhrase, vocabularies: vocabularies, layout: .required)
+        let request = try VoiceGrammar(engine: engine, wakePhrase: wakePhrase, vocabularies: vocabularies, layout: .none)
         let report = try await PronunciationFiller.fill(wake.words, into: recognizers.wake)
         for (word, phones) in report.added.sorted(by: { $0.key < $1.key }) {
             try await recognizers.request.addWord(word, phones: phones.joined(separator: " "))
         }
         let unspeakable = Set(report.unpronounceable.keys)
-        let usable = wake.voiding(unspeakable)
-        try await recognizers.wake.setGrammar(.wordGraph(try usable.graph, name: VoiceGrammar.name))
+        let usable = try wake.excluding(unspeakable)
+        try await recognizers.wake.setGrammar(.wordGraph(usable.graph, name: VoiceGrammar.name))
         try await recognizers.request.setGrammar(
-            .wordGraph(try request.voiding(unspeakable).graph, name: VoiceGrammar.name))
+            .wordGraph(try request.excluding(unspeakable).graph, name: VoiceGrammar.name))
         return (usable, report)
     }
 

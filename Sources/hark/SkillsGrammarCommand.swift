@@ -45,7 +45,7 @@ struct SkillsGrammarCommand: AsyncParsableCommand {
             lines += pronunciations.added.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.joined(separator: " "))" }
             try (lines.joined(separator: "\n") + "\n").write(toFile: dictionary, atomically: true, encoding: .utf8)
         }
-        let graph = try grammar.graph
+        let graph = grammar.graph
         var summary = [
             "word graph: \(graph.stateCount) states, \(graph.arcs.count) transitions",
             "grammar: \(grammar.text.utf8.count) bytes, \(grammar.words.count) words, loaded in \(elapsed)",
