@@ -84,12 +84,17 @@ public actor Assistant {
     public nonisolated var intentEngine: IntentEngine { engine }
 
     /// Answers one utterance. Never throws: every failure becomes a spoken reply and a log line.
-    public func respond(to text: String, sessionID: String? = nil, area: String? = nil) async -> AssistantReply {
+    /// - Parameter misheard: the words may not be what was said (the speech recognizer doubted them): a new
+    ///   request is then confirmed with "Did you mean …?" before it runs, however well it matches.
+    public func respond(
+        to text: String, sessionID: String? = nil, area: String? = nil, misheard: Bool = false
+    ) async -> AssistantReply {
         let started = ContinuousClock.now
         let now = options.clock.now
         let id = sessionID ?? UUID().uuidString.lowercased()
         var session = await loadSession(id: id, now: now)
         var turn = Turn(text: text, area: area, session: session, now: now)
+        turn.misheard = misheard
 
         let understandStart = ContinuousClock.now
         let result = engine.match(
@@ -131,6 +136,8 @@ public actor Assistant {
         var isSSML = false
         var confidence = 0.0
         var fallback = false
+        /// The recognizer doubted the words: confirm a new request before running it.
+        var misheard = false
         var data: [String: JSONValue] = [:]
         var timings: [String: Double] = [:]
 
@@ -215,7 +222,7 @@ public actor Assistant {
             let call = IntentCall(skill: best.skill, intent: best.intent, slots: best.slots, spoken: best.rawSlots)
             turn.confidence = best.score
             let contested = result.isAmbiguous && result.alternatives.first.map { $0.skill != best.skill } == true
-            if best.score < options.weakMatchScore || contested {
+            if best.score < options.weakMatchScore || contested || turn.misheard {
                 offer(&turn, call, sentence: best.matchedText)
             } else {
                 await proceed(&turn, call)

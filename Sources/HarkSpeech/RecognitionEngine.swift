@@ -325,7 +325,7 @@ final class RecognitionEngine {
             alternatives: alternatives(best: Hypothesis(text: text, score: Int(result.score)), entries: result.nBest),
             words: words, audioSeconds: Double(utterance.samples.count) / Double(AudioFormat.speech.sampleRate),
             decodeMilliseconds: Double(duration.seconds) * 1000 + Double(duration.attoseconds) / 1e15,
-            isConfidenceRated: rated)
+            isConfidenceRated: rated, score: text.isEmpty ? 0 : Int(result.score))
     }
 
     // MARK: Confidence

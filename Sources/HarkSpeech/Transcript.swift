@@ -65,11 +65,15 @@ public struct Transcript: Sendable, Codable, Equatable {
     public var audioSeconds: Double
     /// Wall-clock milliseconds spent decoding (feeding, finishing and reading the result).
     public var decodeMilliseconds: Double
+    /// PocketSphinx's path score of the best hypothesis (log domain, higher is better; 0 when nothing was
+    /// recognised). Comparable between searches over the same audio: which grammar explains it better.
+    public var score: Int
 
     public init(
         text: String, confidence: Double, alternatives: [Hypothesis], words: [WordTiming], audioSeconds: Double,
-        decodeMilliseconds: Double, isConfidenceRated: Bool = true
+        decodeMilliseconds: Double, isConfidenceRated: Bool = true, score: Int = 0
     ) {
+        self.score = score
         self.text = text
         self.confidence = confidence
         self.alternatives = alternatives

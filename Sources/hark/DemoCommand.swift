@@ -3,59 +3,142 @@ import Foundation
 import HarkAudio
 import HarkRuntime
 import HarkSpeech
+import HarkVoice
 
-/// `hark demo`: a spoken round trip through the real engines, for machines without a microphone.
+/// `hark demo`: the voice loop without a microphone.
 ///
-/// eSpeak NG speaks each request in a different voice, the audio is written to a WAV file, PocketSphinx
-/// recognises it with a grammar of the requests, the real skills answer what was heard (in a temporary
-/// data folder, so the user's lists are untouched), and the reply is spoken to a WAV file.
+/// eSpeak NG speaks requests (with the wake phrase) in several voices; the audio goes through the same
+/// ``VoiceLoop`` as `hark listen` (endpointer, recogniser, assistant, skills, synthesis); the replies are written
+/// to WAV files and every step is printed.
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "demo", abstract: "Speak requests with eSpeak NG and recognise them with PocketSphinx.")
+        commandName: "demo",
+        abstract: "Speak requests with eSpeak NG and run them through the voice loop, replies to WAV files.",
+        discussion: """
+            Uses a temporary HARK_HOME (a fresh shopping list and the demo house), so your own lists and devices
+            are not touched; --use-my-home runs against your real data instead.
+            """)
 
-    @Option(help: "Folder for the spoken WAV files.") var outputDirectory = "hark-demo"
-    @OptionGroup var models: ModelOptions
-
-    static let requests = [
-        "turn on the kitchen light", "add milk to my shopping list", "what is the weather tomorrow",
-        "set the thermostat to twenty degrees", "what can i make with chicken and rice",
-        "turn off the bedroom lamp",
-    ]
-    static let voices = ["en-us", "en-us+f2", "en+m3", "en-us+f4"]
+    @Option(help: "Folder for the spoken requests and the replies (WAV).") var outputDirectory = "hark-demo"
+    @Flag(help: "Use your real HARK_HOME (lists, devices) instead of a temporary one.") var useMyHome = false
+    @Option(help: "A device registry to use (Hark YAML or Home Assistant fixtures JSON).") var devices: String?
 
     func run() async throws {
-        let config = try models.configuration()
+        try await SpokenDemo(outputDirectory: outputDirectory, useMyHome: useMyHome, devices: devices).run()
+    }
+}
+
+/// The spoken demo, shared by `hark demo` and `hark listen` on a machine without a microphone.
+struct SpokenDemo {
+    var outputDirectory: String
+    var useMyHome: Bool
+    var devices: String?
+
+    /// One spoken request of the demo.
+    struct Step {
+        var voice: Voice
+        var request: String
+        /// Whether the wake phrase is said first.
+        var wake = true
+        /// Whether there is a pause after the wake phrase (Hark answers it with a tone).
+        var pauseAfterWake = false
+    }
+
+    static let steps = [
+        Step(voice: Voice(name: "en-us+f2", rate: 165), request: "add milk to my shopping list"),
+        Step(voice: Voice(name: "en-us", rate: 160), request: "turn on the kitchen light", pauseAfterWake: true),
+        Step(voice: Voice(name: "en-us+f4", rate: 160), request: "what can i make with chicken and rice"),
+        Step(voice: Voice(name: "en+m3", rate: 160), request: "set the thermostat to twenty one degrees"),
+        Step(voice: Voice(name: "en-us+f4", rate: 170), request: "add bread to my shopping list", wake: false),
+        Step(voice: Voice(name: "en-us+f2", rate: 165), request: "clear my shopping list"),
+        Step(voice: Voice(name: "en-us+f2", rate: 165), request: "yes", wake: false),
+        Step(voice: Voice(name: "en+m3", rate: 160), request: "what's on my shopping list"),
+    ]
+
+    func run() async throws {
+        let real = try HarkEnvironment.fromEnvironment()
+        var environment = real
+        var temporaryHome: String?
+        if !useMyHome {
+            let home = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "hark-demo-\(UUID().uuidString.prefix(8))"
+            ).path
+            temporaryHome = home
+            var configuration = HarkConfiguration()
+            configuration.wakePhrase = real.configuration.wakePhrase
+            configuration.voice = real.configuration.voice
+            configuration.speechModels = real.configuration.speechModels
+            environment = HarkEnvironment(
+                paths: HarkPaths(configFile: home + "/config.yaml", dataDirectory: home), configuration: configuration)
+            print("Demo data in a temporary HARK_HOME (\(home)): your own lists and devices are not touched.")
+        }
+        defer { if let temporaryHome { try? FileManager.default.removeItem(atPath: temporaryHome) } }
+        print("Weather is left out: its forecasts come from the internet (Open-Meteo) and the demo runs offline.")
         try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
-        let grammar = "#JSGF V1.0;\ngrammar demo;\npublic <request> = "
-            + Self.requests.map { "(\($0))" }.joined(separator: " | ") + ";\n"
-        let recognizer = try Recognizer(models: config.speechModels, grammar: .jsgf(grammar, name: "demo"))
-        let home = FileManager.default.temporaryDirectory.appendingPathComponent("hark-demo-\(getpid())").path
-        defer { try? FileManager.default.removeItem(atPath: home) }
-        let assistant = try HarkEnvironment(
-            paths: HarkPaths(configFile: home + "/config.yaml", dataDirectory: home), configuration: config
-        ).makeAssistant()
-        print("(The skills answer in a temporary data folder, \(home); your own lists are not touched.)")
-        var heardRight = 0
-        for (index, request) in Self.requests.enumerated() {
-            let voice = Voice(name: Self.voices[index % Self.voices.count], rate: 160 + 10 * (index % 3))
-            let spoken = try await Synthesizer.shared.synthesize(request, voice: voice)
+
+        let assistant = try environment.makeAssistant(devicesFile: devices)
+        let loop = try await makeVoiceLoop(
+            environment: environment, assistant: assistant, area: nil, outputDirectory: outputDirectory, followUp: 8,
+            sayYes: false)
+        let wake = try WakePhrase(environment.configuration.wakePhrase)
+        var clock = 0.0
+        var outcomes: [String: Int] = [:]
+        for (index, step) in Self.steps.enumerated() {
+            let audio = try await spokenAudio(step, wake: wake)
             let file = "\(outputDirectory)/request-\(index + 1).wav"
-            try WAVFile.write(spoken, to: file)
-            let transcript = try await recognizer.transcribe(AudioConverter().toSpeechFormat(spoken))
-            let right = transcript.text == request
-            if right { heardRight += 1 }
-            print("said  [\(voice.name)] \(request)  → \(file)")
-            print("heard \(right ? "✓" : "✗") \(transcript.text.isEmpty ? "(nothing)" : transcript.text)"
-                + "  (confidence \(String(format: "%.2f", transcript.confidence)),"
-                + " \(String(format: "%.0f", transcript.decodeMilliseconds)) ms for"
-                + " \(String(format: "%.1f", transcript.audioSeconds)) s of audio)")
-            let reply = await assistant.respond(to: transcript.text, sessionID: "demo")
-            let replyFile = "\(outputDirectory)/reply-\(index + 1).wav"
-            let replyAudio = try await Synthesizer.shared.synthesize(reply.reply, voice: config.voice, ssml: reply.isSSML)
-            try WAVFile.write(replyAudio, to: replyFile)
-            print("hark  [\(reply.skill ?? "hark")/\(reply.intent ?? "-")] \(reply.reply)  → \(replyFile)")
+            try WAVFile.write(audio, to: file)
+            let said = step.wake
+                ? (step.pauseAfterWake ? "\(wake) … \(step.request)" : wake.spoken(before: step.request)) : step.request
+            print("\n\(index + 1). said:  [\(step.voice.name)] \"\(said)\"  → \(file)")
+            var turns: [VoiceTurn] = []
+            let chunk = Int(AudioFormat.speech.sampleRate / 10)
+            var offset = 0
+            while offset < audio.samples.count {
+                let end = min(audio.samples.count, offset + chunk)
+                let piece = AudioChunk(samples: Array(audio.samples[offset..<end]), format: .speech, timestamp: clock)
+                clock += piece.duration
+                turns += await loop.hear(piece)
+                offset = end
+            }
+            for turn in turns {
+                print("   " + turn.report.joined(separator: "\n   "))
+                outcomes[Self.name(of: turn.outcome), default: 0] += 1
+            }
+        }
+        for turn in await loop.finish() {
+            print("   " + turn.report.joined(separator: "\n   "))
+            outcomes[Self.name(of: turn.outcome), default: 0] += 1
         }
         await assistant.shutdown()
-        print("\(heardRight) of \(Self.requests.count) requests heard word for word.")
+        let counts = outcomes.keys.sorted().map { "\(outcomes[$0]!) \($0)" }.joined(separator: ", ")
+        print("\n\(Self.steps.count) requests spoken (step 5 without the wake phrase, step 7 answers a question);"
+            + " utterances: \(counts). Replies in \(outputDirectory)/.")
+    }
+
+    static func name(of outcome: VoiceTurn.Outcome) -> String {
+        switch outcome {
+        case .answered: "answered"
+        case .woken: "woke Hark"
+        case .ignored: "ignored"
+        case .stopped: "stopped"
+        case .failed: "failed"
+        }
+    }
+
+    /// The step as Hark would hear it: silence, the wake phrase, the request, silence (16 kHz mono).
+    func spokenAudio(_ step: Step, wake: WakePhrase) async throws -> AudioChunk {
+        let synthesizer = Synthesizer.shared
+        func silence(_ seconds: Double) -> [Int16] { [Int16](repeating: 0, count: Int(seconds * 16_000)) }
+        var samples = silence(0.6)
+        if step.wake && step.pauseAfterWake {
+            samples += try await synthesizer.synthesizeForRecognition(wake.description, voice: step.voice).samples
+            samples += silence(1.0)
+            samples += try await synthesizer.synthesizeForRecognition(step.request, voice: step.voice).samples
+        } else {
+            let text = step.wake ? wake.spoken(before: step.request) : step.request
+            samples += try await synthesizer.synthesizeForRecognition(text, voice: step.voice).samples
+        }
+        samples += silence(1.5)
+        return AudioChunk(samples: samples, format: .speech)
     }
 }

@@ -7,7 +7,7 @@ struct Hark: AsyncParsableCommand {
         commandName: "hark",
         abstract: "Hark: an offline voice assistant for Linux.",
         subcommands: [
-            DemoCommand.self, AskCommand.self, ChatCommand.self, SkillsCommand.self,
+            ListenCommand.self, DemoCommand.self, AskCommand.self, ChatCommand.self, SkillsCommand.self,
             TranscribeCommand.self, SayCommand.self, DoctorCommand.self, RunCommand.self,
         ]
     )

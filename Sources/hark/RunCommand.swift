@@ -65,7 +65,8 @@ struct RunCommand: AsyncParsableCommand {
         }
 
         let reply = await assistant.respond(
-            to: transcript?.text ?? "", sessionID: session, area: assistantOptions.area)
+            to: transcript?.text ?? "", sessionID: session, area: assistantOptions.area,
+            misheard: transcript?.doubt != nil)
         for key in ["understand", "dialog", "skill"] { timings[key] = reply.timings[key] ?? 0 }
 
         stage = ContinuousClock.now

@@ -14,8 +14,9 @@ import Testing
         #expect(audio.levelDBFS > -30)
         let forRecognition = try await synthesizer.synthesizeForRecognition("turn on the kitchen light")
         #expect(forRecognition.format == .speech)
-        // Same speech at another rate: lengths agree to a couple of eSpeak's 10 ms output frames.
-        #expect(abs(forRecognition.duration - audio.duration) < 0.025)
+        // Same speech at another rate: lengths agree to a few of eSpeak's 10 ms output frames (measured up to 39 ms
+        // on a loaded machine; a wrong rate conversion would be off by over a quarter of the length).
+        #expect(abs(forRecognition.duration - audio.duration) < 0.06)
     }
 
     @Test func rateAndVoiceChangeTheSpeech() async throws {

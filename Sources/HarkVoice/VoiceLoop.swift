@@ -1,0 +1,272 @@
+import Foundation
+import HarkAssistant
+import HarkAudio
+import HarkSpeech
+import Logging
+
+/// Settings of the ``VoiceLoop``.
+public struct VoiceLoopSettings: Sendable {
+    /// After a reply that awaits an answer (or after the wake phrase alone), how long Hark listens for a
+    /// follow-up without the wake phrase (seconds, counted from the end of the reply).
+    public var followUpWindow: Double = 8
+    /// The satellite's area, passed to the assistant ("turn on the light" means this room's light).
+    public var area: String?
+    /// The voice Hark answers with.
+    public var voice: Voice = Voice()
+    /// What Hark does after the wake phrase alone.
+    public var acknowledgement: Acknowledgement = .tone
+    /// When set, every spoken reply is also written to `reply-NNN.wav` in this folder.
+    public var outputDirectory: String?
+    /// Voice activity detection.
+    public var endpointer = EndpointerSettings()
+
+    /// Hark's answer to the wake phrase said alone.
+    public enum Acknowledgement: Sendable, Equatable {
+        /// A short tone (``Earcon/listening``).
+        case tone
+        /// These words, spoken ("yes?").
+        case words(String)
+    }
+
+    public init() {}
+}
+
+/// What became of one utterance: what was heard, what Hark did, and the audio it wants played.
+public struct VoiceTurn: Sendable {
+    /// What Hark did with the utterance.
+    public enum Outcome: Sendable, Equatable {
+        /// Nothing: the reason (no wake phrase, nothing recognised, heard while Hark was talking).
+        case ignored(String)
+        /// The wake phrase alone: Hark acknowledged it and listens for the request.
+        case woken
+        /// The request was answered.
+        case answered
+        /// "Stop" or "cancel" while Hark was talking: playback must stop.
+        case stopped
+        /// The request failed (recognition or synthesis); the loop goes on.
+        case failed(String)
+    }
+
+    /// What Hark did.
+    public var outcome: Outcome
+    /// Stream time where speech started and ended (seconds).
+    public var speechStart: Double
+    public var speechEnd: Double
+    /// The recognizer's reading, when it ran.
+    public var transcript: VoiceTranscript?
+    /// The assistant's answer, when it was asked.
+    public var reply: AssistantReply?
+    /// Audio to play now (the tone or the spoken reply), nil for none.
+    public var audio: AudioChunk?
+    /// The WAV file the reply was written to (`outputDirectory`).
+    public var replyFile: String?
+    /// A problem that did not stop the turn (e.g. the WAV file could not be written).
+    public var problem: String?
+    /// Milliseconds per stage: `recognize`, `respond`, `synthesize`, `write`.
+    public var milliseconds: [String: Double] = [:]
+
+    /// True when whatever Hark is saying must stop.
+    public var stopsPlayback: Bool { outcome == .stopped }
+
+    /// Lines that tell a person what happened (`heard:`, `intent:`, `reply:`, `file:`).
+    public var report: [String] {
+        var lines: [String] = []
+        let heard = transcript.map { t in
+            (t.heardWakePhrase ? "[wake] " : "") + (t.text.isEmpty ? "(no request)" : t.text)
+                + String(format: "  (confidence %.2f, %.0f ms)", t.confidence, t.decodeMilliseconds)
+        }
+        lines.append("heard:  " + (heard ?? "(not recognised)"))
+        switch outcome {
+        case .ignored(let reason): lines.append("        ignored: \(reason)")
+        case .woken: lines.append("        woken: \(audio == nil ? "" : "acknowledged, ")listening for the request")
+        case .stopped: lines.append("        stop: playback stopped")
+        case .failed(let reason): lines.append("        failed: \(reason)")
+        case .answered: break
+        }
+        if let reply {
+            let slots = reply.slots.keys.sorted().map { "\($0)=\(reply.slots[$0].map { "\($0)" } ?? "")" }
+            lines.append("intent: \(reply.skill ?? "-")/\(reply.intent ?? "-") \(slots.joined(separator: " "))")
+            lines.append("reply:  \(reply.reply)\(reply.endSession ? "" : "  (awaiting an answer)")")
+        }
+        if let replyFile { lines.append("file:   \(replyFile)") }
+        if let problem { lines.append("        problem: \(problem)") }
+        return lines
+    }
+}
+
+/// The heart of `hark listen` and `hark demo`: audio in, answers out.
+///
+/// Receives 16 kHz mono audio (from the microphone or from synthesised requests), cuts it into utterances
+/// with the ``Endpointer``, and for each one: recognises it (the wake phrase required unless a conversation is
+/// open), asks the ``Assistant`` (one session per conversation), speaks the reply and hands back what to play.
+/// A conversation stays open while the skill awaits an answer, until ``VoiceLoopSettings/followUpWindow``
+/// passes after the reply. While Hark is talking, only "stop"/"cancel" are taken (barge-in). A failure in
+/// one utterance is reported in its ``VoiceTurn`` and never ends the loop.
+public actor VoiceLoop {
+    private let recognizer: VoiceRecognizer
+    private let assistant: Assistant
+    private let settings: VoiceLoopSettings
+    private let synthesizer: Synthesizer
+    private let logger: Logger
+    private var endpointer: Endpointer
+    private var sessionID: String?
+    private var listeningUntil: Double?
+    private var repliesWritten = 0
+
+    /// Creates a loop around a recognizer and an assistant.
+    public init(
+        recognizer: VoiceRecognizer, assistant: Assistant, settings: VoiceLoopSettings = VoiceLoopSettings(),
+        synthesizer: Synthesizer = .shared, logger: Logger = Logger(label: "hark.listen")
+    ) {
+        self.recognizer = recognizer
+        self.assistant = assistant
+        self.settings = settings
+        self.synthesizer = synthesizer
+        self.logger = logger
+        self.endpointer = Endpointer(settings: settings.endpointer)
+    }
+
+    /// True while a conversation is open: the next utterance needs no wake phrase.
+    public var inConversation: Bool { listeningUntil != nil }
+
+    /// Feeds captured 16 kHz mono audio; returns a turn for every utterance that ended in it.
+    /// - Parameter speaking: whether Hark's own reply is playing (then only "stop"/"cancel" count).
+    public func hear(_ chunk: AudioChunk, speaking: Bool = false) async -> [VoiceTurn] {
+        var turns: [VoiceTurn] = []
+        for event in endpointer.process(chunk) {
+            guard case .utterance(let utterance) = event else { continue }
+            turns.append(await handle(utterance, speaking: speaking))
+        }
+        return turns
+    }
+
+    /// Ends the stream: an utterance still open is handled.
+    public func finish() async -> [VoiceTurn] {
+        guard case .utterance(let utterance) = endpointer.finish() else { return [] }
+        return [await handle(utterance, speaking: false)]
+    }
+
+    /// Handles one endpointed utterance.
+    public func handle(_ utterance: Endpointer.Utterance, speaking: Bool) async -> VoiceTurn {
+        var turn = VoiceTurn(outcome: .ignored(""), speechStart: utterance.speechStart, speechEnd: utterance.speechEnd)
+        if let until = listeningUntil, utterance.speechStart > until { endConversation() }
+        let requireWake = !speaking && listeningUntil == nil
+        let started = ContinuousClock.now
+        var transcript: VoiceTranscript
+        do {
+            transcript = try await recognizer.recognize(utterance.audio, requireWake: requireWake)
+            // In a conversation the person may still say the wake phrase first ("hey hark, turn on the light"):
+            // the request grammar has no wake phrase, so a reading it cannot make sense of is tried with it.
+            if !requireWake && !speaking && !makesSense(transcript) {
+                let woken = try await recognizer.recognize(utterance.audio, requireWake: true)
+                if woken.heardWakePhrase { transcript = woken }
+            }
+        } catch {
+            turn.outcome = .failed("recognition: \(error)")
+            logger.error("recognition failed", metadata: ["error": "\(error)"])
+            return turn
+        }
+        turn.milliseconds["recognize"] = Self.milliseconds(since: started)
+        turn.transcript = transcript
+
+        if speaking {
+            guard !transcript.text.isEmpty, isStopOrCancel(transcript.text) else {
+                turn.outcome = .ignored("heard while Hark was talking")
+                return turn
+            }
+            // Tell the dialog (it ends the session) but say nothing: the user asked for silence.
+            turn.reply = await assistant.respond(to: transcript.text, sessionID: sessionID, area: settings.area)
+            endConversation()
+            turn.outcome = .stopped
+            return turn
+        }
+        if requireWake && !transcript.heardWakePhrase {
+            turn.outcome = .ignored("no wake phrase")
+            return turn
+        }
+        if transcript.text.isEmpty {
+            guard transcript.heardWakePhrase else {
+                turn.outcome = .ignored("nothing recognised")
+                return turn
+            }
+            turn.outcome = .woken
+            turn.audio = await acknowledgement()
+            listeningUntil = utterance.speechEnd + (turn.audio?.duration ?? 0) + settings.followUpWindow
+            return turn
+        }
+
+        let asked = ContinuousClock.now
+        let reply = await assistant.respond(
+            to: transcript.text, sessionID: sessionID, area: settings.area, misheard: transcript.doubt != nil)
+        turn.milliseconds["respond"] = Self.milliseconds(since: asked)
+        turn.reply = reply
+        turn.outcome = .answered
+        if reply.endSession {
+            endConversation()
+        } else {
+            sessionID = reply.sessionID
+        }
+        if !reply.reply.isEmpty {
+            let spoken = ContinuousClock.now
+            do {
+                turn.audio = try await synthesizer.synthesize(reply.reply, voice: settings.voice, ssml: reply.isSSML)
+            } catch {
+                turn.outcome = .failed("speaking the reply: \(error)")
+                logger.error("synthesis failed", metadata: ["error": "\(error)"])
+            }
+            turn.milliseconds["synthesize"] = Self.milliseconds(since: spoken)
+        }
+        if !reply.endSession {
+            listeningUntil = utterance.speechEnd + (turn.audio?.duration ?? 0) + settings.followUpWindow
+        }
+        if let audio = turn.audio, let folder = settings.outputDirectory {
+            let written = ContinuousClock.now
+            repliesWritten += 1
+            let file = "\(folder)/reply-\(String(format: "%03d", repliesWritten)).wav"
+            do {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                try WAVFile.write(audio, to: file)
+                turn.replyFile = file
+            } catch {
+                turn.problem = "cannot write \(file): \(error)"
+                logger.error("cannot write the reply", metadata: ["file": "\(file)", "error": "\(error)"])
+            }
+            turn.milliseconds["write"] = Self.milliseconds(since: written)
+        }
+        return turn
+    }
+
+    private func endConversation() {
+        sessionID = nil
+        listeningUntil = nil
+    }
+
+    private func acknowledgement() async -> AudioChunk? {
+        switch settings.acknowledgement {
+        case .tone:
+            return Earcon.listening
+        case .words(let words):
+            do {
+                return try await synthesizer.synthesize(words, voice: settings.voice)
+            } catch {
+                logger.error("cannot speak the acknowledgement", metadata: ["error": "\(error)"])
+                return Earcon.listening
+            }
+        }
+    }
+
+    /// Whether a reading can be acted on as it is: some words, a complete match, no doubt.
+    private func makesSense(_ transcript: VoiceTranscript) -> Bool {
+        !transcript.text.isEmpty && transcript.doubt == nil && assistant.intentEngine.match(transcript.text).best != nil
+    }
+
+    private func isStopOrCancel(_ text: String) -> Bool {
+        guard let best = assistant.intentEngine.match(text).best else { return false }
+        return best.skill == Assistant.builtinSkillID && (best.intent == "Stop" || best.intent == "Cancel")
+    }
+
+    static func milliseconds(since start: ContinuousClock.Instant) -> Double {
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+    }
+}

@@ -1,0 +1,271 @@
+import Foundation
+import HarkAudio
+import Testing
+
+/// `hark listen` end to end: eSpeak-spoken requests through the ALSA `file`-plugin microphone (a FIFO written at
+/// real-time pace), the real binary, real skills, a real SQLite file and a real Mosquitto broker.
+@Suite(.serialized) struct ListenTests {
+    @Test func spokenRequestsReachTheShoppingListAndTheBroker() async throws {
+        signal(SIGPIPE, SIG_IGN)
+        let hark = try HarkProcess()
+        let root = try HarkProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+
+        let broker = try MQTTBroker.start(in: root)
+        defer { broker.stop() }
+        try """
+            skills:
+              smarthome:
+                mqtt: { host: 127.0.0.1, port: \(broker.port) }
+                devices:
+                  - { name: Porch Light, area: Garden, domain: light, backend: mqtt, topic_style: tasmota, mqtt_name: porch }
+            """.write(toFile: hark.home + "/config.yaml", atomically: true, encoding: .utf8)
+        let subscriber = try ProcessRunner.start(
+            "/usr/bin/mosquitto_sub", ["-h", "127.0.0.1", "-p", "\(broker.port)", "-t", "cmnd/#", "-v"])
+        defer { subscriber.terminate() }
+
+        // The microphone's audio: three requests, one without the wake phrase, silence between them.
+        let requests: [(text: String, voice: String)] = [
+            ("hey hark, add milk to my shopping list", "en-us+f2"),
+            ("add bread to my shopping list", "en-us"),
+            ("hey hark, turn on the porch light", "en-us+f2"),
+        ]
+        var microphone = [Int16](repeating: 0, count: 16_000)
+        for (index, request) in requests.enumerated() {
+            let said = try hark.run(["say", request.text, "--voice", request.voice, "-o", "request-\(index).wav"])
+            try #require(said.status == 0, "\(said.stderr)")
+            microphone += try WAVFile.read(path: hark.home + "/request-\(index).wav").speechChunk().samples
+            microphone += [Int16](repeating: 0, count: 16_000 * 3 / 2)
+        }
+
+        let fifo = root + "/mic.raw"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let alsaConfig = root + "/alsa.conf"
+        try """
+            pcm.fakemic { type file slave.pcm { type null } file "/dev/null" infile "\(fifo)" format "raw" }
+            pcm.fakespk { type file slave.pcm { type null } file "\(root)/speaker_%r_%c.wav" format "wav" perm 0644 }
+            pcm.!default fakemic
+
+            """.write(toFile: alsaConfig, atomically: true, encoding: .utf8)
+        let writer = PacedWriter(path: fifo, samples: microphone)
+        writer.start()
+        defer { writer.stop() }
+
+        let listen = try ProcessRunner.start(
+            HarkProcess.binary,
+            ["listen", "--playback-device", "fakespk", "--output-directory", root + "/replies"],
+            environment: ["HARK_HOME": hark.home, "ALSA_CONFIG_PATH": alsaConfig], directory: hark.home)
+        defer { listen.terminate() }
+
+        let database = hark.home + "/hark.sqlite"
+        func listItems() -> [String] {
+            let rows = (try? ProcessRunner.output("/usr/bin/sqlite3", [database, "SELECT key FROM shopping_list_item"]))
+            return rows?.split(separator: "\n").map(String.init) ?? []
+        }
+        // Building the recognizer from every skill's sentences takes a while in a debug build on a busy machine.
+        let started = ContinuousClock.now + .seconds(120)
+        while ContinuousClock.now < started, !listen.output.contains("Listening on"), listen.isRunning {
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        try #require(listen.output.contains("Listening on"), "stdout:\n\(listen.output)\nstderr:\n\(listen.errorOutput)")
+        let deadline = ContinuousClock.now + .seconds(40)
+        while ContinuousClock.now < deadline {
+            if listItems().contains("milk"), subscriber.output.contains("cmnd/porch/POWER"),
+                writer.finishedSpeech
+            {
+                break
+            }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        // Let the last reply be written, then stop Hark as a service manager would.
+        try await Task.sleep(for: .milliseconds(500))
+        listen.signal(SIGTERM)
+        let status = listen.wait(timeout: 10)
+        let log = "stdout:\n\(listen.output)\nstderr:\n\(listen.errorOutput)"
+
+        #expect(status == 0, "\(log)")
+        #expect(listItems().contains("milk"), "\(log)")
+        #expect(!listItems().contains("bread"), "a request without the wake phrase was acted on\n\(log)")
+        #expect(subscriber.output.contains("cmnd/porch/POWER ON"), "broker saw: \(subscriber.output)\n\(log)")
+        let replies = (try? FileManager.default.contentsOfDirectory(atPath: root + "/replies")) ?? []
+        #expect(replies.count >= 2, "\(replies)\n\(log)")
+        if let first = replies.sorted().first {
+            let reply = try WAVFile.read(path: root + "/replies/" + first)
+            #expect(reply.duration > 0.5)
+        }
+        let speaker = (try? FileManager.default.contentsOfDirectory(atPath: root))?.filter { $0.hasPrefix("speaker_") }
+        #expect(speaker?.isEmpty == false, "nothing was played on the file-plugin speaker")
+        // Said while the first reply played or after it: either way ignored.
+        #expect(listen.output.contains("ignored: "), "\(log)")
+    }
+
+    @Test func withoutAMicrophoneListenSaysSoAndRunsTheDemo() throws {
+        let root = try HarkProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let alsaConfig = root + "/alsa.conf"
+        try "pcm.!default { type null }\npcm.nomic { type hw card 7 }\n"
+            .write(toFile: alsaConfig, atomically: true, encoding: .utf8)
+        var hark = try HarkProcess()
+        hark.environment["ALSA_CONFIG_PATH"] = alsaConfig
+        let result = try hark.run(["listen", "--device", "nomic", "--output-directory", root + "/demo"])
+        #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.first?.hasPrefix("hark listen: no microphone") == true, "\(result.stdout)")
+        #expect(result.stdout.contains("intent: shopping/"), "\(result.stdout)")
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: root + "/demo")) ?? []
+        #expect(files.contains { $0.hasPrefix("reply-") }, "\(files)")
+        // The demo used a temporary home: the user's (here: the test's) list is untouched.
+        #expect(!FileManager.default.fileExists(atPath: hark.home + "/hark.sqlite"))
+    }
+}
+
+/// Writes 16 kHz S16LE audio into a FIFO at real-time pace (100 ms at a time), then silence until stopped.
+final class PacedWriter: @unchecked Sendable {
+    private let path: String
+    private let samples: [Int16]
+    private let lock = NSLock()
+    private var stopped = false
+    private var done = false
+
+    init(path: String, samples: [Int16]) {
+        self.path = path
+        self.samples = samples
+    }
+
+    /// True once all the speech has been written.
+    var finishedSpeech: Bool { lock.withLock { done } }
+
+    func start() {
+        let thread = Thread { [self] in
+            let fd = open(path, O_WRONLY)  // blocks until Hark opens the microphone
+            guard fd >= 0 else { return }
+            defer { close(fd) }
+            let step = 1_600
+            var offset = 0
+            let start = Date()
+            var written = 0
+            while !lock.withLock({ stopped }) {
+                var piece = [Int16](repeating: 0, count: step)
+                if offset < samples.count {
+                    let end = min(samples.count, offset + step)
+                    piece = Array(samples[offset..<end]) + [Int16](repeating: 0, count: step - (end - offset))
+                    offset = end
+                } else {
+                    lock.withLock { done = true }
+                }
+                let ok = piece.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) == $0.count }
+                guard ok else { return }
+                written += step
+                let due = start.addingTimeInterval(Double(written) / 16_000)
+                let wait = due.timeIntervalSinceNow
+                if wait > 0 { usleep(UInt32(wait * 1_000_000)) }
+            }
+        }
+        thread.start()
+    }
+
+    func stop() { lock.withLock { stopped = true } }
+}
+
+/// A child process whose output is collected as it runs.
+final class ProcessRunner: @unchecked Sendable {
+    private let process = Process()
+    private let lock = NSLock()
+    private var out = Data()
+    private var err = Data()
+
+    static func start(
+        _ executable: String, _ arguments: [String], environment: [String: String] = [:], directory: String? = nil
+    ) throws -> ProcessRunner {
+        let runner = ProcessRunner()
+        let process = runner.process
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        let outPipe = Pipe()
+        let errPipe = Pipe()
+        process.standardOutput = outPipe
+        process.standardError = errPipe
+        process.standardInput = FileHandle.nullDevice
+        outPipe.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            runner.lock.withLock { runner.out.append(data) }
+        }
+        errPipe.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            runner.lock.withLock { runner.err.append(data) }
+        }
+        try process.run()
+        return runner
+    }
+
+    /// Runs a command to the end and returns its standard output.
+    static func output(_ executable: String, _ arguments: [String]) throws -> String {
+        let runner = try start(executable, arguments)
+        _ = runner.wait(timeout: 10)
+        usleep(20_000)
+        return runner.output
+    }
+
+    var output: String { lock.withLock { String(decoding: out, as: UTF8.self) } }
+    var errorOutput: String { lock.withLock { String(decoding: err, as: UTF8.self) } }
+
+    var isRunning: Bool { process.isRunning }
+
+    func signal(_ signal: Int32) { if process.isRunning { kill(process.processIdentifier, signal) } }
+
+    /// Waits for the exit; returns the status, or nil if it did not exit in time.
+    func wait(timeout: Double) -> Int32? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning, Date() < deadline { usleep(20_000) }
+        guard !process.isRunning else { return nil }
+        usleep(50_000)  // let the readability handlers take the last bytes
+        return process.terminationStatus
+    }
+
+    func terminate() {
+        if process.isRunning {
+            process.terminate()
+            _ = wait(timeout: 5)
+        }
+    }
+}
+
+/// A Mosquitto broker on a free loopback port (or the one at `HARK_TEST_MQTT_PORT`).
+struct MQTTBroker {
+    var port: Int
+    private var process: ProcessRunner?
+
+    static func start(in folder: String) throws -> MQTTBroker {
+        if let given = ProcessInfo.processInfo.environment["HARK_TEST_MQTT_PORT"], let port = Int(given) {
+            return MQTTBroker(port: port, process: nil)
+        }
+        // A port of this test process's own (scripts/test.sh passes its broker's port instead).
+        let port = 20_000 + Int(getpid() % 10_000)
+        let config = folder + "/mosquitto.conf"
+        try "listener \(port) 127.0.0.1\nallow_anonymous true\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let process = try ProcessRunner.start("/usr/sbin/mosquitto", ["-c", config])
+        let deadline = Date().addingTimeInterval(5)
+        while Date() < deadline, !canConnect(port) { usleep(50_000) }
+        return MQTTBroker(port: port, process: process)
+    }
+
+    func stop() { process?.terminate() }
+
+    static func canConnect(_ port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = UInt16(port).bigEndian
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
+        }
+    }
+}
