@@ -67,6 +67,25 @@ import Testing
         #expect(yesAgain.reply == "There's nothing to say yes or no to right now.")
     }
 
+    @Test func aMisheardRequestIsAskedBackBeforeItRuns() async throws {
+        let tester = try Self.tester()
+        defer { tester.close() }
+        let assistant = tester.assistant
+        // The words match perfectly, but the speech recognizer doubted them.
+        let asked = await assistant.respond(to: "remember eggs", sessionID: tester.sessionID, misheard: true)
+        #expect(asked.reply == "Did you mean: remember eggs?", "\(asked.reply)")
+        #expect(asked.intent == nil && !asked.endSession)
+        let yes = await tester.ask("yes")
+        #expect(yes.intent == "Remember")
+        #expect(yes.reply == "I'll remember eggs.")
+        // "No" drops it; a built-in ("stop") is never asked back.
+        _ = await assistant.respond(to: "remember bread", sessionID: tester.sessionID, misheard: true)
+        let no = await tester.ask("no")
+        #expect(no.intent != "Remember", "\(no.reply)")
+        let stop = await assistant.respond(to: "stop", sessionID: tester.sessionID, misheard: true)
+        #expect(stop.reply == "Okay.")
+    }
+
     @Test func repeatSaysTheLastReplyAgain() async throws {
         let tester = try Self.tester()
         defer { tester.close() }
