@@ -109,7 +109,13 @@ struct JSGFWriter {
             for (intentIndex, intent) in skill.templates.intents.enumerated() {
                 let ruleName = Self.ruleName("intent", skill.templates.skill, intent.name)
                 var alternatives: [String] = []
+                if let only = recognition?.onlyIntents, !only.contains("\(skill.templates.skill)/\(intent.name)") {
+                    continue
+                }
                 var sentences = skill.sentences.filter { $0.intentIndex == intentIndex }
+                if let limit = recognition?.maxSentencesPerBlock {
+                    sentences = sentences.filter { $0.sentenceIndex < limit }
+                }
                 if let limit = recognition?.maxSentencesPerIntent { sentences = Array(sentences.prefix(limit)) }
                 for sentence in sentences {
                     alternatives.append(expression(sentence.expression, skill: skill, skillIndex: skillIndex))
@@ -260,6 +266,11 @@ public struct RecognitionGrammarOptions: Sendable {
     public var maxListValues: Int? = 15
     /// Each intent keeps its first templates only (a skill lists its most common phrasings first); nil: all.
     public var maxSentencesPerIntent: Int? = 3
+    /// Each data block of an intent (a group of sentences with the same fixed slots) keeps its first templates
+    /// only; applied before ``maxSentencesPerIntent``. nil: all.
+    public var maxSentencesPerBlock: Int? = nil
+    /// Only these intents ("skill/intent") are written; nil: every intent.
+    public var onlyIntents: Set<String>? = nil
     /// Every list a sentence uses may also be said alone: the answer to "Which room?".
     public var bareAnswers = true
     /// Skip words heard before a slot ("turn on the kitchen light" for "turn on {name}").
