@@ -128,8 +128,14 @@ let package = Package(
             name: "SpeechBench", dependencies: ["HarkSpeech", "HarkAudio"], path: "Benchmarks/SpeechBench",
             swiftSettings: strict),
         .executableTarget(
+            name: "VoiceBench", dependencies: ["HarkVoice", "HarkRuntime", "HarkSpeech", "HarkAudio"],
+            path: "Benchmarks/VoiceBench", exclude: ["peer_pocketsphinx5.py"], swiftSettings: strict),
+        .executableTarget(
             name: "HABench", dependencies: ["SmartHomeSkill", "HarkAssistant", "HarkSkillKit"], path: "Benchmarks/HABench",
             exclude: ["hassil_bench.py"], swiftSettings: strict),
+        .executableTarget(
+            name: "WakeBench", dependencies: ["HarkVoice", "HarkRuntime", "HarkSpeech", "HarkAudio"],
+            path: "Benchmarks/WakeBench", exclude: ["keyphrase_spotting.py"], swiftSettings: strict),
 
         // Tests.
         .testTarget(name: "HarkAudioTests", dependencies: ["HarkAudio"], swiftSettings: strict),

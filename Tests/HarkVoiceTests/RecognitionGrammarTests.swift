@@ -45,6 +45,35 @@ import Testing
         #expect(!grammar.words.contains("london"), "london is only in the weather vocabulary")
     }
 
+    @Test func onlyTheCandidateIntentsAreWritten() throws {
+        var options = RecognitionGrammarOptions()
+        options.onlyIntents = ["hark/Stop"]
+        options.bareAnswers = false
+        let grammar = try VoiceGrammar(
+            engine: RecognitionFixture.engine, wakePhrase: "hey hark", vocabularies: RecognitionFixture.vocabularies,
+            layout: .none, options: options)
+        #expect(grammar.graph.accepts(["stop"]))
+        #expect(!grammar.graph.accepts(["help"]))
+        #expect(!grammar.words.contains("milk"))
+    }
+
+    @Test func templatesAreCappedPerDataBlockAndPerIntent() throws {
+        // hark/Help has one data block of four templates; "how does this work" is the fourth.
+        func accepts(block: Int?, intent: Int?) throws -> Bool {
+            var options = RecognitionGrammarOptions()
+            options.maxSentencesPerBlock = block
+            options.maxSentencesPerIntent = intent
+            let grammar = try VoiceGrammar(
+                engine: RecognitionFixture.engine, wakePhrase: "hey hark",
+                vocabularies: RecognitionFixture.vocabularies, layout: .none, options: options)
+            return grammar.graph.accepts(["how", "does", "this", "work"])
+        }
+        #expect(try accepts(block: nil, intent: nil))
+        #expect(try accepts(block: 4, intent: nil))
+        #expect(try !accepts(block: 3, intent: nil))
+        #expect(try !accepts(block: nil, intent: 3))
+    }
+
     @Test func theWordGraphAcceptsTheGrammarsSentencesOnly() throws {
         let graph = try WordGraph(
             jsgf: """

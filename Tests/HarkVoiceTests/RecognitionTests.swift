@@ -61,7 +61,9 @@ enum RecognitionFixture {
     @Test func builtinIntentsAreInTheGrammar() async throws {
         let recognizer = try await RecognitionFixture.recognizer.value
         let heard = try await recognizer.recognize(RecognitionFixture.speak("stop"), requireWake: false)
-        #expect(heard.text == "stop")
+        // "stop" or "stop it": both are hark/Stop sentences (eSpeak's released "p" is sometimes heard as "it").
+        let best = RecognitionFixture.engine.match(heard.text).best
+        #expect(best?.skill == "hark" && best?.intent == "Stop", "heard \"\(heard.text)\"")
     }
 
     @Test func everyGrammarWordIsPronounceable() async throws {

@@ -1,0 +1,305 @@
+// VoiceBench: Hark's voice pipeline on a spoken-command corpus, with peers on the same audio.
+//
+// Corpus: the skills' tests/en.yaml sentences that name an intent × eSpeak voices × speeds, each clean and mixed
+// with noise at an SNR (white and pink noise in turn). Prints intent+slot accuracy, word error rate, real-time
+// factor, latency from the end-point to the reply audio (p50, p99), wake detection and false alarms per hour of
+// non-wake speech, peak memory; then the peers on a subset of the same audio: PocketSphinx 0.8 (Debian) with the
+// generic en-us language model, and python `pocketsphinx` 5 from PyPI (when POCKETSPHINX5_PYTHON is set or
+// .build/voicebench-venv exists), both read by Hark's matcher.
+//
+//   swift build -c release --product VoiceBench && .build/release/VoiceBench [--per-skill N] [--peer-clips N]
+//       [--voices en-us,en-us+f2,en+m3,en-us+f4] [--rates 150,190] [--snr 10] [--wake-clips N] [--no-peers]
+//       [--wildcards] [--held-out] [--misses N] [--max-list N|all] [--max-sentences N|all]
+//       [--max-block N|all] [--nbest N] [--refine] [--refine-list N|all]
+//       [--no-skip] [--skip-before-only]
+//
+// The default corpus: 4 test sentences per skill (16) × 4 voices × 2 speeds = 128 recordings, each clean and noisy
+// (256 clips, about 5 minutes of speech); the wake phrase on every 4th recording (32, clean and noisy); the peers on
+// 24 recordings (48 clips). About 10 minutes in release on 2 busy cores; `--per-skill` scales it.
+//
+// `--held-out` takes the test sentences the default run does not (the ones between the evenly spread picks), for
+// checking that a grammar setting chosen on the default corpus holds on sentences it was not chosen on.
+import Foundation
+import HarkAssistant
+import HarkAudio
+import HarkRuntime
+import HarkSkillKit
+import HarkSpeech
+import HarkUnderstanding
+import HarkVoice
+
+struct BenchOptions {
+    var perSkill = 4
+    var peerClips = 48
+    var wakeClips = 32
+    var voices = ["en-us", "en-us+f2", "en+m3", "en-us+f4"]
+    var rates = [150, 190]
+    var snr = 10.0
+    var peers = true
+    var wildcards = false
+    var heldOut = false
+    var misses = 12
+    var recognizer = VoiceRecognizerOptions()
+
+    init(arguments: [String]) {
+        var iterator = arguments.dropFirst().makeIterator()
+        while let argument = iterator.next() {
+            switch argument {
+            case "--per-skill": perSkill = Int(iterator.next() ?? "") ?? perSkill
+            case "--peer-clips": peerClips = Int(iterator.next() ?? "") ?? peerClips
+            case "--wake-clips": wakeClips = Int(iterator.next() ?? "") ?? wakeClips
+            case "--voices": voices = (iterator.next() ?? "").split(separator: ",").map(String.init)
+            case "--rates": rates = (iterator.next() ?? "").split(separator: ",").compactMap { Int($0) }
+            case "--snr": snr = Double(iterator.next() ?? "") ?? snr
+            case "--misses": misses = Int(iterator.next() ?? "") ?? misses
+            case "--no-peers": peers = false
+            case "--wildcards": wildcards = true
+            case "--held-out": heldOut = true
+            case "--max-list": recognizer.grammar.maxListValues = Int(iterator.next() ?? "")
+            case "--max-sentences": recognizer.grammar.maxSentencesPerIntent = Int(iterator.next() ?? "")
+            case "--nbest": recognizer.nBest = Int(iterator.next() ?? "") ?? recognizer.nBest
+            case "--refine": recognizer.refinesIntents = true
+            case "--no-skip": recognizer.grammar.skipPhrases = []
+            case "--skip-before-only": recognizer.grammar.skipPhrasesAfter = false
+            case "--refine-list": recognizer.refinementGrammar.maxListValues = Int(iterator.next() ?? "")
+            case "--max-block": recognizer.grammar.maxSentencesPerBlock = Int(iterator.next() ?? "")
+            default:
+                FileHandle.standardError.write(Data("unknown argument \(argument)\n".utf8))
+                exit(2)
+            }
+        }
+    }
+}
+
+/// Progress on standard error (the figures go to standard output).
+func progress(_ text: String) { FileHandle.standardError.write(Data(text.utf8)) }
+func format(_ value: Double, _ digits: Int = 1) -> String { String(format: "%.\(digits)f", value) }
+func percent(_ value: Double) -> String { format(value * 100) + " %" }
+
+let options = BenchOptions(arguments: CommandLine.arguments)
+let home = FileManager.default.temporaryDirectory.appendingPathComponent("voicebench-\(getpid())").path
+try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+defer { try? FileManager.default.removeItem(atPath: home) }
+
+// The assistant with every built-in skill; the weather skill points at a closed local port (no internet here: the
+// bench scores understanding, and the reply is then the skill's "cannot reach the service" answer).
+var configuration = HarkConfiguration()
+configuration.skillSettings["weather"] = [
+    "latitude": .number(51.5), "longitude": .number(-0.12), "forecast_url": .string("http://127.0.0.1:9/forecast"),
+    "geocoding_url": .string("http://127.0.0.1:9/search"), "timeout_ms": .number(300),
+]
+configuration.skillSettings["shopping"] = ["purchase_code": .string("1234")]
+let environment = HarkEnvironment(
+    paths: HarkPaths(configFile: home + "/config.yaml", dataDirectory: home + "/data"), configuration: configuration)
+let assistant = try environment.makeAssistant()
+let skills = await assistant.installedSkills
+let engine = assistant.intentEngine
+let checker = MeaningChecker(engine: engine)
+
+// The corpus: clips are synthesised one at a time (not held in memory) so the peak memory is the pipeline's.
+let sentences = try SpokenCorpus.sentences(skills: skills, perSkill: options.perSkill, heldOut: options.heldOut)
+let plan = SpokenCorpus.plan(sentences: sentences, voices: options.voices, rates: options.rates)
+print(
+    "VoiceBench: \(sentences.count) sentences (\(options.heldOut ? "held out" : "\(options.perSkill) per skill"), "
+        + "\(Set(sentences.map(\.skill)).count) skills) × \(options.voices.count) voices (\(options.voices.joined(separator: ", "))) "
+        + "× \(options.rates.count) speeds (\(options.rates.map(String.init).joined(separator: ", ")) wpm) = "
+        + "\(plan.count) recordings, each clean and with noise at \(format(options.snr, 0)) dB SNR (white, pink in turn)"
+)
+let memoryBeforeHark = peakMemoryMegabytes()
+
+// Hark: grammar recognition, matcher, dialog, skill, reply synthesis.
+let loadStart = ContinuousClock.now
+let hark = try await VoiceRecognizer(
+    assistant: assistant, wakePhrase: configuration.wakePhrase, options: options.recognizer)
+let loadMs = milliseconds(since: loadStart)
+let pronunciations = await hark.pronunciations
+let unpronounceable = pronunciations.unpronounceable.keys.sorted()
+print(
+    "Hark recognizer: loaded in \(format(loadMs, 0)) ms; grammar (lists ≤ "
+        + "\(options.recognizer.grammar.maxListValues.map(String.init) ?? "all") values, intents ≤ "
+        + "\(options.recognizer.grammar.maxSentencesPerIntent.map(String.init) ?? "all") templates, blocks ≤ "
+        + "\(options.recognizer.grammar.maxSentencesPerBlock.map(String.init) ?? "all")) "
+        + "\(await hark.grammar.words.count) words, \(await hark.grammar.graph.stateCount) states, "
+        + "\(await hark.grammar.graph.arcs.count) arcs; "
+        + "\(pronunciations.added.count) pronounced by eSpeak, \(unpronounceable.count) unpronounceable"
+        + (unpronounceable.isEmpty ? "" : ": " + unpronounceable.joined(separator: ", ")))
+
+var tallies: [Condition: Tally] = [:]
+var wakeTallies: [Condition: WakeTally] = [:]
+var wrong: [String] = []
+var synthesisMs = 0.0
+let wakeStep = max(1, plan.count / max(1, options.wakeClips))
+let runStart = ContinuousClock.now
+for (index, recording) in plan.enumerated() {
+    if index % 4 == 0 {
+        let done = tallies[.clean]?.clips ?? 0
+        progress(
+            "\r\(index)/\(plan.count) recordings, \(format(milliseconds(since: runStart) / 1000, 0)) s, clean right "
+                + "\(tallies[.clean]?.intentAndSlotsRight ?? 0)/\(done)   ")
+    }
+    let synthesisStart = ContinuousClock.now
+    let spoken = try await SpokenCorpus.speak(recording.sentence.text, voice: recording.voice, rate: recording.rate)
+    let wakeSpoken =
+        index % wakeStep == 0 && options.wakeClips > 0
+        ? try await SpokenCorpus.speak(
+            recording.sentence.text, voice: recording.voice, rate: recording.rate, prefix: configuration.wakePhrase)
+        : nil
+    synthesisMs += milliseconds(since: synthesisStart)
+    for noise in Condition.allCases {
+        let kind = noise == .clean ? NoiseKind.clean : (index % 2 == 0 ? .white : .pink)
+        let seed = UInt64(index * 1000 + recording.rate)
+        let clip = CorpusClip(
+            sentence: recording.sentence, voice: recording.voice, rate: recording.rate, noise: kind,
+            audio: SpokenCorpus.mix(spoken.audio, noise: kind, snr: options.snr, seed: seed),
+            speechSeconds: spoken.speechSeconds)
+        let utterance = SpokenCorpus.endpointed(clip.audio)
+        // Latency: from the end-point (the utterance handed over) to the reply's audio.
+        let start = ContinuousClock.now
+        let transcript = try await hark.recognize(utterance, requireWake: false)
+        let reply = await assistant.respond(
+            to: transcript.text, sessionID: "bench-\(index)-\(noise)", area: clip.sentence.area)
+        _ = try await Synthesizer.shared.synthesize(reply.reply, voice: configuration.voice, ssml: reply.isSSML)
+        let latency = milliseconds(since: start)
+        let meaning = checker.check(transcript.text, against: clip.sentence)
+        tallies[noise, default: Tally()].add(
+            reference: checker.words(clip.sentence.text),
+            heard: transcript.text.split(separator: " ").map(String.init), meaningRight: meaning,
+            audioSeconds: transcript.audioSeconds, decodeMilliseconds: transcript.decodeMilliseconds,
+            doubted: transcript.doubt != nil)
+        tallies[noise]!.latencies.append(latency)
+        if !(meaning.intent && meaning.slots) && wrong.count < options.misses {
+            wrong.append(
+                "  \(noise.rawValue) \(clip.voice)@\(clip.rate): \"\(clip.sentence.text)\" → \"\(transcript.text)\"")
+        }
+        // Wake: the same recording with the wake phrase in front (detection), and without it (false alarms), both
+        // through the wake-required decoder.
+        if let wakeSpoken {
+            let woken = SpokenCorpus.endpointed(
+                SpokenCorpus.mix(wakeSpoken.audio, noise: kind, snr: options.snr, seed: seed + 7))
+            let withWake = try await hark.recognize(woken, requireWake: true)
+            let withoutWake = try await hark.recognize(utterance, requireWake: true)
+            wakeTallies[noise, default: WakeTally()].add(
+                detected: withWake.heardWakePhrase,
+                requestRight: { let m = checker.check(withWake.text, against: clip.sentence); return m.intent && m.slots }(),
+                falseAlarm: withoutWake.heardWakePhrase, wakeSeconds: withWake.audioSeconds,
+                nonWakeSeconds: withoutWake.audioSeconds,
+                milliseconds: withWake.decodeMilliseconds + withoutWake.decodeMilliseconds)
+        }
+    }
+}
+let memoryHark = peakMemoryMegabytes()
+progress("")
+
+print("")
+print("| system | condition | intent+slots | intent | WER | RTF | latency p50 | p99 | wrong doubted | right doubted |")
+print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+func row(_ system: String, _ condition: String, _ t: Tally) {
+    let wrongCount = t.clips - t.intentAndSlotsRight
+    print(
+        "| \(system) | \(condition) | \(percent(t.accuracy)) | \(percent(t.intentAccuracy)) | "
+            + "\(percent(t.wordErrorRate)) | \(format(t.realTimeFactor, 4)) | "
+            + (t.latencies.isEmpty ? "– | – | " : "\(format(t.percentile(50))) ms | \(format(t.percentile(99))) ms | ")
+            + (t.latencies.isEmpty
+                ? "– | – |" : "\(t.wrongDoubted)/\(wrongCount) | \(t.rightDoubted)/\(t.intentAndSlotsRight) |"))
+}
+for noise in Condition.allCases {
+    if let t = tallies[noise] { row("Hark (grammar)", noise.label(snr: options.snr), t) }
+}
+print("")
+if !wakeTallies.isEmpty {
+    print("Wake phrase \"\(configuration.wakePhrase)\" (wake-required decoder, every \(wakeStep)th recording):")
+    for noise in Condition.allCases {
+        if let t = wakeTallies[noise] { print("  \(noise.label(snr: options.snr)): " + t.summary) }
+    }
+    print("")
+}
+print(
+    "peak memory (VmHWM): \(format(memoryBeforeHark)) MB before the recognizer (assistant loaded), "
+        + "\(format(memoryHark)) MB after the Hark run; eSpeak synthesis of the corpus took \(format(synthesisMs / 1000)) s")
+if !wrong.isEmpty { print("first misses (intent or slots wrong):\n" + wrong.joined(separator: "\n")) }
+
+// Wildcard strategies on the shopping recordings whose expected slots include an item.
+if options.wildcards {
+    print("")
+    print("Wildcard strategies (shopping sentences with an item slot, clean; right = intent and every slot right):")
+    let itemPlan = plan.filter { $0.sentence.slots["item"] != nil }
+    var itemAudio: [(CorpusRecording, AudioChunk)] = []
+    for recording in itemPlan {
+        let spoken = try await SpokenCorpus.speak(recording.sentence.text, voice: recording.voice, rate: recording.rate)
+        itemAudio.append((recording, SpokenCorpus.endpointed(spoken.audio)))
+    }
+    for strategy in WildcardStrategy.allCases {
+        var recognizerOptions = options.recognizer
+        recognizerOptions.wildcardStrategy = strategy
+        let recognizer = try await VoiceRecognizer(
+            assistant: assistant, wakePhrase: configuration.wakePhrase, options: recognizerOptions)
+        var tally = Tally()
+        for (recording, utterance) in itemAudio {
+            let transcript = try await recognizer.recognize(utterance, requireWake: false)
+            tally.add(
+                reference: checker.words(recording.sentence.text),
+                heard: transcript.text.split(separator: " ").map(String.init),
+                meaningRight: checker.check(transcript.text, against: recording.sentence),
+                audioSeconds: transcript.audioSeconds, decodeMilliseconds: transcript.decodeMilliseconds)
+        }
+        print(
+            "  \(strategy.rawValue): \(percent(tally.accuracy)) of \(tally.clips) (RTF \(format(tally.realTimeFactor, 3)))")
+    }
+}
+
+// Peers on the same audio (a subset: the generic language model decodes at several times Hark's cost).
+if options.peers {
+    print("")
+    let step = max(1, plan.count / max(1, options.peerClips / 2))
+    let peerPlan = Array(stride(from: 0, to: plan.count, by: step).prefix(max(1, options.peerClips / 2)))
+    var peerClips: [(CorpusClip, AudioChunk)] = []
+    for index in peerPlan {
+        let recording = plan[index]
+        let spoken = try await SpokenCorpus.speak(recording.sentence.text, voice: recording.voice, rate: recording.rate)
+        for noise in Condition.allCases {
+            let kind = noise == .clean ? NoiseKind.clean : (index % 2 == 0 ? .white : .pink)
+            let audio = SpokenCorpus.mix(
+                spoken.audio, noise: kind, snr: options.snr, seed: UInt64(index * 1000 + recording.rate))
+            let clip = CorpusClip(
+                sentence: recording.sentence, voice: recording.voice, rate: recording.rate, noise: kind, audio: audio,
+                speechSeconds: spoken.speechSeconds)
+            peerClips.append((clip, SpokenCorpus.endpointed(audio)))
+        }
+    }
+    print("Peers on \(peerClips.count) of the clips (every \(step)th recording, clean and noisy), Hark's matcher on their text:")
+    let generic = try Recognizer(models: .debianDefault, grammar: .languageModel)
+    var genericTallies: [Condition: Tally] = [:]
+    var harkSubset: [Condition: Tally] = [:]
+    for (clip, utterance) in peerClips {
+        let transcript = try await generic.transcribe(utterance)
+        genericTallies[clip.noise.condition, default: Tally()].add(
+            reference: checker.words(clip.sentence.text), heard: transcript.text.split(separator: " ").map(String.init),
+            meaningRight: checker.check(transcript.text, against: clip.sentence), audioSeconds: transcript.audioSeconds,
+            decodeMilliseconds: transcript.decodeMilliseconds)
+        let ours = try await hark.recognize(utterance, requireWake: false)
+        harkSubset[clip.noise.condition, default: Tally()].add(
+            reference: checker.words(clip.sentence.text), heard: ours.text.split(separator: " ").map(String.init),
+            meaningRight: checker.check(ours.text, against: clip.sentence), audioSeconds: ours.audioSeconds,
+            decodeMilliseconds: ours.decodeMilliseconds)
+    }
+    let peerTallies = try PocketSphinx5Peer.run(clips: peerClips, folder: home + "/peer-wavs", checker: checker)
+    print("| system | condition | intent+slots | intent | WER | RTF | | | | |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    for noise in Condition.allCases {
+        let label = noise.label(snr: options.snr)
+        if let t = harkSubset[noise] { row("Hark (same clips)", label, t) }
+        if let t = genericTallies[noise] { row("PocketSphinx 0.8 (Debian) generic en-us LM", label, t) }
+        if let t = peerTallies?.tallies[noise] {
+            row("pocketsphinx \(peerTallies?.version ?? "5") (PyPI) generic en-us LM", label, t)
+        }
+    }
+    if peerTallies == nil {
+        print(
+            "(python pocketsphinx 5: not run — set POCKETSPHINX5_PYTHON or create .build/voicebench-venv with "
+                + "`python3 -m venv .build/voicebench-venv && .build/voicebench-venv/bin/pip install pocketsphinx`)")
+    } else if let peerTallies {
+        print("pocketsphinx \(peerTallies.version) peak memory (its own process, VmHWM): \(format(peerTallies.peakMegabytes)) MB")
+    }
+    print("peak memory of this process with the Debian generic-LM peer loaded: \(format(peakMemoryMegabytes())) MB")
+}
+await assistant.shutdown()
