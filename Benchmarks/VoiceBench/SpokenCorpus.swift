@@ -90,17 +90,8 @@ enum SpokenCorpus {
     /// The utterance the endpointer finds in a clip (from the first utterance's start to the last one's end; the
     /// whole clip when it finds none), as `hark run` hands it to the recognizer.
     static func endpointed(_ audio: AudioChunk) -> AudioChunk {
-        var endpointer = Endpointer()
-        var utterances: [Endpointer.Utterance] = []
-        for event in endpointer.process(audio) { if case .utterance(let u) = event { utterances.append(u) } }
-        if case .utterance(let u)? = endpointer.finish() { utterances.append(u) }
-        guard let first = utterances.first, let last = utterances.last else { return audio }
-        let rate = Double(audio.format.sampleRate)
-        let from = max(0, Int((first.audio.timestamp - audio.timestamp) * rate))
-        let lastEnd = last.audio.timestamp + Double(last.audio.samples.count) / rate
-        let to = min(audio.samples.count, Int((lastEnd - audio.timestamp) * rate))
-        guard to > from else { return audio }
-        return AudioChunk(samples: Array(audio.samples[from..<to]), format: audio.format)
+        guard let span = Endpointer.speechSpan(of: audio) else { return audio }
+        return AudioChunk(samples: span.samples, format: span.format)
     }
 
     /// Speaks `sentence` with `voice` at `rate` words per minute, padded with silence, at 16 kHz.

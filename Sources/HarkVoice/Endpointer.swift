@@ -67,6 +67,26 @@ public struct Endpointer: Sendable {
         self.settings = settings
     }
 
+    /// The audio of a whole recording from the first utterance's start (with pre-roll) to the last one's end, or
+    /// nil when there is no speech in it: what `hark run` recognises.
+    public static func speechSpan(of audio: AudioChunk, settings: EndpointerSettings = EndpointerSettings())
+        -> AudioChunk?
+    {
+        var endpointer = Endpointer(settings: settings)
+        var utterances: [Utterance] = []
+        for event in endpointer.process(audio) {
+            if case .utterance(let utterance) = event { utterances.append(utterance) }
+        }
+        if case .utterance(let utterance)? = endpointer.finish() { utterances.append(utterance) }
+        guard let first = utterances.first, let last = utterances.last else { return nil }
+        let rate = Double(audio.format.sampleRate)
+        let from = max(0, Int((first.audio.timestamp - audio.timestamp) * rate))
+        let lastEnd = last.audio.timestamp + Double(last.audio.samples.count) / rate
+        let to = min(audio.samples.count, Int((lastEnd - audio.timestamp) * rate))
+        guard to > from else { return nil }
+        return AudioChunk(samples: Array(audio.samples[from..<to]), format: audio.format, timestamp: first.audio.timestamp)
+    }
+
     /// The current noise floor estimate in dBFS (nil before any audio).
     public var noiseFloorDBFS: Double? { noiseFloor }
 

@@ -44,7 +44,7 @@ struct RunCommand: AsyncParsableCommand {
         timings["read"] = milliseconds(since: stage)
 
         stage = ContinuousClock.now
-        let speech = Self.speechSpan(of: wav)
+        let speech = Endpointer.speechSpan(of: wav)
         timings["endpoint"] = milliseconds(since: stage)
 
         stage = ContinuousClock.now
@@ -82,23 +82,6 @@ struct RunCommand: AsyncParsableCommand {
             if speech == nil { FileHandle.standardError.write(Data("\(input): no speech found\n".utf8)) }
             print(reply.reply)
         }
-    }
-
-    /// The audio from the first utterance's start to the last one's end, or nil when there is no speech.
-    static func speechSpan(of audio: AudioChunk) -> AudioChunk? {
-        var endpointer = Endpointer()
-        var utterances: [Endpointer.Utterance] = []
-        for event in endpointer.process(audio) {
-            if case .utterance(let utterance) = event { utterances.append(utterance) }
-        }
-        if case .utterance(let utterance)? = endpointer.finish() { utterances.append(utterance) }
-        guard let first = utterances.first, let last = utterances.last else { return nil }
-        let rate = Double(audio.format.sampleRate)
-        let from = max(0, Int((first.audio.timestamp - audio.timestamp) * rate))
-        let lastEnd = last.audio.timestamp + Double(last.audio.samples.count) / rate
-        let to = min(audio.samples.count, Int((lastEnd - audio.timestamp) * rate))
-        guard to > from else { return nil }
-        return AudioChunk(samples: Array(audio.samples[from..<to]), format: audio.format, timestamp: first.audio.timestamp)
     }
 
     /// The JSON object of `hark run --json`: the reply's fields (skill, intent, slots, reply, endSession…, its
