@@ -109,7 +109,16 @@ final class SphinxDecoder {
     /// A second front end with the decoder's parameters, for estimating an utterance's cepstral mean.
     private let estimator: OpaquePointer
 
-    init(models: SpeechModelPaths) throws {
+    /// What a decoder is for; the two differ in their acoustic scoring.
+    enum Role {
+        /// Grammars and the language model: the words.
+        case words
+        /// The phone loop that rates a grammar result's confidence (``RecognitionEngine``): a reference score, where
+        /// an approximate acoustic scoring is good enough.
+        case phoneLoop
+    }
+
+    init(models: SpeechModelPaths, role: Role = .words) throws {
         _ = SphinxLog.shared  // route logging before anything can log
         // -allphone_ci: the phone loop that rates confidence uses context-independent phones (with triphones and
         // no phonetic language model it took seconds per utterance).
@@ -119,10 +128,16 @@ final class SphinxDecoder {
         // 85.8 % to 90.8 % and word errors from 9.3 % to 3.6 %: the default word beam (7e-29) pruned the right
         // sentence of long commands (empty results, "will it rain today" heard as "good night"), and spectral noise
         // removal hurt on clean audio.
-        let options = [
+        let common = [
             "-hmm", models.acousticModel, "-dict", "/dev/null", "-bestpath", "yes", "-allphone_ci", "yes",
             "-remove_noise", "no", "-wbeam", "1e-48",
         ]
+        // -ds 2 -topn 2 for the phone loop: its pass evaluates every phone's Gaussians in every frame (the grammar
+        // pass only those of the phones it has active), which made it 44 % of the decoding time; frame downsampling
+        // and two Gaussians per codebook halve it. It only makes the reference score a little lower;
+        // `confidenceMidpoint` was fitted with it. (The grammar pass keeps the full scoring: -ds 2 and -topn 2 there
+        // cost sentences.)
+        let options = common + (role == .words ? [] : ["-ds", "2", "-topn", "2"])
         let arguments = (["hark"] + options).map { strdup($0) }
         var argv = arguments
         let (created, messages) = SphinxLog.shared.capture { () -> (OpaquePointer?, OpaquePointer?) in
@@ -145,7 +160,7 @@ final class SphinxDecoder {
         self.frameRate = cmd_ln_int_r(config, "-frate")
 
         // The model's feat.params asks for batch CMN, which needs the whole utterance; streaming uses live CMN,
-        // whose mean is set per utterance by `startUtterance(cepstralMeanFrom:)`.
+        // whose mean is set per utterance by `startUtterance(cepstralMean:)`.
         ps_get_feat(decoder)?.pointee.cmn = CMN_LIVE
         guard let estimator = fe_init_auto_r(config) else {  // retains the config (measured: refcount +1)
             ps_free(decoder)
@@ -277,21 +292,18 @@ final class SphinxDecoder {
 
     // MARK: Decoding
 
-    /// Starts an utterance whose cepstral mean is estimated from `samples` (its beginning).
+    /// Starts an utterance with the given cepstral mean (``cepstralMean(of:)`` of its beginning).
     ///
     /// PocketSphinx's live CMN starts from the model's prior mean and carries its estimate from one utterance to
     /// the next, so the same audio decodes differently depending on what came before, and the first utterance
     /// after start-up (a CLI run) decodes badly when the input level differs from the training data's. Estimating
     /// the mean from the utterance itself makes every result depend on its own audio only.
-    func startUtterance(cepstralMeanFrom samples: ArraySlice<Int16>, primed: Bool = true) -> Bool {
-        let mean = cepstralMean(of: samples)
-        if primed {
-            guard startStream(mean: mean), ps_start_utt(decoder) >= 0 else { return false }
-            let processed = Self.primer.withUnsafeBufferPointer {
-                ps_process_raw(decoder, $0.baseAddress, $0.count, 0, 0)
-            }
-            guard ps_end_utt(decoder) >= 0, processed >= 0 else { return false }
+    func startUtterance(cepstralMean mean: [Float]?) -> Bool {
+        guard startStream(mean: mean), ps_start_utt(decoder) >= 0 else { return false }
+        let processed = Self.primer.withUnsafeBufferPointer {
+            ps_process_raw(decoder, $0.baseAddress, $0.count, 0, 0)
         }
+        guard ps_end_utt(decoder) >= 0, processed >= 0 else { return false }
         return startStream(mean: mean) && ps_start_utt(decoder) >= 0
     }
 
@@ -305,9 +317,10 @@ final class SphinxDecoder {
     }
 
     /// 0.2 s of fixed pseudo-random noise decoded before every utterance. PocketSphinx carries state from the end
-    /// of one utterance into the next (the Gaussian top-N lists of the acoustic model, not reachable through the
-    /// API), which changes scores and sometimes words; decoding the same primer first puts the decoder in the same
-    /// state every time. Measured: 0.1 s was not enough, 0.2 s and 0.3 s were.
+    /// of one utterance into the next below the searches (the phone loop, whose search resets itself completely,
+    /// still gave different scores for the same audio after different utterances), not reachable through the API;
+    /// it changes scores and sometimes words. Decoding the same primer first puts the decoder in the same state
+    /// every time. Measured: 0.1 s was not enough, 0.2 s and 0.3 s were.
     private static let primer: [Int16] = {
         var state: UInt32 = 12_345
         return (0..<3_200).map { _ in
@@ -318,7 +331,7 @@ final class SphinxDecoder {
 
     /// Mean cepstrum of the frames the front end keeps (its voice-activity filter drops silence), skipping
     /// frames with negative energy as live CMN does; nil when there is no such frame.
-    private func cepstralMean(of samples: ArraySlice<Int16>) -> [Float]? {
+    func cepstralMean(of samples: ArraySlice<Int16>) -> [Float]? {
         let width = Int(fe_get_output_size(estimator))
         let rows = 64
         let cepstra = UnsafeMutableBufferPointer<Float>.allocate(capacity: rows * width)

@@ -38,6 +38,8 @@ final class RecognitionEngine {
     private struct Utterance {
         /// Whether PocketSphinx's utterance has started (after the cepstral mean was estimated).
         var decoding = false
+        /// The cepstral mean it started with (nil before, or when the front end kept no frame).
+        var cepstralMean: [Float]?
         /// Every 16 kHz sample of the utterance (kept for the phone-loop pass that rates confidence).
         var samples: [Int16] = []
         /// Samples already handed to PocketSphinx.
@@ -242,7 +244,8 @@ final class RecognitionEngine {
         if current.startTimestamp == nil, !speech.isEmpty { current.startTimestamp = chunk.timestamp }
         current.samples.append(contentsOf: speech)
         if !current.decoding, current.samples.count >= Self.cepstralMeanSamples {
-            guard decoder.startUtterance(cepstralMeanFrom: current.samples.prefix(Self.cepstralMeanSamples)) else {
+            current.cepstralMean = decoder.cepstralMean(of: current.samples.prefix(Self.cepstralMeanSamples))
+            guard decoder.startUtterance(cepstralMean: current.cepstralMean) else {
                 utterance = nil
                 throw SpeechError.utteranceState("PocketSphinx could not start an utterance")
             }
@@ -273,26 +276,31 @@ final class RecognitionEngine {
         }
         let clock = ContinuousClock()
         let started = clock.now
-        guard decode(current.samples, from: current.decoding ? current.processed : nil) else {
+        let mean = current.decoding
+            ? current.cepstralMean : decoder.cepstralMean(of: current.samples.prefix(Self.cepstralMeanSamples))
+        guard decode(current.samples, from: current.decoding ? current.processed : nil, cepstralMean: mean) else {
             throw SpeechError.utteranceState("PocketSphinx failed to finish the utterance")
         }
         // Ask the lattice for more than `nBest`: partial paths and repeats are dropped afterwards.
         let result = decoder.result(nBest: nBest * 4, posteriors: automaton == nil)
         // With a grammar, rating costs a second (phone-loop) pass; the language model's posteriors come free.
         let rated = rateConfidence || result.posterior != nil
-        let confidence = result.text.isEmpty || !rated ? nil : self.rateConfidence(of: result, samples: current.samples)
+        let confidence =
+            result.text.isEmpty || !rated
+            ? nil : self.rateConfidence(of: result, samples: current.samples, cepstralMean: mean)
         current.decodeTime += clock.now - started
         return makeTranscript(result, confidence: confidence, rated: rated, utterance: current)
     }
 
     /// Decodes `samples` to the end of an utterance: from sample `from` of one already started, or all of them
-    /// in a new one (nil). Returns false when PocketSphinx fails.
-    private func decode(_ samples: [Int16], from start: Int?, primed: Bool = true) -> Bool {
+    /// in a new one (nil) started with `cepstralMean`, by the recognizer's decoder or `other`. Returns false when
+    /// PocketSphinx fails.
+    private func decode(
+        _ samples: [Int16], from start: Int?, cepstralMean: [Float]?, with other: SphinxDecoder? = nil
+    ) -> Bool {
+        let decoder = other ?? self.decoder
         if start == nil {
-            guard decoder.startUtterance(cepstralMeanFrom: samples.prefix(Self.cepstralMeanSamples), primed: primed)
-            else {
-                return false
-            }
+            guard decoder.startUtterance(cepstralMean: cepstralMean) else { return false }
         }
         var offset = start ?? 0
         var ok = true
@@ -331,7 +339,9 @@ final class RecognitionEngine {
     // MARK: Confidence
 
     private static let phoneLoopSearch = "hark-phone-loop"
-    private var phoneLoopReady = false
+    /// A second decoder for the phone loop, created on the first confidence rating (its acoustic scoring is cheaper
+    /// than the recognizer's, see ``SphinxDecoder/Role/phoneLoop``).
+    private var phoneLoop: SphinxDecoder?
 
     /// The confidence of an utterance and of each segment of its best path.
     private struct Confidence {
@@ -346,9 +356,10 @@ final class RecognitionEngine {
     /// grammar forces a wrong sentence onto the audio, the words' acoustic score falls well below the phone loop's.
     /// PocketSphinx's own lattice posterior (`ps_get_prob`, `-bestpath yes`) was 1.0 for every grammar result,
     /// right or wrong, and the n-best score margin did not separate either. The curve's midpoint and scale were
-    /// fitted on eSpeak voices (SpeechBench): correct results mostly lie above -0.0024 per frame, out-of-grammar
-    /// speech forced onto the grammar below. Near misses (light/lights) score as high as correct results.
-    static let confidenceMidpoint = -0.0025
+    /// fitted on eSpeak voices (SpeechBench, 120 clips and 30 out-of-grammar requests, with the phone loop's cheaper
+    /// scoring): correct results mostly lie above -0.0016 per frame (93 % rated >= 0.5), out-of-grammar speech
+    /// forced onto the grammar below (29/30 rejected). Near misses (light/lights) score as high as correct results.
+    static let confidenceMidpoint = -0.0016
     static let confidenceScale = 0.0004
 
     static func logistic(_ ratio: Double) -> Double {
@@ -359,11 +370,11 @@ final class RecognitionEngine {
     /// against it; with the language model, PocketSphinx's lattice posteriors (meaningful there: the lattice holds
     /// real competitors, and its scores are on another scale than the phone loop's). Nil when the phone loop cannot
     /// run (an internal failure, not a judgement on the audio).
-    private func rateConfidence(of result: SphinxResult, samples: [Int16]) -> Confidence? {
+    private func rateConfidence(of result: SphinxResult, samples: [Int16], cepstralMean: [Float]?) -> Confidence? {
         if let posterior = result.posterior {
             return Confidence(utterance: posterior, segments: result.segments.map(\.posterior))
         }
-        guard let loop = phoneLoopSegments(samples) else { return nil }
+        guard let loop = phoneLoopSegments(samples, cepstralMean: cepstralMean) else { return nil }
         func perFrame(_ segments: [SphinxSegment]) -> Double? {
             let frames = segments.reduce(0) { $0 + $1.frames }
             guard frames > 0 else { return nil }
@@ -384,17 +395,18 @@ final class RecognitionEngine {
     }
 
     /// The phone loop's segments for the utterance's audio.
-    private func phoneLoopSegments(_ samples: [Int16]) -> [SphinxSegment]? {
-        guard let search = activeSearch else { return nil }
-        if !phoneLoopReady {
-            guard decoder.addPhoneLoopSearch(name: Self.phoneLoopSearch) == nil else { return nil }
-            phoneLoopReady = true
+    private func phoneLoopSegments(_ samples: [Int16], cepstralMean: [Float]?) -> [SphinxSegment]? {
+        if phoneLoop == nil {
+            guard let created = try? SphinxDecoder(models: models, role: .phoneLoop),
+                created.addPhoneLoopSearch(name: Self.phoneLoopSearch) == nil,
+                created.activateSearch(Self.phoneLoopSearch)
+            else { return nil }
+            phoneLoop = created
         }
-        guard decoder.activateSearch(Self.phoneLoopSearch) else { return nil }
-        defer { _ = decoder.activateSearch(search) }
-        // Not primed: the decoder's state is the one this same utterance left, so the pass is still deterministic.
-        guard decode(samples, from: nil, primed: false) else { return nil }
-        return decoder.segments()
+        guard let phoneLoop, decode(samples, from: nil, cepstralMean: cepstralMean, with: phoneLoop) else {
+            return nil
+        }
+        return phoneLoop.segments()
     }
 
     // MARK: Audio and words

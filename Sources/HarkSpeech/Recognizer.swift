@@ -12,9 +12,10 @@ import HarkAudio
 /// hidden state back before every utterance, and audio reaches PocketSphinx in fixed 100 ms blocks. Partial
 /// hypotheses therefore start after one second of audio.
 ///
-/// With a grammar, ``Transcript/confidence`` costs a second, phone-loop pass over the utterance (more than half of
-/// the decoding time): pass `rateConfidence: false` to skip it when the caller does not use the confidence. A stream spans several calls: one stream at a time per recognizer, and no `transcribe` during
-/// it.
+/// With a grammar, ``Transcript/confidence`` costs a second, phone-loop pass over the utterance by a second decoder
+/// (created on the first rating, about 4 MB; the pass adds about 60 % to the decoding time): pass
+/// `rateConfidence: false` to skip it when the caller does not use the confidence. A stream spans several calls:
+/// one stream at a time per recognizer, and no `transcribe` during it.
 public actor Recognizer {
     private let engine: RecognitionEngine
 
@@ -35,8 +36,8 @@ public actor Recognizer {
     /// Recognises one whole utterance.
     ///
     /// - Parameter rateConfidence: with a grammar, whether to rate ``Transcript/confidence`` (a second, phone-loop
-    ///   pass, more than doubling the decoding time). When false, the transcript's confidences are 0 and nil and
-    ///   ``Transcript/isConfidenceRated`` is false. The language model's confidence is always rated (it is free).
+    ///   pass, adding about 60 % to the decoding time). When false, the transcript's confidences are 0 and nil
+    ///   and ``Transcript/isConfidenceRated`` is false. The language model's confidence is always rated (it is free).
     /// - Throws: ``SpeechError`` when the chunk is empty or its rate or channel count is 0. Silence or noise is
     ///   not an error: it gives a transcript with text "".
     public func transcribe(_ chunk: AudioChunk, rateConfidence: Bool = true) throws -> Transcript {
