@@ -59,6 +59,9 @@ public struct VoiceRecognizerOptions: Sendable {
     /// does not count: the wake grammar forces the wake phrase onto any speech, and the confidence tells a real one
     /// from a forced one. Measured on eSpeak clips: real wake phrases 0.02–0.33, forced ones 0.00004–0.0014.
     public var minimumWakeConfidence: Double = 0.01
+    /// From this wake confidence on, the wake phrase counts without the check that the wake grammar explains the
+    /// audio better than the request grammar (the path scores disagreed on a clear "hey hark" scored 0.85).
+    public var certainWakeConfidence: Double = 0.5
     /// Extra pronunciations, word → CMU phones (Hark's own words: ``HarkModelFiles/pronunciations()``).
     public var extraDictionary: [String: String] = [:]
     /// What the grammar keeps of the skills' sentences and lists.
@@ -222,7 +225,7 @@ public actor VoiceRecognizer {
             if (wakeConfidence ?? 0) < options.minimumWakeConfidence {
                 heardWake = false
                 text = ""
-            } else if requireWake {
+            } else if requireWake && (wakeConfidence ?? 0) < options.certainWakeConfidence {
                 // The wake grammar forces "hey hark" onto whatever was said. Did it explain the audio better than
                 // the request grammar, which has no wake phrase? (Same audio, so the path scores compare.)
                 let unwoken = try await requestRecognizer.transcribe(utterance, rateConfidence: false)
