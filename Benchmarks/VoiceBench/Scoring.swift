@@ -130,9 +130,14 @@ struct MeaningChecker {
 }
 
 /// Peak resident memory of this process (VmHWM), in megabytes.
-func peakMemoryMegabytes() -> Double {
+func peakMemoryMegabytes() -> Double { memoryMegabytes("VmHWM:") }
+
+/// The process's resident memory now (VmRSS), in megabytes.
+func residentMemoryMegabytes() -> Double { memoryMegabytes("VmRSS:") }
+
+private func memoryMegabytes(_ field: String) -> Double {
     guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return .nan }
-    for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+    for line in status.split(separator: "\n") where line.hasPrefix(field) {
         let kilobytes = line.split(separator: " ").dropFirst().first.flatMap { Double($0) } ?? .nan
         return kilobytes / 1024
     }

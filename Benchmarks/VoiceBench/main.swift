@@ -11,11 +11,14 @@
 //       [--voices en-us,en-us+f2,en+m3,en-us+f4] [--rates 150,190] [--snr 10] [--wake-clips N] [--no-peers]
 //       [--wildcards] [--held-out] [--misses N] [--max-list N|all] [--max-sentences N|all]
 //       [--max-block N|all] [--nbest N] [--refine] [--refine-list N|all]
-//       [--no-skip] [--skip-before-only]
+//       [--no-skip] [--skip-before-only] [--language-model N]
 //
 // The default corpus: 4 test sentences per skill (16) × 4 voices × 2 speeds = 128 recordings, each clean and noisy
 // (256 clips, about 5 minutes of speech); the wake phrase on every 4th recording (32, clean and noisy); the peers on
 // 24 recordings (48 clips). About 10 minutes in release on 2 busy cores; `--per-skill` scales it.
+//
+// `--language-model N` decodes with a trigram model trained on N sentences drawn from the grammar with every list value
+// (``VoiceRecognizerOptions/languageModelSentences``) instead of the word graph.
 //
 // `--held-out` takes the test sentences the default run does not (the ones between the evenly spread picks), for
 // checking that a grammar setting chosen on the default corpus holds on sentences it was not chosen on.
@@ -63,6 +66,7 @@ struct BenchOptions {
             case "--skip-before-only": recognizer.grammar.skipPhrasesAfter = false
             case "--refine-list": recognizer.refinementGrammar.maxListValues = Int(iterator.next() ?? "")
             case "--max-block": recognizer.grammar.maxSentencesPerBlock = Int(iterator.next() ?? "")
+            case "--language-model": recognizer.languageModelSentences = Int(iterator.next() ?? "")
             default:
                 FileHandle.standardError.write(Data("unknown argument \(argument)\n".utf8))
                 exit(2)
@@ -123,6 +127,16 @@ print(
         + "\(await hark.grammar.graph.arcs.count) arcs; "
         + "\(pronunciations.added.count) pronounced by eSpeak, \(unpronounceable.count) unpronounceable"
         + (unpronounceable.isEmpty ? "" : ": " + unpronounceable.joined(separator: ", ")))
+print(
+    "memory after loading: peak \(format(peakMemoryMegabytes())) MB (building the word graph), "
+        + "resident \(format(residentMemoryMegabytes())) MB")
+
+// How many corpus sentences the grammar can produce at all (what is outside it can only be heard wrong).
+let wakeGraph = await hark.grammar.graph
+let outside = sentences.filter { !wakeGraph.accepts(hark.wakeWords + checker.words($0.text)) }
+print(
+    "grammar covers \(sentences.count - outside.count)/\(sentences.count) corpus sentences"
+        + (outside.isEmpty ? "" : "; outside: " + outside.map { "\"\($0.text)\"" }.joined(separator: ", ")))
 
 var tallies: [Condition: Tally] = [:]
 var wakeTallies: [Condition: WakeTally] = [:]
@@ -188,6 +202,7 @@ for (index, recording) in plan.enumerated() {
     }
 }
 let memoryHark = peakMemoryMegabytes()
+let residentAfterHark = residentMemoryMegabytes()
 progress("")
 
 print("")
@@ -215,7 +230,7 @@ if !wakeTallies.isEmpty {
 }
 print(
     "peak memory (VmHWM): \(format(memoryBeforeHark)) MB before the recognizer (assistant loaded), "
-        + "\(format(memoryHark)) MB after the Hark run; eSpeak synthesis of the corpus took \(format(synthesisMs / 1000)) s")
+        + "\(format(memoryHark)) MB after the Hark run (resident at its end \(format(residentAfterHark)) MB); eSpeak synthesis of the corpus took \(format(synthesisMs / 1000)) s")
 if !wrong.isEmpty { print("first misses (intent or slots wrong):\n" + wrong.joined(separator: "\n")) }
 
 // Wildcard strategies on the shopping recordings whose expected slots include an item.

@@ -73,15 +73,7 @@ final class RecognitionEngine {
             try installGrammar(text: try Self.readGrammar(path), file: path, source: path)
         case .languageModel:
             try models.validateLanguageModel()
-            if !wholeDictionaryLoaded {
-                if let problem = decoder.loadDictionary(models.dictionary) {
-                    throw SpeechError.searchRejected(source: models.dictionary, detail: problem)
-                }
-                wholeDictionaryLoaded = true
-                let added = addedWords
-                addedWords = []
-                for word in added { try addWord(Self.baseWord(word.entry), phones: word.phones) }
-            }
+            try loadWholeDictionary()
             if !languageModelLoaded {
                 let path = models.languageModel
                 if let problem = decoder.addLanguageModelSearch(name: Self.languageModelSearch, path: path) {
@@ -90,17 +82,45 @@ final class RecognitionEngine {
                 languageModelLoaded = true
             }
             try activate(Self.languageModelSearch, source: models.languageModel)
-        case .wordGraph(let graph, let name):
-            try lookUp(graph.words)
-            let missing = graph.words.filter { decoder.pronunciation(of: $0) == nil }
-            if !missing.isEmpty { throw SpeechError.wordsNotInDictionary(source: name, words: missing.sorted()) }
-            grammarSearches += 1
-            let search = "hark-graph-\(grammarSearches)"
-            if let problem = decoder.addGraphSearch(name: search, graph: graph) {
-                throw SpeechError.searchRejected(source: name, detail: problem)
+        case .languageModelFile(let path, let words):
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw SpeechError.searchRejected(source: path, detail: "no such file")
             }
-            try activate(search, source: name)
+            // Only the model's words, looked up one by one: reloading the whole dictionary file re-initialises the
+            // grammar searches already added, and PocketSphinx 0.8 crashes in fsg_lextree_init doing so.
+            try requirePronunciations(words, source: path)
+            try addSearch(named: "hark-lm", source: path) { decoder.addLanguageModelSearch(name: $0, path: path) }
+        case .wordGraph(let graph, let name):
+            try requirePronunciations(graph.words, source: name)
+            try addSearch(named: "hark-graph", source: name) { decoder.addGraphSearch(name: $0, graph: graph) }
         }
+    }
+
+    /// Looks `words` up in the dictionary file; throws naming those without a pronunciation.
+    private func requirePronunciations(_ words: Set<String>, source: String) throws {
+        try lookUp(words)
+        let missing = words.filter { decoder.pronunciation(of: $0) == nil }
+        if !missing.isEmpty { throw SpeechError.wordsNotInDictionary(source: source, words: missing.sorted()) }
+    }
+
+    /// Adds a search under a new name (`prefix`-N) with `add` (which returns a problem or nil) and activates it.
+    private func addSearch(named prefix: String, source: String, _ add: (String) -> String?) throws {
+        grammarSearches += 1
+        let search = "\(prefix)-\(grammarSearches)"
+        if let problem = add(search) { throw SpeechError.searchRejected(source: source, detail: problem) }
+        try activate(search, source: source)
+    }
+
+    /// Reads the whole dictionary file into the decoder (a language model may use any word), keeping added words.
+    private func loadWholeDictionary() throws {
+        guard !wholeDictionaryLoaded else { return }
+        if let problem = decoder.loadDictionary(models.dictionary) {
+            throw SpeechError.searchRejected(source: models.dictionary, detail: problem)
+        }
+        wholeDictionaryLoaded = true
+        let added = addedWords
+        addedWords = []
+        for word in added { try addWord(Self.baseWord(word.entry), phones: word.phones) }
     }
 
     /// Checks a JSGF grammar (text, or the file it was read from) and makes it the active search.

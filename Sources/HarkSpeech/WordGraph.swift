@@ -63,8 +63,8 @@ public struct WordGraph: Sendable, Equatable {
 }
 
 /// The rules of a JSGF text, parsed into expansion trees.
-struct JSGFRules {
-    indirect enum Expansion {
+struct JSGFRules: Sendable {
+    indirect enum Expansion: Sendable {
         case word(String)
         case reference(String)
         case sequence([Expansion])

@@ -42,6 +42,19 @@ public struct VoiceGrammar: Sendable {
         layout: WakePhraseLayout = .required, options: RecognitionGrammarOptions = RecognitionGrammarOptions()
     ) throws {
         let wakeWords = WildcardVocabulary.normalize(wakePhrase)?.split(separator: " ").map(String.init) ?? []
+        let unheard: [String]
+        (text, unheard) = Self.jsgf(
+            engine: engine, wakeWords: wakeWords, vocabularies: vocabularies, layout: layout, options: options)
+        graph = try WordGraph(jsgf: text, name: Self.name)
+        self.wakeWords = wakeWords
+        unheardWildcards = unheard.sorted()
+    }
+
+    /// The grammar's JSGF text, and the wildcard lists without a vocabulary ("skill.list").
+    public static func jsgf(
+        engine: IntentEngine, wakeWords: [String], vocabularies: WildcardVocabularies, layout: WakePhraseLayout,
+        options: RecognitionGrammarOptions
+    ) -> (text: String, unheardWildcards: [String]) {
         var unheard: [String] = []
         var lines = engine.recognitionJSGF(grammarName: Self.name, options: options) { skill, list in
             guard let vocabulary = vocabularies.vocabulary(skill: skill, list: list), !vocabulary.phrases.isEmpty
@@ -61,10 +74,7 @@ public struct VoiceGrammar: Sendable {
         }
         let insertAt = (lines.firstIndex { $0.hasPrefix("grammar ") } ?? 0) + 1
         lines.insert(contentsOf: [""] + top, at: insertAt)
-        text = lines.joined(separator: "\n")
-        graph = try WordGraph(jsgf: text, name: Self.name)
-        self.wakeWords = wakeWords
-        unheardWildcards = unheard.sorted()
+        return (lines.joined(separator: "\n"), unheard)
     }
 
     private init(text: String, graph: WordGraph, wakeWords: [String], unheardWildcards: [String]) {

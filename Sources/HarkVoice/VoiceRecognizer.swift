@@ -80,6 +80,16 @@ public struct VoiceRecognizerOptions: Sendable {
         options.bareAnswers = false
         return options
     }()
+    /// When set, decode with a trigram language model trained on this many sentences drawn at random from the
+    /// skills' grammar built with ``languageModelGrammar`` (every list value), instead of with the word graph.
+    public var languageModelSentences: Int? = nil
+    /// What the language model's training grammar keeps of the skills' sentences and lists.
+    public var languageModelGrammar: RecognitionGrammarOptions = {
+        var options = RecognitionGrammarOptions()
+        options.maxListValues = nil
+        options.maxSentencesPerBlock = nil
+        return options
+    }()
 
     public init() {}
 }
@@ -147,6 +157,38 @@ public actor VoiceRecognizer {
         (grammar, pronunciations) = try await Self.install(
             engine: engine, vocabularies: vocabularies, wakeWords: wakeWords, options: options.grammar,
             into: (wakeRecognizer, requestRecognizer))
+        if let sentences = options.languageModelSentences {
+            try await Self.installLanguageModels(
+                engine: engine, vocabularies: vocabularies, wakeWords: wakeWords, sentences: sentences,
+                options: options.languageModelGrammar, into: (wakeRecognizer, requestRecognizer))
+        }
+    }
+
+    /// Trains trigram models on sentences drawn from the grammar (with the wake phrase, and without) and makes them
+    /// the recognizers' searches.
+    private static func installLanguageModels(
+        engine: IntentEngine, vocabularies: WildcardVocabularies, wakeWords: [String], sentences: Int,
+        options: RecognitionGrammarOptions, into recognizers: (wake: Recognizer, request: Recognizer)
+    ) async throws {
+        var random = SplitMix64(seed: 42)
+        for (layout, recognizer) in [(WakePhraseLayout.required, recognizers.wake), (.none, recognizers.request)] {
+            let text = VoiceGrammar.jsgf(
+                engine: engine, wakeWords: wakeWords, vocabularies: vocabularies, layout: layout, options: options
+            ).text
+            let words = try JSGFSampler(jsgf: text, name: VoiceGrammar.name).words
+            let report = try await PronunciationFiller.fill(words, into: recognizer)
+            let sampler = try JSGFSampler(
+                jsgf: text, name: VoiceGrammar.name, excluding: Set(report.unpronounceable.keys))
+            let model = NGramModel(
+                sentences: try sampler.sentences(count: sentences, using: &random),
+                extraWords: words.subtracting(report.unpronounceable.keys))
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "hark-\(getpid())-\(layout.rawValue).lm").path
+            try model.arpa.write(toFile: file, atomically: true, encoding: .utf8)
+            defer { try? FileManager.default.removeItem(atPath: file) }
+            try await recognizer.setGrammar(
+                .languageModelFile(file, words: words.subtracting(report.unpronounceable.keys)))
+        }
     }
 
     /// A recognizer for everything `assistant` understands: its skills' sentences, their `vocabulary/` files and
