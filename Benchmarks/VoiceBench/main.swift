@@ -100,7 +100,6 @@ let skills = await assistant.installedSkills
 let engine = assistant.intentEngine
 let checker = MeaningChecker(engine: engine)
 
-// The corpus: clips are synthesised one at a time (not held in memory) so the peak memory is the pipeline's.
 let sentences = try SpokenCorpus.sentences(skills: skills, perSkill: options.perSkill, heldOut: options.heldOut)
 let plan = SpokenCorpus.plan(sentences: sentences, voices: options.voices, rates: options.rates)
 print(
@@ -109,6 +108,27 @@ print(
         + "× \(options.rates.count) speeds (\(options.rates.map(String.init).joined(separator: ", ")) wpm) = "
         + "\(plan.count) recordings, each clean and with noise at \(format(options.snr, 0)) dB SNR (white, pink in turn)"
 )
+
+// The corpus, synthesised up front in a fixed order and shared by Hark and the peers. eSpeak NG's output depends on
+// what it said before (the same sentence came out 703 samples longer after a different reply, and the recipes skill
+// picks its suggestion at random): synthesised between the replies, the clips and so the figures changed from run to
+// run, and the peers heard other audio than Hark.
+let wakeStep = max(1, plan.count / max(1, options.wakeClips))
+let synthesisStart = ContinuousClock.now
+var spokenCorpus: [(audio: AudioChunk, speechSeconds: Double)] = []
+var wakeCorpus: [Int: AudioChunk] = [:]
+for (index, recording) in plan.enumerated() {
+    spokenCorpus.append(
+        try await SpokenCorpus.speak(recording.sentence.text, voice: recording.voice, rate: recording.rate))
+    if index % wakeStep == 0 && options.wakeClips > 0 {
+        wakeCorpus[index] = try await SpokenCorpus.speak(
+            recording.sentence.text, voice: recording.voice, rate: recording.rate, prefix: configuration.wakePhrase
+        ).audio
+    }
+}
+let synthesisMs = milliseconds(since: synthesisStart)
+let corpusMegabytes =
+    Double((spokenCorpus.map(\.audio) + wakeCorpus.values).map(\.samples.count).reduce(0, +) * 2) / 1_048_576
 let memoryBeforeHark = peakMemoryMegabytes()
 
 // Hark: grammar recognition, matcher, dialog, skill, reply synthesis.
@@ -128,7 +148,7 @@ print(
         + "\(pronunciations.added.count) pronounced by eSpeak, \(unpronounceable.count) unpronounceable"
         + (unpronounceable.isEmpty ? "" : ": " + unpronounceable.joined(separator: ", ")))
 print(
-    "memory after loading: peak \(format(peakMemoryMegabytes())) MB (building the word graph), "
+    "memory after loading the recognizer: peak \(format(peakMemoryMegabytes())) MB, "
         + "resident \(format(residentMemoryMegabytes())) MB")
 
 // How many corpus sentences the grammar can produce at all (what is outside it can only be heard wrong).
@@ -141,8 +161,6 @@ print(
 var tallies: [Condition: Tally] = [:]
 var wakeTallies: [Condition: WakeTally] = [:]
 var wrong: [String] = []
-var synthesisMs = 0.0
-let wakeStep = max(1, plan.count / max(1, options.wakeClips))
 let runStart = ContinuousClock.now
 for (index, recording) in plan.enumerated() {
     if index % 4 == 0 {
@@ -151,14 +169,8 @@ for (index, recording) in plan.enumerated() {
             "\r\(index)/\(plan.count) recordings, \(format(milliseconds(since: runStart) / 1000, 0)) s, clean right "
                 + "\(tallies[.clean]?.intentAndSlotsRight ?? 0)/\(done)   ")
     }
-    let synthesisStart = ContinuousClock.now
-    let spoken = try await SpokenCorpus.speak(recording.sentence.text, voice: recording.voice, rate: recording.rate)
-    let wakeSpoken =
-        index % wakeStep == 0 && options.wakeClips > 0
-        ? try await SpokenCorpus.speak(
-            recording.sentence.text, voice: recording.voice, rate: recording.rate, prefix: configuration.wakePhrase)
-        : nil
-    synthesisMs += milliseconds(since: synthesisStart)
+    let spoken = spokenCorpus[index]
+    let wakeSpoken = wakeCorpus[index]
     for noise in Condition.allCases {
         let kind = noise == .clean ? NoiseKind.clean : (index % 2 == 0 ? .white : .pink)
         let seed = UInt64(index * 1000 + recording.rate)
@@ -189,7 +201,7 @@ for (index, recording) in plan.enumerated() {
         // through the wake-required decoder.
         if let wakeSpoken {
             let woken = SpokenCorpus.endpointed(
-                SpokenCorpus.mix(wakeSpoken.audio, noise: kind, snr: options.snr, seed: seed + 7))
+                SpokenCorpus.mix(wakeSpoken, noise: kind, snr: options.snr, seed: seed + 7))
             let withWake = try await hark.recognize(woken, requireWake: true)
             let withoutWake = try await hark.recognize(utterance, requireWake: true)
             wakeTallies[noise, default: WakeTally()].add(
@@ -229,7 +241,8 @@ if !wakeTallies.isEmpty {
     print("")
 }
 print(
-    "peak memory (VmHWM): \(format(memoryBeforeHark)) MB before the recognizer (assistant loaded), "
+    "peak memory (VmHWM): \(format(memoryBeforeHark)) MB before the recognizer (assistant loaded, corpus "
+        + "\(format(corpusMegabytes)) MB), "
         + "\(format(memoryHark)) MB after the Hark run (resident at its end \(format(residentAfterHark)) MB); eSpeak synthesis of the corpus took \(format(synthesisMs / 1000)) s")
 if !wrong.isEmpty { print("first misses (intent or slots wrong):\n" + wrong.joined(separator: "\n")) }
 
@@ -237,11 +250,9 @@ if !wrong.isEmpty { print("first misses (intent or slots wrong):\n" + wrong.join
 if options.wildcards {
     print("")
     print("Wildcard strategies (shopping sentences with an item slot, clean; right = intent and every slot right):")
-    let itemPlan = plan.filter { $0.sentence.slots["item"] != nil }
     var itemAudio: [(CorpusRecording, AudioChunk)] = []
-    for recording in itemPlan {
-        let spoken = try await SpokenCorpus.speak(recording.sentence.text, voice: recording.voice, rate: recording.rate)
-        itemAudio.append((recording, SpokenCorpus.endpointed(spoken.audio)))
+    for (index, recording) in plan.enumerated() where recording.sentence.slots["item"] != nil {
+        itemAudio.append((recording, SpokenCorpus.endpointed(spokenCorpus[index].audio)))
     }
     for strategy in WildcardStrategy.allCases {
         var recognizerOptions = options.recognizer
@@ -270,7 +281,7 @@ if options.peers {
     var peerClips: [(CorpusClip, AudioChunk)] = []
     for index in peerPlan {
         let recording = plan[index]
-        let spoken = try await SpokenCorpus.speak(recording.sentence.text, voice: recording.voice, rate: recording.rate)
+        let spoken = spokenCorpus[index]
         for noise in Condition.allCases {
             let kind = noise == .clean ? NoiseKind.clean : (index % 2 == 0 ? .white : .pink)
             let audio = SpokenCorpus.mix(

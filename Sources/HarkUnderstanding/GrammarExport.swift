@@ -272,8 +272,9 @@ public struct RecognitionGrammarOptions: Sendable {
     /// Each data block of an intent (a group of sentences with the same fixed slots) keeps its first templates
     /// only; applied before ``maxSentencesPerIntent``. nil (the default): all. A sentence left out can only be heard
     /// wrong: with 3 per block the grammar held 8 of VoiceBench's 16 test sentences, with all 11, and intent+slots
-    /// right went from 32.8 % to 41.4 % clean and 19.5 % to 24.2 % at 10 dB SNR (128 recordings, 4 voices), for a
-    /// larger search (RTF 0.18 → 0.21, resident memory 250 → 390 MB, loading 10 → 11 s in release).
+    /// right went from 30.5 % to 39.1 % clean and 17.2 % to 21.9 % at 10 dB SNR (128 recordings, 4 voices; held-out
+    /// sentences 27 % → 37 % clean), for a larger search (RTF 0.17 → 0.23, resident memory after loading 237 → 374 MB,
+    /// loading 10 s in release).
     public var maxSentencesPerBlock: Int? = nil
     /// Only these intents ("skill/intent") are written; nil: every intent.
     public var onlyIntents: Set<String>? = nil

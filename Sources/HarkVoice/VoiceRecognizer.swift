@@ -82,6 +82,8 @@ public struct VoiceRecognizerOptions: Sendable {
     }()
     /// When set, decode with a trigram language model trained on this many sentences drawn at random from the
     /// skills' grammar built with ``languageModelGrammar`` (every list value), instead of with the word graph.
+    /// Off (nil) by default: in VoiceBench (128 recordings, 100,000 sentences) it decoded twice as fast as the graph
+    /// but got 28.9 % intent+slots right clean and 12.5 % at 10 dB SNR against the graph's 39.1 % and 21.9 %.
     public var languageModelSentences: Int? = nil
     /// What the language model's training grammar keeps of the skills' sentences and lists.
     public var languageModelGrammar: RecognitionGrammarOptions = {
