@@ -152,8 +152,8 @@ print(
         + "resident \(format(residentMemoryMegabytes())) MB")
 
 // How many corpus sentences the grammar can produce at all (what is outside it can only be heard wrong).
-let wakeGraph = await hark.grammar.graph
-let outside = sentences.filter { !wakeGraph.accepts(hark.wakeWords + checker.words($0.text)) }
+let harkGrammar = await hark.grammar
+let outside = sentences.filter { !harkGrammar.canHear($0.text, engine: engine) }
 print(
     "grammar covers \(sentences.count - outside.count)/\(sentences.count) corpus sentences"
         + (outside.isEmpty ? "" : "; outside: " + outside.map { "\"\($0.text)\"" }.joined(separator: ", ")))

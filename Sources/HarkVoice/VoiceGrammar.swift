@@ -50,6 +50,15 @@ public struct VoiceGrammar: Sendable {
         unheardWildcards = unheard.sorted()
     }
 
+    /// Whether a person can be heard saying `text`: its words as the matcher reads them (digits spelled out,
+    /// contractions expanded) are a sentence of the grammar, after the wake phrase where the layout requires one.
+    /// A sentence outside it (its template or list value cut by the caps, a place missing from a vocabulary) can only
+    /// be heard as something else.
+    public func canHear(_ text: String, engine: IntentEngine) -> Bool {
+        let words = engine.match(text).words
+        return graph.accepts(words) || (!wakeWords.isEmpty && graph.accepts(wakeWords + words))
+    }
+
     /// The grammar's JSGF text, and the wildcard lists without a vocabulary ("skill.list").
     public static func jsgf(
         engine: IntentEngine, wakeWords: [String], vocabularies: WildcardVocabularies, layout: WakePhraseLayout,

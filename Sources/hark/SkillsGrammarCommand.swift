@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HarkAssistant
 import HarkRuntime
 import HarkVoice
 
@@ -10,7 +11,9 @@ struct SkillsGrammarCommand: AsyncParsableCommand {
         abstract: "Print the speech grammar (JSGF) built from the installed skills' sentences and vocabularies.",
         discussion: """
             Summary lines go to standard error: size, words given a pronunciation by eSpeak NG, words without one,
-            wildcard lists without a vocabulary. With -o the grammar is written to a file instead of standard output.
+            wildcard lists without a vocabulary, and the skills' test sentences the grammar cannot produce (a voice
+            user saying them is heard as something else). With -o the grammar is written to a file instead of
+            standard output.
             """)
 
     @Option(name: .shortAndLong, help: "Write the grammar to this file.") var output: String?
@@ -31,6 +34,8 @@ struct SkillsGrammarCommand: AsyncParsableCommand {
             await assistant.shutdown()
             throw error
         }
+        let skills = await assistant.installedSkills
+        let engine = assistant.intentEngine
         await assistant.shutdown()
         let elapsed = ContinuousClock.now - started
         let grammar = await recognizer.grammar
@@ -57,6 +62,18 @@ struct SkillsGrammarCommand: AsyncParsableCommand {
         if !grammar.unheardWildcards.isEmpty {
             summary.append("wildcards without a vocabulary: " + grammar.unheardWildcards.joined(separator: ", "))
         }
+        // The skills' test sentences a voice cannot say.
+        var tested = 0
+        var unheard: [String] = []
+        for skill in skills.sorted(by: { $0.id < $1.id }) {
+            guard let path = skill.package.testsFile, let tests = try? SkillTestFile.load(path: path) else { continue }
+            for test in tests.sentences where test.intent != nil {
+                tested += 1
+                if !grammar.canHear(test.text, engine: engine) { unheard.append("  \(skill.id): \(test.text)") }
+            }
+        }
+        summary.append("test sentences the grammar cannot produce: \(unheard.count) of \(tested)")
+        summary += unheard
         FileHandle.standardError.write(Data((summary.joined(separator: "\n") + "\n").utf8))
     }
 }

@@ -42,6 +42,21 @@ import Testing
         #expect(list.stdout.lowercased().contains("milk"), "\(list.stdout)")
     }
 
+    @Test func theGrammarCommandNamesTestSentencesAVoiceCannotSay() throws {
+        let hark = try HarkProcess()
+        let grammar = try hark.run(["skills", "grammar", "-o", "g.jsgf"])
+        #expect(grammar.status == 0, "\(grammar.stderr)")
+        let text = try String(contentsOfFile: hark.home + "/g.jsgf", encoding: .utf8)
+        #expect(text.contains("public <utterance> = <wake> [<command>];"))
+        let lines = grammar.stderr.split(separator: "\n").map(String.init)
+        let count = try #require(lines.first { $0.hasPrefix("test sentences the grammar cannot produce: ") })
+        let numbers = count.split(separator: ":").last!.split(separator: " ").compactMap { Int($0) }
+        #expect(numbers.count == 2 && numbers[1] > 50 && numbers[0] < numbers[1] / 2, "\(count)")
+        // Paris is not in the weather skill's city vocabulary; the kitchen light is in the grammar.
+        #expect(lines.contains("  weather: is it going to be sunny in paris on saturday"), "\(grammar.stderr)")
+        #expect(!grammar.stderr.contains("turn on the bedroom lamp"))
+    }
+
     @Test func theWakePhraseMayBeSaidInARecording() throws {
         let hark = try HarkProcess()
         #expect(try hark.run(["say", "hey hark, turn on the kitchen light", "-o", "w.wav"]).status == 0)
