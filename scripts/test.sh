@@ -20,8 +20,9 @@ if [ $# -gt 0 ]; then
     exec swift test --skip-build "$@"
 fi
 # The voice-loop tests run `hark` processes that each build the skills' recognizer (CPU-heavy for tens of
-# seconds); run in parallel with the rest, they starved the tests that check a hanging skill or a dead server
-# costs at most a few seconds. So: everything else first, then those, each phase in parallel inside.
-voice='ListenTests|ListenLoopTests|RunCommandTests|RecognitionTests'
+# seconds), and VoiceGrammarTests builds the skills' grammar several times; run in parallel with the rest, they
+# starved the tests that check a hanging skill or a dead server costs at most a few seconds. So: everything else
+# first, then those, each phase in parallel inside.
+voice='ListenTests|ListenLoopTests|RunCommandTests|RecognitionTests|VoiceGrammarTests'
 swift test --skip-build --skip "$voice"
 swift test --skip-build --filter "$voice"
