@@ -5,13 +5,20 @@
 /// A path through `<VOID>` (or an excluded word) is impossible: the sentence is drawn again.
 public struct JSGFSampler: Sendable {
     private let rules: JSGFRules
-    private let excluded: Set<String>
+    private var excluded: Set<String>
 
     /// Parses `text`.
     /// - Throws: ``SpeechError`` when the grammar has no public rule.
     public init(jsgf text: String, name: String = "grammar", excluding excluded: Set<String> = []) throws {
         rules = try JSGFRules(text, source: name)
         self.excluded = excluded
+    }
+
+    /// The same grammar with `words` also excluded (no second parse).
+    public func excluding(_ words: Set<String>) -> JSGFSampler {
+        var copy = self
+        copy.excluded.formUnion(words)
+        return copy
     }
 
     /// Every word some rule has (excluded words left out).

@@ -17,8 +17,10 @@ public struct WordGraph: Sendable, Equatable {
     public private(set) var stateCount: Int
     /// The states where a sentence may end.
     public private(set) var finalStates: [Int]
-    /// Every transition.
+    /// Every transition, grouped by the state they leave (in state order).
     public private(set) var arcs: [Arc]
+    /// Where each state's transitions start in `arcs` (one more entry than states: the end).
+    private var firstArc: [Int]
 
     /// Every word on some transition.
     public var words: Set<String> { Set(arcs.map(\.word)) }
@@ -27,7 +29,9 @@ public struct WordGraph: Sendable, Equatable {
     public func accepts(_ words: [String]) -> Bool {
         var state = 0
         for word in words {
-            guard let arc = arcs.first(where: { $0.from == state && $0.word == word }) else { return false }
+            guard let arc = arcs[firstArc[state]..<firstArc[state + 1]].first(where: { $0.word == word }) else {
+                return false
+            }
             state = arc.to
         }
         return finalStates.contains(state)
@@ -59,6 +63,7 @@ public struct WordGraph: Sendable, Equatable {
         arcs = automaton.arcs.enumerated().flatMap { state, out in
             out.map { Arc(from: state, to: Int($0.to), word: words[Int($0.label)]) }
         }
+        firstArc = automaton.arcs.reduce(into: [0]) { starts, out in starts.append(starts.last! + out.count) }
     }
 }
 

@@ -81,7 +81,8 @@ public struct VoiceRecognizerOptions: Sendable {
         return options
     }()
     /// When set, decode with a trigram language model trained on this many sentences drawn at random from the
-    /// skills' grammar built with ``languageModelGrammar`` (every list value), instead of with the word graph.
+    /// skills' grammar built with ``languageModelGrammar`` (every list value), instead of with the word graph (which
+    /// is still built for ``VoiceRecognizer/grammar``, so loading takes longer: a benchmark option).
     /// Off (nil) by default: in VoiceBench (128 recordings, 100,000 sentences) it decoded twice as fast as the graph
     /// but got 28.9 % intent+slots right clean and 12.5 % at 10 dB SNR against the graph's 39.1 % and 21.9 %.
     public var languageModelSentences: Int? = nil
@@ -177,19 +178,17 @@ public actor VoiceRecognizer {
             let text = VoiceGrammar.jsgf(
                 engine: engine, wakeWords: wakeWords, vocabularies: vocabularies, layout: layout, options: options
             ).text
-            let words = try JSGFSampler(jsgf: text, name: VoiceGrammar.name).words
-            let report = try await PronunciationFiller.fill(words, into: recognizer)
-            let sampler = try JSGFSampler(
-                jsgf: text, name: VoiceGrammar.name, excluding: Set(report.unpronounceable.keys))
+            let parsed = try JSGFSampler(jsgf: text, name: VoiceGrammar.name)
+            let report = try await PronunciationFiller.fill(parsed.words, into: recognizer)
+            let sampler = parsed.excluding(Set(report.unpronounceable.keys))
+            let words = sampler.words
             let model = NGramModel(
-                sentences: try sampler.sentences(count: sentences, using: &random),
-                extraWords: words.subtracting(report.unpronounceable.keys))
+                sentences: try sampler.sentences(count: sentences, using: &random), extraWords: words)
             let file = FileManager.default.temporaryDirectory.appendingPathComponent(
                 "hark-\(getpid())-\(layout.rawValue).lm").path
             try model.arpa.write(toFile: file, atomically: true, encoding: .utf8)
             defer { try? FileManager.default.removeItem(atPath: file) }
-            try await recognizer.setGrammar(
-                .languageModelFile(file, words: words.subtracting(report.unpronounceable.keys)))
+            try await recognizer.setGrammar(.languageModelFile(file, words: words))
         }
     }
 

@@ -28,6 +28,7 @@ import Testing
         // Its words: every word a rule has (also those only on impossible paths), without the excluded ones.
         let words = try JSGFSampler(jsgf: Self.grammar, excluding: ["lamp"]).words
         #expect(words == graph.words.union(["zzyzx"]).subtracting(["lamp"]))
+        #expect(try JSGFSampler(jsgf: Self.grammar).excluding(["lamp"]).words == words)
     }
 
     @Test func theModelsProbabilitiesAddUp() throws {
