@@ -12,6 +12,9 @@ struct Tally {
     var audioSeconds = 0.0
     var decodeMilliseconds = 0.0
     var latencies: [Double] = []
+    /// The latency's parts (milliseconds after the end-point): decoding what was left, the assistant, the reply's
+    /// synthesis.
+    var stages: [String: [Double]] = [:]
     /// Wrong readings that were flagged as doubtful (a "did you mean" instead of a wrong action).
     var wrongDoubted = 0
     /// Right readings that were flagged as doubtful (an unneeded question).
@@ -37,9 +40,11 @@ struct Tally {
     var wordErrorRate: Double { referenceWords == 0 ? 0 : Double(wordErrors) / Double(referenceWords) }
     var realTimeFactor: Double { audioSeconds == 0 ? 0 : decodeMilliseconds / 1000 / audioSeconds }
 
-    func percentile(_ p: Double) -> Double {
-        guard !latencies.isEmpty else { return .nan }
-        let sorted = latencies.sorted()
+    func percentile(_ p: Double) -> Double { Self.percentile(p, of: latencies) }
+
+    static func percentile(_ p: Double, of values: [Double]) -> Double {
+        guard !values.isEmpty else { return .nan }
+        let sorted = values.sorted()
         let index = min(sorted.count - 1, Int((p / 100 * Double(sorted.count)).rounded(.up)) - 1)
         return sorted[max(0, index)]
     }

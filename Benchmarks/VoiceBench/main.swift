@@ -11,7 +11,7 @@
 //       [--voices en-us,en-us+f2,en+m3,en-us+f4] [--rates 150,190] [--snr 10] [--wake-clips N] [--no-peers]
 //       [--wildcards] [--held-out] [--misses N] [--max-list N|all] [--max-sentences N|all]
 //       [--max-block N|all] [--nbest N] [--refine] [--refine-list N|all]
-//       [--no-skip] [--skip-before-only] [--language-model N]
+//       [--no-skip] [--skip-before-only] [--language-model N] [--decode-at-end]
 //
 // The default corpus: 4 test sentences per skill (16) × 4 voices × 2 speeds = 128 recordings, each clean and noisy
 // (256 clips, about 5 minutes of speech); the wake phrase on every 4th recording (32, clean and noisy); the peers on
@@ -19,6 +19,10 @@
 //
 // `--language-model N` decodes with a trigram model trained on N sentences drawn from the grammar with every list value
 // (``VoiceRecognizerOptions/languageModelSentences``) instead of the word graph.
+//
+// Latency is what a listener waits for after the end-point: by default the recognizer decodes while the person speaks
+// (as `hark listen` does), so it is the last 20 ms frame, the end of decoding, the assistant and the reply's synthesis;
+// `--decode-at-end` decodes the whole utterance after the end-point instead.
 //
 // `--held-out` takes the test sentences the default run does not (the ones between the evenly spread picks), for
 // checking that a grammar setting chosen on the default corpus holds on sentences it was not chosen on.
@@ -42,6 +46,7 @@ struct BenchOptions {
     var wildcards = false
     var heldOut = false
     var misses = 12
+    var decodeAtEnd = false
     var recognizer = VoiceRecognizerOptions()
 
     init(arguments: [String]) {
@@ -58,6 +63,7 @@ struct BenchOptions {
             case "--no-peers": peers = false
             case "--wildcards": wildcards = true
             case "--held-out": heldOut = true
+            case "--decode-at-end": decodeAtEnd = true
             case "--max-list": recognizer.grammar.maxListValues = Int(iterator.next() ?? "")
             case "--max-sentences": recognizer.grammar.maxSentencesPerIntent = Int(iterator.next() ?? "")
             case "--nbest": recognizer.nBest = Int(iterator.next() ?? "") ?? recognizer.nBest
@@ -179,11 +185,27 @@ for (index, recording) in plan.enumerated() {
             audio: SpokenCorpus.mix(spoken.audio, noise: kind, snr: options.snr, seed: seed),
             speechSeconds: spoken.speechSeconds)
         let utterance = SpokenCorpus.endpointed(clip.audio)
-        // Latency: from the end-point (the utterance handed over) to the reply's audio.
-        let start = ContinuousClock.now
-        let transcript = try await hark.recognize(utterance, requireWake: false)
+        // Latency: from the end-point to the reply's audio. Decoding while the person speaks (`hark listen`'s way),
+        // the endpointer has handed out all but the last frame when it decides that speech ended.
+        let transcript: VoiceTranscript
+        var start = ContinuousClock.now
+        if options.decodeAtEnd {
+            transcript = try await hark.recognize(utterance, requireWake: false)
+        } else {
+            let lastFrame = max(0, utterance.samples.count - 320)
+            try await hark.startUtterance(requireWake: false)
+            for offset in stride(from: 0, to: lastFrame, by: 1_600) {
+                try await hark.feed(
+                    AudioChunk(samples: Array(utterance.samples[offset..<min(lastFrame, offset + 1_600)]), format: .speech))
+            }
+            start = ContinuousClock.now
+            try await hark.feed(AudioChunk(samples: Array(utterance.samples[lastFrame...]), format: .speech))
+            transcript = try await hark.endUtterance()
+        }
+        let decoded = milliseconds(since: start)
         let reply = await assistant.respond(
             to: transcript.text, sessionID: "bench-\(index)-\(noise)", area: clip.sentence.area)
+        let answered = milliseconds(since: start)
         _ = try await Synthesizer.shared.synthesize(reply.reply, voice: configuration.voice, ssml: reply.isSSML)
         let latency = milliseconds(since: start)
         let meaning = checker.check(transcript.text, against: clip.sentence)
@@ -193,6 +215,9 @@ for (index, recording) in plan.enumerated() {
             audioSeconds: transcript.audioSeconds, decodeMilliseconds: transcript.decodeMilliseconds,
             doubted: transcript.doubt != nil)
         tallies[noise]!.latencies.append(latency)
+        tallies[noise]!.stages["decode", default: []].append(decoded)
+        tallies[noise]!.stages["respond", default: []].append(answered - decoded)
+        tallies[noise]!.stages["synthesize", default: []].append(latency - answered)
         if !(meaning.intent && meaning.slots) && wrong.count < options.misses {
             wrong.append(
                 "  \(noise.rawValue) \(clip.voice)@\(clip.rate): \"\(clip.sentence.text)\" → \"\(transcript.text)\"")
@@ -231,6 +256,17 @@ func row(_ system: String, _ condition: String, _ t: Tally) {
 }
 for noise in Condition.allCases {
     if let t = tallies[noise] { row("Hark (grammar)", noise.label(snr: options.snr), t) }
+}
+print("")
+print(
+    "Latency after the end-point, p50 (p99) of each part (\(options.decodeAtEnd ? "decoding the whole utterance then" : "decoded while spoken: the last frame and the end")):")
+for noise in Condition.allCases {
+    guard let t = tallies[noise] else { continue }
+    let parts = ["decode", "respond", "synthesize"].map { stage in
+        "\(stage) \(format(Tally.percentile(50, of: t.stages[stage] ?? []))) ms "
+            + "(p99 \(format(Tally.percentile(99, of: t.stages[stage] ?? []))) ms)"
+    }
+    print("  \(noise.label(snr: options.snr)): " + parts.joined(separator: ", "))
 }
 print("")
 if !wakeTallies.isEmpty {

@@ -46,6 +46,11 @@ final class RecognitionEngine {
         var processed = 0
         var startTimestamp: Double?
         var decodeTime: Duration = .zero
+        /// Whether the confidence is rated: with a grammar, the phone loop decodes the same blocks alongside.
+        var ratesConfidence = false
+        /// Whether the phone loop's utterance runs (false before decoding starts, or when it could not start or
+        /// failed: the confidence is then left unrated, as when the phone loop cannot run at all).
+        var phoneLoopDecoding = false
     }
 
     init(models: SpeechModelPaths, grammar: RecognitionGrammar, extraDictionary: [String: String], nBest: Int) throws {
@@ -236,21 +241,23 @@ final class RecognitionEngine {
 
     func transcribe(_ chunk: AudioChunk, rateConfidence: Bool) throws -> Transcript {
         guard !chunk.samples.isEmpty else { throw SpeechError.audioUnusable("the chunk has no samples") }
-        try startUtterance()
+        try startUtterance(rateConfidence: rateConfidence)
         do {
             _ = try feed(chunk, partial: false)
         } catch {
-            _ = try? endUtterance(rateConfidence: false)
+            cancelUtterance()
             throw error
         }
-        return try endUtterance(rateConfidence: rateConfidence)
+        return try endUtterance()
     }
 
-    func startUtterance() throws {
+    /// Starts an utterance; with `rateConfidence` (and a grammar) the phone loop that rates it decodes alongside, so
+    /// that the rating costs nothing after the utterance ends.
+    func startUtterance(rateConfidence: Bool) throws {
         guard utterance == nil else {
             throw SpeechError.utteranceState("an utterance is already started: call endUtterance() first")
         }
-        utterance = Utterance()
+        utterance = Utterance(ratesConfidence: rateConfidence)
     }
 
     /// Decodes a chunk; returns the partial hypothesis when `partial` is set.
@@ -270,44 +277,70 @@ final class RecognitionEngine {
                 throw SpeechError.utteranceState("PocketSphinx could not start an utterance")
             }
             current.decoding = true
+            current.phoneLoopDecoding =
+                current.ratesConfidence && automaton != nil
+                && phoneLoopDecoder()?.startUtterance(cepstralMean: current.cepstralMean) == true
         }
         var failed = false
         while current.decoding, !failed, current.samples.count - current.processed >= Self.blockSamples {
-            failed = !decoder.process(current.samples[current.processed..<current.processed + Self.blockSamples])
+            let block = current.samples[current.processed..<current.processed + Self.blockSamples]
+            failed = !decoder.process(block)
+            if current.phoneLoopDecoding, let phoneLoop, !phoneLoop.process(block) {
+                _ = phoneLoop.endUtterance()
+                current.phoneLoopDecoding = false
+            }
             current.processed += Self.blockSamples
         }
         let hypothesis = partial && current.decoding ? decoder.hypothesis()?.text : nil
         current.decodeTime += clock.now - started
         utterance = current
         if failed {
-            _ = try? endUtterance(rateConfidence: false)
+            cancelUtterance()
             throw SpeechError.utteranceState("PocketSphinx failed to decode the audio")
         }
         return hypothesis.map(Self.cleanHypothesis)
     }
 
-    func endUtterance(rateConfidence: Bool) throws -> Transcript {
+    /// Abandons the utterance in progress, if any (its audio is dropped, the decoders are ready for the next).
+    func cancelUtterance() {
+        guard let current = utterance else { return }
+        utterance = nil
+        if current.decoding { _ = decoder.endUtterance() }
+        if current.phoneLoopDecoding { _ = phoneLoop?.endUtterance() }
+    }
+
+    func endUtterance() throws -> Transcript {
         guard var current = utterance else {
             throw SpeechError.utteranceState("endUtterance() called without startUtterance()")
         }
-        utterance = nil
         guard !current.samples.isEmpty else {
+            cancelUtterance()
             throw SpeechError.audioUnusable("no audio was fed to the utterance")
         }
+        utterance = nil
         let clock = ContinuousClock()
         let started = clock.now
         let mean = current.decoding
             ? current.cepstralMean : decoder.cepstralMean(of: current.samples.prefix(Self.cepstralMeanSamples))
-        guard decode(current.samples, from: current.decoding ? current.processed : nil, cepstralMean: mean) else {
+        let finished = decode(current.samples, from: current.decoding ? current.processed : nil, cepstralMean: mean)
+        // The phone loop: finished where it decoded alongside, decoded now where the utterance was too short to
+        // start decoding before its end.
+        var loop: [SphinxSegment]?
+        if current.phoneLoopDecoding, let phoneLoop {
+            loop = decode(current.samples, from: current.processed, cepstralMean: mean, with: phoneLoop)
+                ? phoneLoop.segments() : nil
+        }
+        guard finished else {
             throw SpeechError.utteranceState("PocketSphinx failed to finish the utterance")
         }
         // Ask the lattice for more than `nBest`: partial paths and repeats are dropped afterwards.
         let result = decoder.result(nBest: nBest * 4, posteriors: automaton == nil)
-        // With a grammar, rating costs a second (phone-loop) pass; the language model's posteriors come free.
-        let rated = rateConfidence || result.posterior != nil
-        let confidence =
-            result.text.isEmpty || !rated
-            ? nil : self.rateConfidence(of: result, samples: current.samples, cepstralMean: mean)
+        // With a grammar, rating costs the phone-loop pass; the language model's posteriors come free.
+        let rated = current.ratesConfidence || result.posterior != nil
+        if rated, !current.phoneLoopDecoding, result.posterior == nil, !result.text.isEmpty {
+            loop = phoneLoopSegments(current.samples, cepstralMean: mean)
+        }
+        let confidence = result.text.isEmpty || !rated ? nil : self.rateConfidence(of: result, phoneLoop: loop)
         current.decodeTime += clock.now - started
         return makeTranscript(result, confidence: confidence, rated: rated, utterance: current)
     }
@@ -386,15 +419,15 @@ final class RecognitionEngine {
         1 / (1 + exp(-(ratio - confidenceMidpoint) / confidenceScale))
     }
 
-    /// With a grammar, decodes the utterance again with the phone loop and rates the utterance and each word
-    /// against it; with the language model, PocketSphinx's lattice posteriors (meaningful there: the lattice holds
-    /// real competitors, and its scores are on another scale than the phone loop's). Nil when the phone loop cannot
-    /// run (an internal failure, not a judgement on the audio).
-    private func rateConfidence(of result: SphinxResult, samples: [Int16], cepstralMean: [Float]?) -> Confidence? {
+    /// With a grammar, rates the utterance and each word against the phone loop's segments over the same audio; with
+    /// the language model, PocketSphinx's lattice posteriors (meaningful there: the lattice holds real competitors,
+    /// and its scores are on another scale than the phone loop's). Nil when the phone loop could not run (an internal
+    /// failure, not a judgement on the audio).
+    private func rateConfidence(of result: SphinxResult, phoneLoop loop: [SphinxSegment]?) -> Confidence? {
         if let posterior = result.posterior {
             return Confidence(utterance: posterior, segments: result.segments.map(\.posterior))
         }
-        guard let loop = phoneLoopSegments(samples, cepstralMean: cepstralMean) else { return nil }
+        guard let loop else { return nil }
         func perFrame(_ segments: [SphinxSegment]) -> Double? {
             let frames = segments.reduce(0) { $0 + $1.frames }
             guard frames > 0 else { return nil }
@@ -414,8 +447,8 @@ final class RecognitionEngine {
         return Confidence(utterance: Self.logistic(words - phones), segments: segments)
     }
 
-    /// The phone loop's segments for the utterance's audio.
-    private func phoneLoopSegments(_ samples: [Int16], cepstralMean: [Float]?) -> [SphinxSegment]? {
+    /// The phone-loop decoder, created on first use (nil when it cannot be).
+    private func phoneLoopDecoder() -> SphinxDecoder? {
         if phoneLoop == nil {
             guard let created = try? SphinxDecoder(models: models, role: .phoneLoop),
                 created.addPhoneLoopSearch(name: Self.phoneLoopSearch) == nil,
@@ -423,9 +456,14 @@ final class RecognitionEngine {
             else { return nil }
             phoneLoop = created
         }
-        guard let phoneLoop, decode(samples, from: nil, cepstralMean: cepstralMean, with: phoneLoop) else {
-            return nil
-        }
+        return phoneLoop
+    }
+
+    /// The phone loop's segments for a whole utterance's audio.
+    private func phoneLoopSegments(_ samples: [Int16], cepstralMean: [Float]?) -> [SphinxSegment]? {
+        guard let phoneLoop = phoneLoopDecoder(),
+            decode(samples, from: nil, cepstralMean: cepstralMean, with: phoneLoop)
+        else { return nil }
         return phoneLoop.segments()
     }
 

@@ -13,9 +13,9 @@ import HarkAudio
 /// hypotheses therefore start after one second of audio.
 ///
 /// With a grammar, ``Transcript/confidence`` costs a second, phone-loop pass over the utterance by a second decoder
-/// (created on the first rating, about 4 MB; the pass adds about 60 % to the decoding time): pass
-/// `rateConfidence: false` to skip it when the caller does not use the confidence. A stream spans several calls:
-/// one stream at a time per recognizer, and no `transcribe` during it.
+/// (created on the first rating, about 4 MB; the pass adds about 60 % to the decoding time, and runs alongside a
+/// stream): pass `rateConfidence: false` to skip it when the caller does not use the confidence. A stream spans
+/// several calls: one stream at a time per recognizer, and no `transcribe` during it.
 public actor Recognizer {
     private let engine: RecognitionEngine
 
@@ -45,16 +45,23 @@ public actor Recognizer {
     }
 
     /// Starts a streamed utterance.
-    public func startUtterance() throws { try engine.startUtterance() }
+    ///
+    /// - Parameter rateConfidence: with a grammar, whether to rate ``Transcript/confidence``; the phone loop that
+    ///   rates it then decodes each block alongside the grammar, so that the rating adds nothing after the end.
+    public func startUtterance(rateConfidence: Bool = true) throws {
+        try engine.startUtterance(rateConfidence: rateConfidence)
+    }
 
     /// Decodes the next chunk of a streamed utterance and returns the partial hypothesis so far (nil if none).
     /// An empty chunk only returns the hypothesis.
     public func feed(_ chunk: AudioChunk) throws -> String? { try engine.feed(chunk, partial: true) }
 
-    /// Ends a streamed utterance and returns its transcript (`rateConfidence` as in ``transcribe(_:rateConfidence:)``).
-    public func endUtterance(rateConfidence: Bool = true) throws -> Transcript {
-        try engine.endUtterance(rateConfidence: rateConfidence)
-    }
+    /// Ends a streamed utterance and returns its transcript: the same as ``transcribe(_:rateConfidence:)`` of its
+    /// audio would give.
+    public func endUtterance() throws -> Transcript { try engine.endUtterance() }
+
+    /// Abandons a streamed utterance (nothing happens when none is open).
+    public func cancelUtterance() { engine.cancelUtterance() }
 
     /// Switches to another grammar (not during an utterance). A replaced grammar is freed; the language model stays
     /// loaded once used.

@@ -24,11 +24,21 @@ public struct EndpointerSettings: Sendable, Equatable {
 /// so a steady fan or hum raises the floor instead of being taken for speech), marks a frame as speech
 /// when it stands ``EndpointerSettings/speechAboveNoise`` dB above the floor, starts an utterance after
 /// 60 ms of speech and ends it after ``EndpointerSettings/silenceWindow`` of non-speech.
+///
+/// Streaming (``init(settings:streamsSpeech:)``), it also hands out an open utterance's audio while it is spoken, so a
+/// recognizer can decode it as it comes and has little left to do at the end-point.
 public struct Endpointer: Sendable {
     /// What the endpointer noticed in the audio it was given.
     public enum Event: Sendable, Equatable {
         /// Speech began at this stream time (seconds).
         case speechStarted(at: Double)
+        /// Streaming only: the next stretch of the open utterance's audio (pre-roll first), given out once it is
+        /// certain to belong to the utterance — it lags the input by the silence window less the trailing silence
+        /// the utterance keeps, so what was given out is exactly the start of the utterance's audio.
+        case speechAudio(AudioChunk)
+        /// Streaming only: the speech that started was too short to count (a cough, a click); the audio given out
+        /// since ``speechStarted(at:)`` belongs to no utterance.
+        case speechDiscarded
         /// An utterance ended: its audio (with pre-roll) and why it ended.
         case utterance(Utterance)
     }
@@ -43,9 +53,16 @@ public struct Endpointer: Sendable {
         public var speechEnd: Double
         /// True when the maximum length cut it.
         public var truncated: Bool
+        /// Streaming: how many of `audio`'s first samples were already given out as ``Event/speechAudio(_:)``
+        /// (the rest is still to be decoded at the end-point); 0 otherwise.
+        public var streamedSamples: Int = 0
     }
 
     public let settings: EndpointerSettings
+    /// Whether open utterances' audio is handed out as it comes (``Event/speechAudio(_:)``).
+    public let streamsSpeech: Bool
+    /// Trailing silence an utterance keeps after its last speech frame: the recognizer needs a little of it.
+    static let trailingSilence = 0.2
     static let frameSamples = 320  // 20 ms at 16 kHz
     static let startFrames = 3  // 60 ms of speech starts an utterance
 
@@ -62,9 +79,13 @@ public struct Endpointer: Sendable {
     private var speechFrames = 0
     private var lastSpeechFrameEnd = 0.0
     private var speechStartTime = 0.0
+    private var streamed = 0
 
-    public init(settings: EndpointerSettings = EndpointerSettings()) {
+    /// - Parameter streamsSpeech: whether to hand out open utterances' audio as it comes (``Event/speechAudio(_:)``
+    ///   and ``Event/speechDiscarded``), for a recognizer that decodes while the person speaks.
+    public init(settings: EndpointerSettings = EndpointerSettings(), streamsSpeech: Bool = false) {
         self.settings = settings
+        self.streamsSpeech = streamsSpeech
     }
 
     /// The audio of a whole recording from the first utterance's start (with pre-roll) to the last one's end, or
@@ -104,15 +125,51 @@ public struct Endpointer: Sendable {
             let frame = Array(pending[offset..<(offset + Self.frameSamples)])
             offset += Self.frameSamples
             if let event = processFrame(frame) { events.append(event) }
+            if streamsSpeech, inSpeech, let audio = audioToStream() {
+                // One event per call rather than per 20 ms frame.
+                if case .speechAudio(let previous)? = events.last {
+                    events[events.count - 1] = .speechAudio(
+                        AudioChunk(
+                            samples: previous.samples + audio.samples, format: .speech,
+                            timestamp: previous.timestamp))
+                } else {
+                    events.append(.speechAudio(audio))
+                }
+            }
         }
         pending.removeFirst(offset)
         return events
+    }
+
+    /// The open utterance's audio not given out yet that is certain to stay in it: all but the last (silence window
+    /// less trailing silence), which the end-point may still cut off.
+    private mutating func audioToStream() -> AudioChunk? {
+        let lag = Int(max(0, settings.silenceWindow - Self.trailingSilence) * 16_000)
+        let certain = utterance.count - lag
+        guard certain > streamed else { return nil }
+        let audio = AudioChunk(
+            samples: Array(utterance[streamed..<certain]), format: .speech,
+            timestamp: utteranceStart + Double(streamed) / 16_000)
+        streamed = certain
+        return audio
     }
 
     /// Ends the stream: an open utterance is returned if it was long enough.
     public mutating func finish() -> Event? {
         guard inSpeech else { return nil }
         return close(truncated: false)
+    }
+
+    /// Streaming: drops the open utterance (nothing more is given out for it; the next speech starts a new one).
+    /// For a listener whose recognizer failed midway.
+    public mutating func abandonUtterance() {
+        guard inSpeech else { return }
+        inSpeech = false
+        utterance = []
+        speechRun = 0
+        silenceRun = 0
+        speechFrames = 0
+        streamed = 0
     }
 
     private var frameDuration: Double { Double(Self.frameSamples) / 16_000 }
@@ -143,6 +200,7 @@ public struct Endpointer: Sendable {
                 silenceRun = 0
                 lastSpeechFrameEnd = start + frameDuration
                 history = []
+                streamed = 0
                 speechStartTime = start + frameDuration - Double(Self.startFrames) * frameDuration
                 return .speechStarted(at: speechStartTime)
             }
@@ -173,13 +231,19 @@ public struct Endpointer: Sendable {
             speechRun = 0
             silenceRun = 0
             speechFrames = 0
+            streamed = 0
         }
-        guard Double(speechFrames) * frameDuration >= settings.minSpeech else { return nil }
-        // Keep 200 ms of trailing silence: the recognizer needs a little of it.
-        let keepAfter = lastSpeechFrameEnd + 0.2
-        let keepSamples = min(utterance.count, max(0, Int((keepAfter - utteranceStart) * 16_000)))
+        guard Double(speechFrames) * frameDuration >= settings.minSpeech else {
+            return streamsSpeech ? .speechDiscarded : nil
+        }
+        // Keep a little trailing silence (never less than was given out already).
+        let keepAfter = lastSpeechFrameEnd + Self.trailingSilence
+        let keepSamples = max(
+            streamsSpeech ? streamed : 0, min(utterance.count, max(0, Int((keepAfter - utteranceStart) * 16_000))))
         let audio = AudioChunk(samples: Array(utterance.prefix(keepSamples)), format: .speech, timestamp: utteranceStart)
         return .utterance(
-            Utterance(audio: audio, speechStart: speechStartTime, speechEnd: lastSpeechFrameEnd, truncated: truncated))
+            Utterance(
+                audio: audio, speechStart: speechStartTime, speechEnd: lastSpeechFrameEnd, truncated: truncated,
+                streamedSamples: streamsSpeech ? streamed : 0))
     }
 }

@@ -1,10 +1,11 @@
-/// A problem of the voice pipeline's data: a vocabulary or dictionary file that cannot be used. The description
-/// is one line naming the file.
+/// A problem of the voice pipeline: a vocabulary or dictionary file that cannot be used (the description is one line
+/// naming the file), or a streamed utterance used out of order.
 public struct VoiceError: Error, CustomStringConvertible, Equatable {
     private enum Kind: Equatable {
         case unreadableFile(String)
         case malformedDictionary(String, Int)
         case malformedVocabulary(String, Int, String)
+        case utteranceState(String)
     }
 
     private let kind: Kind
@@ -20,12 +21,15 @@ public struct VoiceError: Error, CustomStringConvertible, Equatable {
         VoiceError(.malformedVocabulary(path, line, problem))
     }
 
+    static func utteranceState(_ detail: String) -> VoiceError { VoiceError(.utteranceState(detail)) }
+
     public var description: String {
         switch kind {
         case .unreadableFile(let path): return "\(path): cannot read the file"
         case .malformedDictionary(let path, let line):
             return "\(path):\(line): expected 'word PHONES' with CMU phones (AA AE AH … ZH)"
         case .malformedVocabulary(let path, let line, let problem): return "\(path):\(line): \(problem)"
+        case .utteranceState(let detail): return detail
         }
     }
 }

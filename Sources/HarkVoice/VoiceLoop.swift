@@ -19,6 +19,9 @@ public struct VoiceLoopSettings: Sendable {
     public var outputDirectory: String?
     /// Voice activity detection.
     public var endpointer = EndpointerSettings()
+    /// Whether utterances are decoded while they are spoken (the recognizer is fed the endpointer's audio as it
+    /// comes), leaving only the last block to decode at the end-point; otherwise the whole utterance is decoded then.
+    public var decodesWhileSpeaking = true
 
     /// Hark's answer to the wake phrase said alone.
     public enum Acknowledgement: Sendable, Equatable {
@@ -62,7 +65,9 @@ public struct VoiceTurn: Sendable {
     public var replyFile: String?
     /// A problem that did not stop the turn (e.g. the WAV file could not be written).
     public var problem: String?
-    /// Milliseconds per stage: `recognize`, `respond`, `synthesize`, `write`.
+    /// Milliseconds per stage after the end-point: `recognize`, `respond`, `synthesize`, `write`. When decoding
+    /// while the person spoke, `recognize` is what was left to do at the end-point and `decodedWhileSpeaking` what
+    /// was done before it.
     public var milliseconds: [String: Double] = [:]
 
     /// True when whatever Hark is saying must stop.
@@ -109,6 +114,8 @@ public actor VoiceLoop {
     private let synthesizer: Synthesizer
     private let logger: Logger
     private var endpointer: Endpointer
+    /// The utterance being decoded while it is spoken (``VoiceLoopSettings/decodesWhileSpeaking``).
+    private var open: OpenUtterance?
     private var sessionID: String?
     private var listeningUntil: Double?
     private var repliesWritten = 0
@@ -123,7 +130,16 @@ public actor VoiceLoop {
         self.settings = settings
         self.synthesizer = synthesizer
         self.logger = logger
-        self.endpointer = Endpointer(settings: settings.endpointer)
+        self.endpointer = Endpointer(settings: settings.endpointer, streamsSpeech: settings.decodesWhileSpeaking)
+    }
+
+    /// An utterance the recognizer is decoding while it is spoken, and what was decided when it started.
+    private struct OpenUtterance {
+        var requireWake: Bool
+        var speaking: Bool
+        /// Why the stream cannot be finished (the recognizer failed to start or decode).
+        var failure: String?
+        var decodeMilliseconds = 0.0
     }
 
     /// True while a conversation is open: the next utterance needs no wake phrase.
@@ -134,40 +150,121 @@ public actor VoiceLoop {
     public func hear(_ chunk: AudioChunk, speaking: Bool = false) async -> [VoiceTurn] {
         var turns: [VoiceTurn] = []
         for event in endpointer.process(chunk) {
-            guard case .utterance(let utterance) = event else { continue }
-            turns.append(await handle(utterance, speaking: speaking))
+            if let turn = await take(event, speaking: speaking) { turns.append(turn) }
         }
         return turns
     }
 
     /// Ends the stream: an utterance still open is handled.
     public func finish() async -> [VoiceTurn] {
-        guard case .utterance(let utterance) = endpointer.finish() else { return [] }
-        return [await handle(utterance, speaking: false)]
+        guard let event = endpointer.finish(), let turn = await take(event, speaking: false) else { return [] }
+        return [turn]
     }
 
-    /// Handles one endpointed utterance.
+    /// Acts on one endpointer event: starts, feeds or drops the decoding of an utterance while it is spoken, or
+    /// handles an utterance that ended.
+    private func take(_ event: Endpointer.Event, speaking: Bool) async -> VoiceTurn? {
+        switch event {
+        case .speechStarted(let time):
+            guard settings.decodesWhileSpeaking else { return nil }
+            if let until = listeningUntil, time > until { endConversation() }
+            var utterance = OpenUtterance(requireWake: !speaking && listeningUntil == nil, speaking: speaking)
+            let started = ContinuousClock.now
+            do {
+                try await recognizer.startUtterance(requireWake: utterance.requireWake)
+            } catch {
+                utterance.failure = "\(error)"
+            }
+            utterance.decodeMilliseconds += Self.milliseconds(since: started)
+            open = utterance
+        case .speechAudio(let audio):
+            guard var utterance = open, utterance.failure == nil else { return nil }
+            let started = ContinuousClock.now
+            do {
+                try await recognizer.feed(audio)
+            } catch {
+                utterance.failure = "\(error)"
+            }
+            utterance.decodeMilliseconds += Self.milliseconds(since: started)
+            open = utterance
+        case .speechDiscarded:
+            open = nil
+            await recognizer.cancelUtterance()
+        case .utterance(let utterance):
+            guard let streamed = open else { return await handle(utterance, speaking: speaking) }
+            open = nil
+            return await finishStream(utterance, streamed: streamed)
+        }
+        return nil
+    }
+
+    /// Handles one endpointed utterance, decoding it whole.
     public func handle(_ utterance: Endpointer.Utterance, speaking: Bool) async -> VoiceTurn {
         var turn = VoiceTurn(outcome: .ignored(""), speechStart: utterance.speechStart, speechEnd: utterance.speechEnd)
         if let until = listeningUntil, utterance.speechStart > until { endConversation() }
         let requireWake = !speaking && listeningUntil == nil
         let started = ContinuousClock.now
-        var transcript: VoiceTranscript
         do {
-            transcript = try await recognizer.recognize(utterance.audio, requireWake: requireWake)
-            // In a conversation the person may still say the wake phrase first ("hey hark, turn on the light"):
-            // the request grammar has no wake phrase, so a reading it cannot make sense of is tried with it.
-            if !requireWake && !speaking && !makesSense(transcript) {
-                let woken = try await recognizer.recognize(utterance.audio, requireWake: true)
-                if woken.heardWakePhrase { transcript = woken }
-            }
+            let transcript = try await recognizer.recognize(utterance.audio, requireWake: requireWake)
+            turn.transcript = try await retryWithWake(
+                transcript, utterance: utterance, requireWake: requireWake, speaking: speaking)
         } catch {
-            turn.outcome = .failed("recognition: \(error)")
-            logger.error("recognition failed", metadata: ["error": "\(error)"])
-            return turn
+            return failed(turn, recognition: error)
         }
         turn.milliseconds["recognize"] = Self.milliseconds(since: started)
-        turn.transcript = transcript
+        return await respond(turn, utterance: utterance, requireWake: requireWake, speaking: speaking)
+    }
+
+    /// Handles an utterance decoded while it was spoken: the rest of its audio decoded, the stream ended.
+    private func finishStream(_ utterance: Endpointer.Utterance, streamed: OpenUtterance) async -> VoiceTurn {
+        var turn = VoiceTurn(outcome: .ignored(""), speechStart: utterance.speechStart, speechEnd: utterance.speechEnd)
+        let started = ContinuousClock.now
+        do {
+            if let failure = streamed.failure {
+                await recognizer.cancelUtterance()
+                throw VoiceError.utteranceState(failure)
+            }
+            let samples = utterance.audio.samples
+            if utterance.streamedSamples < samples.count {
+                try await recognizer.feed(
+                    AudioChunk(
+                        samples: Array(samples[utterance.streamedSamples...]), format: .speech,
+                        timestamp: utterance.audio.timestamp + Double(utterance.streamedSamples) / 16_000))
+            }
+            let transcript = try await recognizer.endUtterance()
+            turn.transcript = try await retryWithWake(
+                transcript, utterance: utterance, requireWake: streamed.requireWake, speaking: streamed.speaking)
+        } catch {
+            return failed(turn, recognition: error)
+        }
+        turn.milliseconds["recognize"] = Self.milliseconds(since: started)
+        turn.milliseconds["decodedWhileSpeaking"] = streamed.decodeMilliseconds
+        return await respond(turn, utterance: utterance, requireWake: streamed.requireWake, speaking: streamed.speaking)
+    }
+
+    /// In a conversation the person may still say the wake phrase first ("hey hark, turn on the light"): the request
+    /// grammar has no wake phrase, so a reading it cannot make sense of is tried with it.
+    private func retryWithWake(
+        _ transcript: VoiceTranscript, utterance: Endpointer.Utterance, requireWake: Bool, speaking: Bool
+    ) async throws -> VoiceTranscript {
+        guard !requireWake && !speaking && !makesSense(transcript) else { return transcript }
+        let woken = try await recognizer.recognize(utterance.audio, requireWake: true)
+        return woken.heardWakePhrase ? woken : transcript
+    }
+
+    private func failed(_ turn: VoiceTurn, recognition error: any Error) -> VoiceTurn {
+        var turn = turn
+        turn.outcome = .failed("recognition: \(error)")
+        logger.error("recognition failed", metadata: ["error": "\(error)"])
+        return turn
+    }
+
+    /// What follows recognition: the wake rules, the assistant's answer, the reply spoken and written.
+    private func respond(
+        _ turn: VoiceTurn, utterance: Endpointer.Utterance, requireWake: Bool, speaking: Bool
+    ) async -> VoiceTurn {
+        var turn = turn
+        guard let transcript = turn.transcript else { return turn }
 
         if speaking {
             guard !transcript.text.isEmpty, isStopOrCancel(transcript.text) else {

@@ -250,13 +250,120 @@ public actor VoiceRecognizer {
     ///   transcript's text is "".
     public func recognize(_ utterance: AudioChunk, requireWake: Bool) async throws -> VoiceTranscript {
         let started = ContinuousClock.now
-        let audioSeconds = Double(utterance.samples.count) / Double(max(1, utterance.format.sampleRate))
         guard !utterance.samples.isEmpty else {
             return VoiceTranscript(
                 text: "", heardWakePhrase: false, confidence: 0, alternatives: [], decodeMilliseconds: 0,
                 audioSeconds: 0)
         }
-        var transcript = try await (requireWake ? wakeRecognizer : requestRecognizer).transcribe(utterance)
+        let transcript = try await (requireWake ? wakeRecognizer : requestRecognizer).transcribe(utterance)
+        return try await conclude(
+            transcript, unwoken: nil, utterance: utterance, requireWake: requireWake, started: started)
+    }
+
+    /// An utterance being decoded while it is spoken.
+    private struct Stream {
+        var requireWake: Bool
+        var samples: [Int16] = []
+        var timestamp: Double?
+        /// Decode time so far (the stream's calls, not the time between them).
+        var decodeTime: Duration = .zero
+    }
+
+    private var stream: Stream?
+
+    /// Starts decoding an utterance while it is spoken (``feed(_:)`` its audio as it comes, then
+    /// ``endUtterance()``): the result is the one ``recognize(_:requireWake:)`` gives for the whole audio, but almost
+    /// all of the decoding is done by the time speech ends. With `requireWake`, the request grammar decodes alongside
+    /// (its score is what the wake phrase is checked against). An utterance still open is abandoned.
+    public func startUtterance(requireWake: Bool) async throws {
+        await cancelUtterance()
+        let clock = ContinuousClock()
+        let started = clock.now
+        if requireWake {
+            try await wakeRecognizer.startUtterance()
+            do {
+                try await requestRecognizer.startUtterance(rateConfidence: false)
+            } catch {
+                await wakeRecognizer.cancelUtterance()
+                throw error
+            }
+        } else {
+            try await requestRecognizer.startUtterance()
+        }
+        stream = Stream(requireWake: requireWake, decodeTime: clock.now - started)
+    }
+
+    /// Decodes the next chunk (16 kHz mono) of the utterance started with ``startUtterance(requireWake:)``.
+    public func feed(_ chunk: AudioChunk) async throws {
+        guard var current = stream else {
+            throw VoiceError.utteranceState("feed() called without startUtterance(requireWake:)")
+        }
+        guard !chunk.samples.isEmpty else { return }
+        let clock = ContinuousClock()
+        let started = clock.now
+        if current.timestamp == nil { current.timestamp = chunk.timestamp }
+        current.samples += chunk.samples
+        do {
+            if current.requireWake {
+                // The two decoders are separate actors: they decode the chunk on both cores at once.
+                async let woken = wakeRecognizer.feed(chunk)
+                async let unwoken = requestRecognizer.feed(chunk)
+                _ = try await (woken, unwoken)
+            } else {
+                _ = try await requestRecognizer.feed(chunk)
+            }
+        } catch {
+            await cancelUtterance()
+            throw error
+        }
+        current.decodeTime += clock.now - started
+        stream = current
+    }
+
+    /// Ends the utterance started with ``startUtterance(requireWake:)`` and returns what was heard.
+    public func endUtterance() async throws -> VoiceTranscript {
+        guard let current = stream else {
+            throw VoiceError.utteranceState("endUtterance() called without startUtterance(requireWake:)")
+        }
+        stream = nil
+        let started = ContinuousClock.now - current.decodeTime
+        let utterance = AudioChunk(samples: current.samples, format: .speech, timestamp: current.timestamp ?? 0)
+        guard !current.samples.isEmpty else {
+            await wakeRecognizer.cancelUtterance()
+            await requestRecognizer.cancelUtterance()
+            return VoiceTranscript(
+                text: "", heardWakePhrase: false, confidence: 0, alternatives: [], decodeMilliseconds: 0,
+                audioSeconds: 0)
+        }
+        if current.requireWake {
+            async let woken = wakeRecognizer.endUtterance()
+            async let unwoken = requestRecognizer.endUtterance()
+            let (transcript, request) = try await (woken, unwoken)
+            return try await conclude(
+                transcript, unwoken: request, utterance: utterance, requireWake: true, started: started)
+        }
+        let transcript = try await requestRecognizer.endUtterance()
+        return try await conclude(transcript, unwoken: nil, utterance: utterance, requireWake: false, started: started)
+    }
+
+    /// Abandons the utterance in progress, if any.
+    public func cancelUtterance() async {
+        guard stream != nil else { return }
+        stream = nil
+        await wakeRecognizer.cancelUtterance()
+        await requestRecognizer.cancelUtterance()
+    }
+
+    /// From the decoder's transcript to the ``VoiceTranscript``: the wake phrase checked and split off, the second
+    /// passes where configured, the reading judged.
+    /// - Parameter unwoken: the request grammar's unrated transcript of the same audio, when already decoded (a
+    ///   stream); otherwise it is decoded here if the wake phrase needs the comparison.
+    private func conclude(
+        _ decoded: Transcript, unwoken: Transcript?, utterance: AudioChunk, requireWake: Bool,
+        started: ContinuousClock.Instant
+    ) async throws -> VoiceTranscript {
+        var transcript = decoded
+        let audioSeconds = Double(utterance.samples.count) / Double(max(1, utterance.format.sampleRate))
         var (text, heardWake) = stripWake(transcript.text)
         var wakeConfidence: Double?
         if heardWake {
@@ -271,8 +378,13 @@ public actor VoiceRecognizer {
             } else if requireWake && (wakeConfidence ?? 0) < options.certainWakeConfidence {
                 // The wake grammar forces "hey hark" onto whatever was said. Did it explain the audio better than
                 // the request grammar, which has no wake phrase? (Same audio, so the path scores compare.)
-                let unwoken = try await requestRecognizer.transcribe(utterance, rateConfidence: false)
-                if !unwoken.text.isEmpty && unwoken.score > transcript.score {
+                let request: Transcript
+                if let unwoken {
+                    request = unwoken
+                } else {
+                    request = try await requestRecognizer.transcribe(utterance, rateConfidence: false)
+                }
+                if !request.text.isEmpty && request.score > transcript.score {
                     heardWake = false
                     text = ""
                 }

@@ -137,4 +137,26 @@ import Testing
         let audio = try await SpeechFixtures.clips.clip("good night")
         #expect(try await recognizer.transcribe(audio).text == "good night")
     }
+
+    @Test func anAbandonedStreamLeavesNoTrace() async throws {
+        let recognizer = try Self.ownRecognizer()
+        let audio = try await SpeechFixtures.clips.clip("what is the weather tomorrow", voice: Voice(name: "en-us+f2"))
+        let before = try await recognizer.transcribe(audio)
+        // A stream cut off midway (the endpointer dropped a cough, or the loop shut down), decoding and rating.
+        let other = try await SpeechFixtures.clips.clip("set the thermostat to seventy two degrees")
+        try await recognizer.startUtterance()
+        for piece in SpeechFixtures.pieces(of: other, samples: 1_600).prefix(20) {
+            _ = try await recognizer.feed(piece)
+        }
+        await recognizer.cancelUtterance()
+        await recognizer.cancelUtterance()  // nothing open: nothing happens
+        let (streamed, _) = try await stream(audio, pieceSamples: 1_600, with: recognizer)
+        #expect(same(before, streamed), "\(before) vs \(streamed)")
+        #expect(streamed.isConfidenceRated && streamed.confidence > 0.5)
+        // Unrated streams say so.
+        try await recognizer.startUtterance(rateConfidence: false)
+        for piece in SpeechFixtures.pieces(of: audio, samples: 1_600) { _ = try await recognizer.feed(piece) }
+        let unrated = try await recognizer.endUtterance()
+        #expect(unrated.text == before.text && !unrated.isConfidenceRated && unrated.confidence == 0)
+    }
 }

@@ -34,12 +34,15 @@ import Testing
         }
     }
 
-    static func run(_ samples: [Int16], settings: EndpointerSettings = EndpointerSettings()) -> [Endpointer.Event] {
-        var endpointer = Endpointer(settings: settings)
+    static func run(
+        _ samples: [Int16], settings: EndpointerSettings = EndpointerSettings(), streaming: Bool = false,
+        chunk: Int = 1600
+    ) -> [Endpointer.Event] {
+        var endpointer = Endpointer(settings: settings, streamsSpeech: streaming)
         var events: [Endpointer.Event] = []
         var offset = 0
         while offset < samples.count {  // 100 ms chunks, as the microphone delivers them
-            let end = min(samples.count, offset + 1600)
+            let end = min(samples.count, offset + chunk)
             events += endpointer.process(
                 AudioChunk(samples: Array(samples[offset..<end]), format: .speech, timestamp: Double(offset) / 16_000))
             offset = end
@@ -96,6 +99,54 @@ import Testing
         let found = Self.utterances(Self.run(Self.signal(silence: 0.5, speech: 5, after: 1, noiseDBFS: -60), settings: settings))
         #expect(found.first?.truncated == true)
         #expect((found.first?.audio.duration ?? 0) <= 2.05)
+    }
+
+    /// What a streaming recognizer is fed: the audio handed out while the utterance was open is exactly the start of
+    /// the utterance's audio, and only the last bit of it is left for the end-point.
+    @Test(arguments: [(0.5, 1600), (0.3, 320), (0.8, 999), (0.1, 1600)])
+    func streamingHandsOutTheUtterancesAudioAsItComes(silenceWindow: Double, chunk: Int) {
+        var settings = EndpointerSettings()
+        settings.silenceWindow = silenceWindow
+        let one = Self.signal(silence: 0.5, speech: 1.2, after: 1.0, noiseDBFS: -45)
+        let events = Self.run(one + one, settings: settings, streaming: true, chunk: chunk)
+        var handedOut: [Int16] = []
+        var open = false
+        var utterances = 0
+        for event in events {
+            switch event {
+            case .speechStarted:
+                #expect(!open)
+                open = true
+                handedOut = []
+            case .speechAudio(let audio):
+                #expect(open)
+                handedOut += audio.samples
+            case .speechDiscarded:
+                Issue.record("a 1.2 s burst was discarded")
+            case .utterance(let utterance):
+                #expect(open)
+                open = false
+                utterances += 1
+                #expect(utterance.streamedSamples == handedOut.count)
+                #expect(Array(utterance.audio.samples.prefix(handedOut.count)) == handedOut)
+                // Left for the end-point: at most the trailing silence kept and one 20 ms frame.
+                let left = utterance.audio.samples.count - handedOut.count
+                #expect(left <= Int((Endpointer.trailingSilence + 0.02) * 16_000), "left \(left)")
+            }
+        }
+        #expect(utterances == 2)
+        // Without streaming, the same utterances and none of the streaming events.
+        let plain = Self.run(one + one, settings: settings)
+        #expect(Self.utterances(plain).map(\.audio) == Self.utterances(events).map(\.audio))
+        #expect(!plain.contains { if case .speechAudio = $0 { true } else { $0 == .speechDiscarded } })
+    }
+
+    @Test func streamingSaysWhenStartedSpeechWasTooShort() {
+        let events = Self.run(
+            Self.signal(silence: 1, speech: 0.12, after: 1, noiseDBFS: -60), streaming: true)
+        #expect(events.first.map { if case .speechStarted = $0 { true } else { false } } == true, "\(events)")
+        #expect(events.last == .speechDiscarded)
+        #expect(Self.utterances(events).isEmpty)
     }
 
     @Test func twoUtterancesWithAPauseBetweenAreTwo() {

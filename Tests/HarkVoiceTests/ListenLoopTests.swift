@@ -14,7 +14,7 @@ import Testing
         var folder: String
         var clock = 0.0
 
-        init(followUp: Double = 8) async throws {
+        init(followUp: Double = 8, decodesWhileSpeaking: Bool = true) async throws {
             folder = FileManager.default.temporaryDirectory.appendingPathComponent("hark-loop-\(UUID().uuidString)").path
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             assistant = try Assistant(
@@ -24,6 +24,7 @@ import Testing
             var settings = VoiceLoopSettings()
             settings.outputDirectory = folder + "/replies"
             settings.followUpWindow = followUp
+            settings.decodesWhileSpeaking = decodesWhileSpeaking
             loop = VoiceLoop(recognizer: recognizer, assistant: assistant, settings: settings)
         }
 
@@ -68,6 +69,31 @@ import Testing
         #expect(try WAVFile.read(path: file).duration > 0.5)
         #expect(turn.audio != nil)
         await fixture.finish()
+    }
+
+    @Test func decodingWhileSpeakingHearsWhatDecodingAtTheEndHears() async throws {
+        var streaming = try await Fixture()
+        var whole = try await Fixture(decodesWhileSpeaking: false)
+        let requests = [("hey hark, what can you do", "en-us+f2"), ("what can you do", "en-us"), ("hey hark", "en-us")]
+        for (text, voice) in requests {
+            // The same samples for both (eSpeak's output differs by a few samples from one call to the next).
+            var samples = [Int16](repeating: 0, count: 8_000)
+            samples += try await Synthesizer.shared.synthesizeForRecognition(text, voice: Voice(name: voice)).samples
+            samples += [Int16](repeating: 0, count: 16_000)
+            let streamed = try #require(try await streaming.feed(samples).first)
+            let decoded = try #require(try await whole.feed(samples).first)
+            #expect(streamed.outcome == decoded.outcome, "\(streamed.report) vs \(decoded.report)")
+            let a = try #require(streamed.transcript)
+            let b = try #require(decoded.transcript)
+            #expect(a.text == b.text && a.heardWakePhrase == b.heardWakePhrase, "\(a) vs \(b)")
+            #expect(a.confidence == b.confidence && a.wakeConfidence == b.wakeConfidence && a.doubt == b.doubt, "\(a) vs \(b)")
+            #expect(a.audioSeconds == b.audioSeconds)
+            // Most of the decoding happened before the end-point.
+            #expect(streamed.milliseconds["decodedWhileSpeaking"] != nil)
+            #expect(decoded.milliseconds["decodedWhileSpeaking"] == nil)
+        }
+        await streaming.finish()
+        await whole.finish()
     }
 
     @Test func withoutTheWakePhraseNothingHappens() async throws {
