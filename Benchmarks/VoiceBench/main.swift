@@ -12,6 +12,7 @@
 //       [--wildcards] [--held-out] [--misses N] [--max-list N|all] [--max-sentences N|all]
 //       [--max-block N|all] [--nbest N] [--refine] [--refine-list N|all]
 //       [--no-skip] [--skip-before-only] [--language-model N] [--decode-at-end]
+//       [--no-list-pass]
 //
 // The default corpus: 4 test sentences per skill (16) × 4 voices × 2 speeds = 128 recordings, each clean and noisy
 // (256 clips, about 5 minutes of speech); the wake phrase on every 4th recording (32, clean and noisy); the peers on
@@ -64,6 +65,7 @@ struct BenchOptions {
             case "--wildcards": wildcards = true
             case "--held-out": heldOut = true
             case "--decode-at-end": decodeAtEnd = true
+            case "--no-list-pass": recognizer.decodesCappedListsAgain = false
             case "--max-list": recognizer.grammar.maxListValues = Int(iterator.next() ?? "")
             case "--max-sentences": recognizer.grammar.maxSentencesPerIntent = Int(iterator.next() ?? "")
             case "--nbest": recognizer.nBest = Int(iterator.next() ?? "") ?? recognizer.nBest

@@ -325,3 +325,46 @@ extension IntentEngine {
         JSGFWriter.words(inGrammar: jsgf(grammarName: "vocabulary"))
     }
 }
+
+/// The list a skill's slot takes its values from, as a second recognition pass needs it.
+public struct SlotListSpelling: Sendable, Equatable {
+    /// The list's name (`{list:slot}` in a template; usually the slot's own name).
+    public let list: String
+    /// Each value's spoken forms, in the list's order (nil for a wildcard, a range or a built-in type).
+    public let spokenValues: [[String]]?
+    /// Whether the list is a wildcard (its spoken forms come from a vocabulary).
+    public let isWildcard: Bool
+    /// Whether several values may be said in one slot ("chicken and rice").
+    public let multiple: Bool
+}
+
+extension IntentEngine {
+    /// The skills' ids, in the order they were compiled.
+    public var skillIDs: [String] { compiled.skills }
+
+    /// The list behind `slot` in `skill`'s sentences and rules (nil when none of them has that slot).
+    public func slotList(skill: String, slot: String) -> SlotListSpelling? { slotLists(skill: skill)[slot] }
+
+    /// The list behind each slot of `skill`'s sentences and rules, by slot name.
+    public func slotLists(skill: String) -> [String: SlotListSpelling] {
+        guard let index = compiled.skills.firstIndex(of: skill) else { return [:] }
+        let resolved = compiled.resolved[index]
+        var listNames: [String: String] = [:]
+        let note: (SlotReference) -> Void = { if listNames[$0.slotName] == nil { listNames[$0.slotName] = $0.listName } }
+        for sentence in resolved.sentences { sentence.expression.forEachSlot(note) }
+        for name in resolved.rules.keys.sorted() { resolved.rules[name]!.forEachSlot(note) }
+        return listNames.compactMapValues { Self.spelling(list: $0, in: resolved) }
+    }
+
+    private static func spelling(list listName: String, in resolved: ResolvedSkill) -> SlotListSpelling? {
+        guard let list = resolved.list(named: listName) else { return nil }
+        var spoken: [[String]]?
+        if case .values = list.kind {
+            spoken = (resolved.valueSpellings[listName] ?? []).map { $0.map { $0.joined(separator: " ") } }
+        }
+        if case .wildcard = list.kind {
+            return SlotListSpelling(list: listName, spokenValues: nil, isWildcard: true, multiple: list.multiple)
+        }
+        return SlotListSpelling(list: listName, spokenValues: spoken, isWildcard: false, multiple: list.multiple)
+    }
+}

@@ -82,3 +82,25 @@ enum RecognitionFixture {
         #expect(!heard.heardWakePhrase)
     }
 }
+
+/// The second pass over a slot whose list the grammar holds only in part.
+@Suite struct CappedListRecognitionTests {
+    @Test(arguments: [
+        ("add some bananas", "en-us+f2", "bananas"), ("what's the recipe for chicken curry", "en-us", "chicken curry"),
+    ])
+    func aValueBeyondTheGrammarsCapIsHeardInTheSecondPass(sentence: String, voice: String, value: String)
+        async throws
+    {
+        let recognizer = try await RecognitionFixture.recognizer.value
+        // The first pass cannot hear it: the value is not among the list's first 15.
+        let grammar = await recognizer.grammar
+        #expect(!grammar.canHear(sentence, engine: RecognitionFixture.engine))
+        let heard = try await recognizer.recognize(
+            try await RecognitionFixture.speak(sentence, voice: voice), requireWake: false)
+        #expect(heard.text.contains(value), "heard '\(heard.text)', first pass '\(heard.firstPassText ?? "")'")
+        let firstPass = try #require(heard.firstPassText)
+        #expect(!firstPass.contains(value))
+        // Acted on, not asked back: the value heard fits its audio.
+        #expect(heard.doubt == nil, "confidence \(heard.confidence)")
+    }
+}
