@@ -160,17 +160,6 @@ public struct Endpointer: Sendable {
         return close(truncated: false)
     }
 
-    /// Streaming: drops the open utterance (nothing more is given out for it; the next speech starts a new one).
-    /// For a listener whose recognizer failed midway.
-    public mutating func abandonUtterance() {
-        guard inSpeech else { return }
-        inSpeech = false
-        utterance = []
-        speechRun = 0
-        silenceRun = 0
-        speechFrames = 0
-        streamed = 0
-    }
 
     private var frameDuration: Double { Double(Self.frameSamples) / 16_000 }
 
