@@ -197,8 +197,8 @@ for (index, recording) in plan.enumerated() {
             let lastFrame = max(0, utterance.samples.count - 320)
             try await hark.startUtterance(requireWake: false)
             for offset in stride(from: 0, to: lastFrame, by: 1_600) {
-                try await hark.feed(
-                    AudioChunk(samples: Array(utterance.samples[offset..<min(lastFrame, offset + 1_600)]), format: .speech))
+                let piece = Array(utterance.samples[offset..<min(lastFrame, offset + 1_600)])
+                try await hark.feed(AudioChunk(samples: piece, format: .speech))
             }
             start = ContinuousClock.now
             try await hark.feed(AudioChunk(samples: Array(utterance.samples[lastFrame...]), format: .speech))
@@ -260,8 +260,8 @@ for noise in Condition.allCases {
     if let t = tallies[noise] { row("Hark (grammar)", noise.label(snr: options.snr), t) }
 }
 print("")
-print(
-    "Latency after the end-point, p50 (p99) of each part (\(options.decodeAtEnd ? "decoding the whole utterance then" : "decoded while spoken: the last frame and the end")):")
+let decodedWhen = options.decodeAtEnd ? "decoding the whole utterance then" : "decoded while spoken: the last frame and the end"
+print("Latency after the end-point, p50 (p99) of each part (\(decodedWhen)):")
 for noise in Condition.allCases {
     guard let t = tallies[noise] else { continue }
     let parts = ["decode", "respond", "synthesize"].map { stage in

@@ -342,15 +342,14 @@ extension IntentEngine {
     /// The skills' ids, in the order they were compiled.
     public var skillIDs: [String] { compiled.skills }
 
-    /// The list behind `slot` in `skill`'s sentences and rules (nil when none of them has that slot).
-    public func slotList(skill: String, slot: String) -> SlotListSpelling? { slotLists(skill: skill)[slot] }
-
     /// The list behind each slot of `skill`'s sentences and rules, by slot name.
     public func slotLists(skill: String) -> [String: SlotListSpelling] {
         guard let index = compiled.skills.firstIndex(of: skill) else { return [:] }
         let resolved = compiled.resolved[index]
         var listNames: [String: String] = [:]
-        let note: (SlotReference) -> Void = { if listNames[$0.slotName] == nil { listNames[$0.slotName] = $0.listName } }
+        let note: (SlotReference) -> Void = { reference in
+            if listNames[reference.slotName] == nil { listNames[reference.slotName] = reference.listName }
+        }
         for sentence in resolved.sentences { sentence.expression.forEachSlot(note) }
         for name in resolved.rules.keys.sorted() { resolved.rules[name]!.forEachSlot(note) }
         return listNames.compactMapValues { Self.spelling(list: $0, in: resolved) }

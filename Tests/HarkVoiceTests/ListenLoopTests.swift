@@ -86,7 +86,9 @@ import Testing
             let a = try #require(streamed.transcript)
             let b = try #require(decoded.transcript)
             #expect(a.text == b.text && a.heardWakePhrase == b.heardWakePhrase, "\(a) vs \(b)")
-            #expect(a.confidence == b.confidence && a.wakeConfidence == b.wakeConfidence && a.doubt == b.doubt, "\(a) vs \(b)")
+            #expect(
+                a.confidence == b.confidence && a.wakeConfidence == b.wakeConfidence && a.doubt == b.doubt,
+                "\(a) vs \(b)")
             #expect(a.audioSeconds == b.audioSeconds)
             // Most of the decoding happened before the end-point.
             #expect(streamed.milliseconds["decodedWhileSpeaking"] != nil)
