@@ -226,9 +226,13 @@ final class ProcessRunner: @unchecked Sendable {
         return process.terminationStatus
     }
 
+    /// SIGTERM, then SIGKILL: children started from the test process inherit its signal mask, in which SIGTERM is
+    /// blocked (`SigBlk` 0x4a03 on a leftover broker), so a broker and a subscriber outlived every run.
     func terminate() {
-        if process.isRunning {
-            process.terminate()
+        guard process.isRunning else { return }
+        process.terminate()
+        if wait(timeout: 1) == nil {
+            kill(process.processIdentifier, SIGKILL)
             _ = wait(timeout: 5)
         }
     }
