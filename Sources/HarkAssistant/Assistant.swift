@@ -152,10 +152,13 @@ public actor Assistant {
             let alternatives = (result?.alternatives ?? []).map {
                 AssistantReply.Alternative(skill: $0.skill, intent: $0.intent, score: $0.score)
             }
+            var awaitedSlot: String?
+            if session.isOpen, case .elicitSlot(_, let slot)? = session.pending { awaitedSlot = slot }
             return AssistantReply(
                 text: text, sessionID: sessionID, skill: skill, intent: intent, slots: slots, reply: reply,
                 isSSML: isSSML, reprompt: session.isOpen ? session.lastReprompt : nil, endSession: !session.isOpen,
-                confidence: confidence, alternatives: alternatives, fallback: fallback, data: data, timings: timings)
+                confidence: confidence, alternatives: alternatives, fallback: fallback, data: data, timings: timings,
+                awaitedSlot: awaitedSlot)
         }
     }
 

@@ -31,6 +31,8 @@ public struct AssistantReply: Sendable, Encodable {
     public var data: [String: JSONValue]
     /// Milliseconds per stage: understand, dialog, skill, total.
     public var timings: [String: Double]
+    /// The slot Hark asked for ("Which room?"), while it waits for its value: the value alone is an answer.
+    public var awaitedSlot: String? = nil
 
     /// Another reading of the sentence.
     public struct Alternative: Sendable, Encodable, Equatable {
@@ -41,7 +43,7 @@ public struct AssistantReply: Sendable, Encodable {
 
     enum CodingKeys: String, CodingKey {
         case text, sessionID = "session", skill, intent, slots, reply, isSSML = "ssml", reprompt, endSession,
-            confidence, alternatives, fallback, data, timings
+            confidence, alternatives, fallback, data, timings, awaitedSlot
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -69,6 +71,7 @@ public struct AssistantReply: Sendable, Encodable {
         try c.encode(fallback, forKey: .fallback)
         if !data.isEmpty { try c.encode(data, forKey: .data) }
         try c.encode(timings.mapValues { ($0 * 1000).rounded() / 1000 }, forKey: .timings)
+        try c.encodeIfPresent(awaitedSlot, forKey: .awaitedSlot)
     }
 
     /// Numbers as JSON numbers, everything else in its written form.

@@ -248,29 +248,25 @@ final class SphinxDecoder {
         return messages.filter(\.isProblem).map(\.problem).joined(separator: "; ").nonEmpty ?? "ps_set_jsgf failed"
     }
 
-    /// Adds (or replaces) a search over a word graph (one final state is added, reached from each final state by a
-    /// null transition; each state's transitions share its probability evenly); nil on success.
-    func addGraphSearch(name: String, graph: WordGraph) -> String? {
+    /// Adds (or replaces) a search over a word graph whose repeated bundles of transitions are shared
+    /// (``SharedArcGraph``); nil on success.
+    func addGraphSearch(name: String, graph: SharedArcGraph) -> String? {
         let languageWeight = cmd_ln_float_r(config, "-lw")
-        let finalState = Int32(graph.stateCount)
-        guard let fsg = fsg_model_init(name, logMath, Float(languageWeight), finalState + 1) else {
+        guard let fsg = fsg_model_init(name, logMath, Float(languageWeight), Int32(graph.stateCount)) else {
             return "fsg_model_init failed"
         }
         defer { fsg_model_free(fsg) }  // the search keeps its own reference
         fsg.pointee.start_state = 0
-        fsg.pointee.final_state = finalState
-        var outDegree = [Int](repeating: 0, count: graph.stateCount)
-        for arc in graph.arcs { outDegree[arc.from] += 1 }
-        for state in graph.finalStates { outDegree[state] += 1 }
-        func logProbability(_ state: Int) -> Int32 {
-            Int32(Double(logmath_log(logMath, 1 / Double(max(1, outDegree[state])))) * languageWeight)
+        fsg.pointee.final_state = Int32(graph.finalState)
+        func logProbability(_ probability: Double) -> Int32 {
+            Int32(Double(logmath_log(logMath, probability)) * languageWeight)
         }
-        for arc in graph.arcs {
+        for arc in graph.wordArcs {
             let word = fsg_model_word_add(fsg, arc.word)
-            fsg_model_trans_add(fsg, Int32(arc.from), Int32(arc.to), logProbability(arc.from), word)
+            fsg_model_trans_add(fsg, Int32(arc.from), Int32(arc.to), logProbability(arc.probability), word)
         }
-        for state in graph.finalStates {
-            _ = fsg_model_null_trans_add(fsg, Int32(state), finalState, logProbability(state))
+        for arc in graph.nullArcs {
+            _ = fsg_model_null_trans_add(fsg, Int32(arc.from), Int32(arc.to), logProbability(arc.probability))
         }
         let (status, messages) = SphinxLog.shared.capture { ps_set_fsg(decoder, name, fsg) }
         guard status < 0 else { return nil }

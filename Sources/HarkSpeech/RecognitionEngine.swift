@@ -22,6 +22,10 @@ final class RecognitionEngine {
     private let nBest: Int
     private let converter = AudioConverter()
     private var activeSearch: String?
+    /// Searches kept under a caller's name (``addGrammar(_:named:)``): caller's name → search.
+    private var namedSearches: [String: String] = [:]
+    /// The word graphs PocketSphinx compiled, by search (read back once per search).
+    private var automata: [String: WordAutomaton] = [:]
     private var grammarSearches = 0
     private var languageModelLoaded = false
     /// Whether the decoder holds the whole dictionary file (the language model needs it); otherwise it holds only
@@ -67,6 +71,30 @@ final class RecognitionEngine {
 
     // MARK: Grammar and dictionary
 
+    /// Adds `grammar` as a search kept under `name` (replacing one of that name) and makes it the active one.
+    func addGrammar(_ grammar: RecognitionGrammar, named name: String) throws {
+        let replaced = namedSearches.removeValue(forKey: name)
+        try setGrammar(grammar)
+        if let active = activeSearch, active != Self.languageModelSearch { namedSearches[name] = active }
+        if let replaced, replaced != activeSearch { forget(replaced) }
+    }
+
+    /// Makes the grammar kept under `name` the active one (not during an utterance).
+    func useGrammar(named name: String) throws {
+        guard utterance == nil else {
+            throw SpeechError.utteranceState("cannot switch grammar during an utterance: call endUtterance() first")
+        }
+        guard let search = namedSearches[name] else {
+            throw SpeechError.searchRejected(source: name, detail: "no grammar was added under this name")
+        }
+        try activate(search, source: name)
+    }
+
+    private func forget(_ search: String) {
+        decoder.removeSearch(search)
+        automata[search] = nil
+    }
+
     func setGrammar(_ grammar: RecognitionGrammar) throws {
         guard utterance == nil else {
             throw SpeechError.utteranceState("cannot switch grammar during an utterance: call endUtterance() first")
@@ -97,7 +125,9 @@ final class RecognitionEngine {
             try addSearch(named: "hark-lm", source: path) { decoder.addLanguageModelSearch(name: $0, path: path) }
         case .wordGraph(let graph, let name):
             try requirePronunciations(graph.words, source: name)
-            try addSearch(named: "hark-graph", source: name) { decoder.addGraphSearch(name: $0, graph: graph) }
+            try addSearch(named: "hark-graph", source: name) {
+                decoder.addGraphSearch(name: $0, graph: SharedArcGraph(graph))
+            }
         }
     }
 
@@ -177,12 +207,20 @@ final class RecognitionEngine {
             throw SpeechError.searchRejected(source: source, detail: "could not switch to its search")
         }
         // Grammar searches are replaced, never renamed in place: replacing the active search frees it under the
-        // decoder. The language model stays loaded once read (it takes a second to load).
-        if let previous = activeSearch, previous != search, previous != Self.languageModelSearch {
-            decoder.removeSearch(previous)
+        // decoder, unless it is kept under a name. The language model stays loaded once read (it takes a second to
+        // load).
+        if let previous = activeSearch, previous != search, previous != Self.languageModelSearch,
+            !namedSearches.values.contains(previous)
+        {
+            forget(previous)
         }
         activeSearch = search
-        automaton = decoder.activeGrammarAutomaton()
+        if let known = automata[search] {
+            automaton = known
+        } else {
+            automaton = decoder.activeGrammarAutomaton()
+            if let automaton { automata[search] = automaton }
+        }
     }
 
     /// The words of `words` that the dictionary lacks (one read of the dictionary file for all of them).
@@ -234,7 +272,12 @@ final class RecognitionEngine {
             throw SpeechError.invalidPronunciation(word: word, phones: phones, detail: problem)
         }
         addedWords.append((entry, normalized))
-        if activeSearch != nil { automaton = decoder.activeGrammarAutomaton() }
+        if let activeSearch {
+            // The new pronunciation is another spelling on the graphs' arcs (read back again when next used).
+            automata = [:]
+            automaton = decoder.activeGrammarAutomaton()
+            if let automaton { automata[activeSearch] = automaton }
+        }
     }
 
     // MARK: Decoding

@@ -67,6 +67,16 @@ public actor Recognizer {
     /// loaded once used.
     public func setGrammar(_ grammar: RecognitionGrammar) throws { try engine.setGrammar(grammar) }
 
+    /// Adds a grammar kept under `name` (replacing one of that name) and makes it the active one: several kept
+    /// grammars share the decoder's acoustic model and dictionary, and ``useGrammar(named:)`` switches between them
+    /// at once (a new grammar takes seconds to compile).
+    public func addGrammar(_ grammar: RecognitionGrammar, named name: String) throws {
+        try engine.addGrammar(grammar, named: name)
+    }
+
+    /// Makes the grammar kept under `name` the active one (not during an utterance).
+    public func useGrammar(named name: String) throws { try engine.useGrammar(named: name) }
+
     /// Whether the pronunciation dictionary has `word` (exact spelling, lowercase for CMUdict).
     ///
     /// - Throws: ``SpeechError`` when the dictionary file cannot be read (words are read from it on demand).

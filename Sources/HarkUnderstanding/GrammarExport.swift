@@ -109,7 +109,9 @@ struct JSGFWriter {
             for (intentIndex, intent) in skill.templates.intents.enumerated() {
                 let ruleName = Self.ruleName("intent", skill.templates.skill, intent.name)
                 var alternatives: [String] = []
-                if let only = recognition?.onlyIntents, !only.contains("\(skill.templates.skill)/\(intent.name)") {
+                if let only = recognition?.onlyIntents,
+                    !only.contains("\(skill.templates.skill)/\(intent.name)"), !only.contains("\(skill.templates.skill)/*")
+                {
                     continue
                 }
                 var sentences = skill.sentences.filter { $0.intentIndex == intentIndex }
@@ -276,7 +278,7 @@ public struct RecognitionGrammarOptions: Sendable {
     /// sentences 27 % → 37 % clean), for a larger search (RTF 0.17 → 0.23, resident memory after loading 237 → 374 MB,
     /// loading 10 s in release).
     public var maxSentencesPerBlock: Int? = nil
-    /// Only these intents ("skill/intent") are written; nil: every intent.
+    /// Only these intents ("skill/intent", or "skill/*" for all of a skill's) are written; nil: every intent.
     public var onlyIntents: Set<String>? = nil
     /// Every list a sentence uses may also be said alone: the answer to "Which room?".
     public var bareAnswers = true

@@ -81,19 +81,24 @@ public struct Endpointer: Sendable {
     private var speechStartTime = 0.0
     private var streamed = 0
 
-    /// - Parameter streamsSpeech: whether to hand out open utterances' audio as it comes (``Event/speechAudio(_:)``
-    ///   and ``Event/speechDiscarded``), for a recognizer that decodes while the person speaks.
-    public init(settings: EndpointerSettings = EndpointerSettings(), streamsSpeech: Bool = false) {
+    /// - Parameters:
+    ///   - streamsSpeech: whether to hand out open utterances' audio as it comes (``Event/speechAudio(_:)`` and
+    ///     ``Event/speechDiscarded``), for a recognizer that decodes while the person speaks.
+    ///   - noiseFloor: the noise floor to start from (dBFS); by default the first frame's level, which assumes the
+    ///     stream starts before anyone speaks.
+    public init(settings: EndpointerSettings = EndpointerSettings(), streamsSpeech: Bool = false, noiseFloor: Double? = nil) {
         self.settings = settings
         self.streamsSpeech = streamsSpeech
+        self.noiseFloor = noiseFloor
     }
 
     /// The audio of a whole recording from the first utterance's start (with pre-roll) to the last one's end, or
-    /// nil when there is no speech in it: what `hark run` recognises.
+    /// nil when there is no speech in it: what `hark run` recognises. A recording may start with the speech itself
+    /// (one cut tight around a request): the noise floor starts from the recording's quietest frames, not its first.
     public static func speechSpan(of audio: AudioChunk, settings: EndpointerSettings = EndpointerSettings())
         -> AudioChunk?
     {
-        var endpointer = Endpointer(settings: settings)
+        var endpointer = Endpointer(settings: settings, noiseFloor: quietLevel(of: audio))
         var utterances: [Utterance] = []
         for event in endpointer.process(audio) {
             if case .utterance(let utterance) = event { utterances.append(utterance) }
@@ -106,6 +111,21 @@ public struct Endpointer: Sendable {
         let to = min(audio.samples.count, Int((lastEnd - audio.timestamp) * rate))
         guard to > from else { return nil }
         return AudioChunk(samples: Array(audio.samples[from..<to]), format: audio.format, timestamp: first.audio.timestamp)
+    }
+
+    /// The level (dBFS) a tenth of the recording's 20 ms frames are quieter than: its background, if it has any
+    /// pause at all (nil for less than one frame).
+    static func quietLevel(of audio: AudioChunk) -> Double? {
+        var levels: [Double] = []
+        var offset = 0
+        while offset + frameSamples <= audio.samples.count {
+            let level = AudioChunk(samples: Array(audio.samples[offset..<(offset + frameSamples)]), format: .speech)
+                .levelDBFS
+            levels.append(level.isFinite ? level : -120)
+            offset += frameSamples
+        }
+        guard !levels.isEmpty else { return nil }
+        return levels.sorted()[levels.count / 10]
     }
 
     /// The current noise floor estimate in dBFS (nil before any audio).

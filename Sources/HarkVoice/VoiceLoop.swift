@@ -167,7 +167,7 @@ public actor VoiceLoop {
         switch event {
         case .speechStarted(let time):
             guard settings.decodesWhileSpeaking else { return nil }
-            if let until = listeningUntil, time > until { endConversation() }
+            if let until = listeningUntil, time > until { await endConversation() }
             var utterance = OpenUtterance(requireWake: !speaking && listeningUntil == nil, speaking: speaking)
             let started = ContinuousClock.now
             do {
@@ -201,7 +201,7 @@ public actor VoiceLoop {
     /// Handles one endpointed utterance, decoding it whole.
     public func handle(_ utterance: Endpointer.Utterance, speaking: Bool) async -> VoiceTurn {
         var turn = VoiceTurn(outcome: .ignored(""), speechStart: utterance.speechStart, speechEnd: utterance.speechEnd)
-        if let until = listeningUntil, utterance.speechStart > until { endConversation() }
+        if let until = listeningUntil, utterance.speechStart > until { await endConversation() }
         let requireWake = !speaking && listeningUntil == nil
         let started = ContinuousClock.now
         do {
@@ -273,7 +273,7 @@ public actor VoiceLoop {
             }
             // Tell the dialog (it ends the session) but say nothing: the user asked for silence.
             turn.reply = await assistant.respond(to: transcript.text, sessionID: sessionID, area: settings.area)
-            endConversation()
+            await endConversation()
             turn.outcome = .stopped
             return turn
         }
@@ -299,9 +299,10 @@ public actor VoiceLoop {
         turn.reply = reply
         turn.outcome = .answered
         if reply.endSession {
-            endConversation()
+            await endConversation()
         } else {
             sessionID = reply.sessionID
+            await awaitAnswer(reply)
         }
         if !reply.reply.isEmpty {
             let spoken = ContinuousClock.now
@@ -333,9 +334,24 @@ public actor VoiceLoop {
         return turn
     }
 
-    private func endConversation() {
+    private func endConversation() async {
         sessionID = nil
         listeningUntil = nil
+        await awaitAnswer(nil)
+    }
+
+    /// Lets the recognizer hear the answers to the question `reply` asked ("Which room?": "the kitchen"), or
+    /// commands again (nil).
+    private func awaitAnswer(_ reply: AssistantReply?) async {
+        var intent: String?
+        if let reply, reply.awaitedSlot != nil, let skill = reply.skill, let name = reply.intent {
+            intent = "\(skill)/\(name)"
+        }
+        do {
+            try await recognizer.expectAnswer(to: intent)
+        } catch {
+            logger.error("cannot switch the recognizer's grammar", metadata: ["error": "\(error)"])
+        }
     }
 
     private func acknowledgement() async -> AudioChunk? {

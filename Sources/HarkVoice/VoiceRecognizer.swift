@@ -250,6 +250,8 @@ public actor VoiceRecognizer {
         (grammar, pronunciations) = try await Self.install(
             engine: engine, vocabularies: vocabularies, wakeWords: wakeWords, options: options.grammar,
             into: (wakeRecognizer, requestRecognizer))
+        awaitedIntent = nil
+        answersIntent = nil
         self.engine = engine
         if options.decodesCappedListsAgain {
             listRecognizer = nil
@@ -260,16 +262,22 @@ public actor VoiceRecognizer {
     }
 
     /// Builds the grammar (with the wake phrase required, and without it), gives its words pronunciations and makes
-    /// it the recognizers' search. Sentences with a word that has no pronunciation are left out.
+    /// it the recognizers' searches. Sentences with a word that has no pronunciation are left out. A list's value
+    /// alone ("the kitchen") is left out too: it only means something as an answer (``expectAnswer(to:)``), and
+    /// anywhere else its short paths soaked up commands ("add milk" heard as "milk", "i'm done what's next" as
+    /// "box"). VoiceBench (128 recordings, no wake clips): intent+slots right 45.3 → 50.8 % clean, 23.4 → 24.2 % at
+    /// 10 dB SNR without them.
     private static func install(
         engine: IntentEngine, vocabularies: WildcardVocabularies, wakeWords: [String],
         options: RecognitionGrammarOptions, into recognizers: (wake: Recognizer, request: Recognizer)
     ) async throws -> (VoiceGrammar, PronunciationReport) {
         let wakePhrase = wakeWords.joined(separator: " ")
+        var commands = options
+        commands.bareAnswers = false
         let wake = try VoiceGrammar(
-            engine: engine, wakePhrase: wakePhrase, vocabularies: vocabularies, layout: .required, options: options)
+            engine: engine, wakePhrase: wakePhrase, vocabularies: vocabularies, layout: .required, options: commands)
         let request = try VoiceGrammar(
-            engine: engine, wakePhrase: wakePhrase, vocabularies: vocabularies, layout: .none, options: options)
+            engine: engine, wakePhrase: wakePhrase, vocabularies: vocabularies, layout: .none, options: commands)
         let report = try await PronunciationFiller.fill(wake.words, into: recognizers.wake)
         for (word, phones) in report.added.sorted(by: { $0.key < $1.key }) {
             try await recognizers.request.addWord(word, phones: phones.joined(separator: " "))
@@ -277,9 +285,47 @@ public actor VoiceRecognizer {
         let unspeakable = Set(report.unpronounceable.keys)
         let usable = try wake.excluding(unspeakable)
         try await recognizers.wake.setGrammar(.wordGraph(usable.graph, name: VoiceGrammar.name))
-        try await recognizers.request.setGrammar(
-            .wordGraph(try request.excluding(unspeakable).graph, name: VoiceGrammar.name))
+        try await recognizers.request.addGrammar(
+            .wordGraph(try request.excluding(unspeakable).graph, name: VoiceGrammar.name), named: Self.commandsGrammar)
         return (usable, report)
+    }
+
+    private static let commandsGrammar = "commands"
+    private static let answersGrammar = "answers"
+
+    /// The intent ("skill/intent") whose slot the assistant waits for, set by ``expectAnswer(to:)``.
+    public private(set) var awaitedIntent: String?
+    /// The intent the request recognizer's answers grammar was built for.
+    private var answersIntent: String?
+
+    /// Tells the recognizer that the assistant waits for a slot of `intent` ("skill/intent"; nil when it waits for
+    /// nothing). While it does, requests without the wake phrase are decoded with a grammar of that intent's
+    /// sentences, its lists' values alone ("the kitchen" after "Which room?") and Hark's own intents (stop, cancel,
+    /// help…) — the answers a person gives then — instead of every skill's commands. The grammar is built on the first
+    /// question of an intent (a few hundred milliseconds) and kept until another intent asks. Not during an
+    /// utterance. Nothing changes when ``RecognitionGrammarOptions/bareAnswers`` is off.
+    public func expectAnswer(to intent: String?) async throws {
+        guard options.grammar.bareAnswers, intent != awaitedIntent else { return }
+        guard stream == nil else {
+            throw VoiceError.utteranceState("expectAnswer(to:) called while an utterance is being decoded")
+        }
+        if let intent, intent == answersIntent {
+            try await requestRecognizer.useGrammar(named: Self.answersGrammar)
+        } else if let intent {
+            var answers = options.grammar
+            answers.onlyIntents = [intent, Assistant.builtinSkillID + "/*"]
+            let grammar = try VoiceGrammar(
+                engine: engine, wakePhrase: "", vocabularies: vocabularies, layout: .none, options: answers)
+            // Its words are the full grammar's: they have their pronunciations already.
+            let graph = try grammar.excluding(Set(pronunciations.unpronounceable.keys)).graph
+            answersIntent = nil
+            try await requestRecognizer.addGrammar(
+                .wordGraph(graph, name: VoiceGrammar.name + "-answers"), named: Self.answersGrammar)
+            answersIntent = intent
+        } else {
+            try await requestRecognizer.useGrammar(named: Self.commandsGrammar)
+        }
+        awaitedIntent = intent
     }
 
     /// Decodes one endpointed utterance (16 kHz mono).
@@ -623,12 +669,13 @@ public actor VoiceRecognizer {
         return heard.text.isEmpty ? nil : heard
     }
 
-    /// The second pass's decoder, with pronunciations for every word of every capped list, which are gathered here
-    /// (made on first use, and again after ``update(engine:)``).
+    /// The second pass's decoder, with pronunciations for every word of every capped list, which are gathered here,
+    /// and of the grammar (a span's grammar holds the words on either side of the slot) (made on first use, and again
+    /// after ``update(engine:)``).
     private func cappedListRecognizer() async throws -> Recognizer {
         if let listRecognizer { return listRecognizer }
         let recognizer = try Self.boot(models: models, options: options)
-        var words: Set<String> = []
+        var words = grammar.words
         cappedLists = [:]
         if let cap = options.grammar.maxListValues {
             for skill in engine.skillIDs {

@@ -24,18 +24,23 @@ import Testing
             "/usr/bin/mosquitto_sub", ["-h", "127.0.0.1", "-p", "\(broker.port)", "-t", "cmnd/#", "-v"])
         defer { subscriber.terminate() }
 
-        // The microphone's audio: three requests, one without the wake phrase, silence between them.
-        let requests: [(text: String, voice: String)] = [
-            ("hey hark, add milk to my shopping list", "en-us+f2"),
-            ("add bread to my shopping list", "en-us"),
-            ("hey hark, turn on the porch light", "en-us+f2"),
+        // The microphone's audio: requests, one without the wake phrase, silence between them; the last two are a
+        // question Hark answers with a question ("What would you like to add…?") and the answer alone.
+        let requests: [(text: String, voice: String, pause: Double)] = [
+            ("hey hark, add milk to my shopping list", "en-us+f2", 1.5),
+            ("add bread to my shopping list", "en-us", 1.5),
+            // Long enough pauses that Hark has finished talking on a busy machine: what it hears while talking is
+            // ignored unless it is "stop".
+            ("hey hark, turn on the porch light", "en-us+f2", 4),
+            ("hey hark, add to my shopping list", "en-us+f2", 6),
+            ("eggs", "en-us", 1.5),
         ]
         var microphone = [Int16](repeating: 0, count: 16_000)
         for (index, request) in requests.enumerated() {
             let said = try hark.run(["say", request.text, "--voice", request.voice, "-o", "request-\(index).wav"])
             try #require(said.status == 0, "\(said.stderr)")
             microphone += try WAVFile.read(path: hark.home + "/request-\(index).wav").speechChunk().samples
-            microphone += [Int16](repeating: 0, count: 16_000 * 3 / 2)
+            microphone += [Int16](repeating: 0, count: Int(16_000 * request.pause))
         }
 
         let fifo = root + "/mic.raw"
@@ -70,7 +75,7 @@ import Testing
         try #require(listen.output.contains("Listening on"), "stdout:\n\(listen.output)\nstderr:\n\(listen.errorOutput)")
         let deadline = ContinuousClock.now + .seconds(40)
         while ContinuousClock.now < deadline {
-            if listItems().contains("milk"), subscriber.output.contains("cmnd/porch/POWER"),
+            if listItems().contains("milk"), listItems().contains("egg"), subscriber.output.contains("cmnd/porch/POWER"),
                 writer.finishedSpeech
             {
                 break
@@ -86,6 +91,7 @@ import Testing
         #expect(status == 0, "\(log)")
         #expect(listItems().contains("milk"), "\(log)")
         #expect(!listItems().contains("bread"), "a request without the wake phrase was acted on\n\(log)")
+        #expect(listItems().contains("egg"), "the answer to \"What would you like to add?\" was not heard\n\(log)")
         #expect(subscriber.output.contains("cmnd/porch/POWER ON"), "broker saw: \(subscriber.output)\n\(log)")
         let replies = (try? FileManager.default.contentsOfDirectory(atPath: root + "/replies")) ?? []
         #expect(replies.count >= 2, "\(replies)\n\(log)")

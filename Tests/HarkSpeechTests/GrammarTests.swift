@@ -92,6 +92,36 @@ import Testing
         #expect(try await recognizer.transcribe(audio).text == "what time is it")
     }
 
+    @Test func keptGrammarsSwitchByName() async throws {
+        let recognizer = try Recognizer(grammar: .jsgf(SpeechFixtures.grammar(["good night"]), name: "boot"))
+        let audio = try await SpeechFixtures.clips.clip("what time is it")
+        // (A word graph's JSGF has one rule per line.)
+        func graph(_ sentences: String) throws -> WordGraph {
+            try WordGraph(jsgf: "#JSGF V1.0;\ngrammar g;\npublic <s> = \(sentences);\n")
+        }
+        let times = try graph("what time is it | good night")
+        let lights = try graph("turn on the kitchen light | good night")
+        try await recognizer.addGrammar(.wordGraph(times, name: "times"), named: "times")
+        try await recognizer.addGrammar(.wordGraph(lights, name: "lights"), named: "lights")
+        // The last one added is active; both stay and switch by name, as often as asked.
+        #expect(try await recognizer.transcribe(audio).text != "what time is it")
+        for _ in 0..<2 {
+            try await recognizer.useGrammar(named: "times")
+            #expect(try await recognizer.transcribe(audio).text == "what time is it")
+            try await recognizer.useGrammar(named: "lights")
+            #expect(try await recognizer.transcribe(audio).text != "what time is it")
+        }
+        let unknown = await #expect(throws: SpeechError.self) { try await recognizer.useGrammar(named: "weather") }
+        #expect(unknown?.description.contains("weather") == true)
+        // Replacing a kept grammar under its name.
+        try await recognizer.addGrammar(.wordGraph(times, name: "times again"), named: "lights")
+        #expect(try await recognizer.transcribe(audio).text == "what time is it")
+        // Switching is refused during an utterance.
+        try await recognizer.startUtterance()
+        await #expect(throws: SpeechError.self) { try await recognizer.useGrammar(named: "times") }
+        await recognizer.cancelUtterance()
+    }
+
     @Test func wordsCanBeAddedToTheDictionary() async throws {
         let recognizer = try Recognizer(
             grammar: .jsgf(SpeechFixtures.grammar(["good night"])), extraDictionary: ["harkbot": "HH AA R K B AA T"])

@@ -1,4 +1,5 @@
 import HarkAudio
+import HarkSpeech
 import Testing
 
 @testable import HarkVoice
@@ -147,6 +148,19 @@ import Testing
         #expect(events.first.map { if case .speechStarted = $0 { true } else { false } } == true, "\(events)")
         #expect(events.last == .speechDiscarded)
         #expect(Self.utterances(events).isEmpty)
+    }
+
+    @Test func aRecordingThatStartsOnTheFirstWordHasSpeech() async throws {
+        let spoken = try await Synthesizer.shared.synthesizeForRecognition("add milk", voice: Voice(name: "en-us"))
+        // Cut tight: the recording starts on the first word (eSpeak's own lead-in dropped).
+        let first = try #require(spoken.samples.firstIndex { abs(Int($0)) > 500 })
+        let tight = AudioChunk(samples: Array(spoken.samples[first...]), format: .speech)
+        let found = Endpointer.speechSpan(of: tight)?.duration ?? 0
+        #expect(found > tight.duration * 0.8, "\(found) s of speech found in \(tight.duration) s of \"add milk\"")
+        let silence = AudioChunk(samples: [Int16](repeating: 0, count: 16_000), format: .speech)
+        #expect(Endpointer.speechSpan(of: silence) == nil)
+        let hum = AudioChunk(samples: Self.signal(silence: 2, speech: 0, after: 0, noiseDBFS: -40), format: .speech)
+        #expect(Endpointer.speechSpan(of: hum) == nil)
     }
 
     @Test func twoUtterancesWithAPauseBetweenAreTwo() {
