@@ -3,6 +3,7 @@
 //   swift run -c release SpeechBench            all modes; each recognition mode runs as a child process
 //   SpeechBench grammar | commands | lm | synthesis   one mode (peak memory is per process, so one mode per run);
 //                                                 commands: a grammar of exactly the test sentences (the prototype's)
+//   SpeechBench grammar-graph | commands-graph    the same grammars compiled by Hark (WordGraph) instead
 //   SpeechBench grammar --json                    one JSON line, what the parent reads from its children
 import Foundation
 import HarkAudio
@@ -63,6 +64,61 @@ let outOfGrammar = [
 ]
 
 let voices = [Voice(name: "en-us"), Voice(name: "en-us+f2", rate: 160), Voice(name: "en+m3")]
+
+/// python `pocketsphinx` 5 (PyPI) decoding the same clips with the same JSGF and acoustic model, as a peer: VoiceBench's
+/// peer script, run with POCKETSPHINX5_PYTHON (else `.build/voicebench-venv/bin/python`). Nil without that Python.
+func measurePocketSphinx5(grammar: String) async throws -> (version: String, clips: Int, right: Int, rtf: Double, peakMB: Double)? {
+    let python =
+        ProcessInfo.processInfo.environment["POCKETSPHINX5_PYTHON"]
+        ?? FileManager.default.currentDirectoryPath + "/.build/voicebench-venv/bin/python"
+    guard FileManager.default.isExecutableFile(atPath: python) else { return nil }
+    let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("VoiceBench/peer_pocketsphinx5.py").path
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("speechbench-\(getpid())").path
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    try grammar.write(toFile: folder + "/grammar.jsgf", atomically: true, encoding: .utf8)
+    var expected: [String: (text: String, seconds: Double)] = [:]
+    for (index, clip) in try await synthesizeClips(sentences).enumerated() {
+        let path = folder + "/clip\(index).wav"
+        try WAVFile.write(clip.audio, to: path)
+        expected[path] = (clip.text, clip.audio.duration)
+    }
+    let models = SpeechModelPaths.debianDefault
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: python)
+    process.arguments = [
+        script, "--jsgf", folder + "/grammar.jsgf", "--dict", models.dictionary, "--hmm", models.acousticModel,
+    ]
+    let input = Pipe()
+    let output = Pipe()
+    process.standardInput = input
+    process.standardOutput = output
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    input.fileHandleForWriting.write(Data((expected.keys.sorted().joined(separator: "\n") + "\n").utf8))
+    try input.fileHandleForWriting.close()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else { return nil }
+    var version = "5"
+    var peak = Double.nan
+    var clips = 0
+    var right = 0
+    var milliseconds = 0.0
+    var seconds = 0.0
+    for line in data.split(separator: UInt8(ascii: "\n")) {
+        guard let object = try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else { continue }
+        if let reported = object["version"] as? String { version = reported }
+        if let kilobytes = object["peak_kb"] as? Double { peak = kilobytes / 1024 }
+        guard let path = object["path"] as? String, let clip = expected[path] else { continue }
+        clips += 1
+        if (object["text"] as? String) == clip.text { right += 1 }
+        milliseconds += (object["ms"] as? Double) ?? 0
+        seconds += clip.seconds
+    }
+    return (version, clips, right, milliseconds / 1000 / seconds, peak)
+}
 
 /// Peak resident memory of this process so far (VmHWM), in MB.
 func peakMemoryMB() -> Double {
@@ -157,6 +213,9 @@ func measureRecognition(mode: String) async throws -> RecognitionFigures {
         switch mode {
         case "lm": .languageModel
         case "commands": .jsgf(commandsGrammar, name: "commands")
+        // The same grammars as Hark's own word graph (minimal, bundles shared) instead of PocketSphinx's compiler.
+        case "commands-graph": .wordGraph(try WordGraph(jsgf: commandsGrammar), name: "commands")
+        case "grammar-graph": .wordGraph(try WordGraph(jsgf: grammar), name: "home")
         default: .jsgf(grammar, name: "home")
         }
     let recognizer = try Recognizer(grammar: search, nBest: option("--nbest") ?? 0)
@@ -260,10 +319,13 @@ func printTable(_ rows: [RecognitionFigures]) {
         print(
             String(
                 format: "| %@ | %d | %.1f %% | %.1f %% | %.3f | %.3f | %.3f | %.3f | %.0f | %.0f (%.0f) |",
-                row.mode == "lm"
-                    ? "generic en-us language model"
-                    : row.mode == "commands"
-                        ? "JSGF of the \(sentences.count) sentences" : "JSGF grammar (\(sentences.count)+ sentences)",
+                [
+                    "lm": "generic en-us language model",
+                    "commands": "JSGF of the \(sentences.count) sentences",
+                    "commands-graph": "the same as Hark's word graph",
+                    "grammar": "JSGF grammar (\(sentences.count)+ sentences)",
+                    "grammar-graph": "the same as Hark's word graph",
+                ][row.mode] ?? row.mode,
                 row.clips,
                 100 * row.sentenceAccuracy, 100 * row.wordErrorRate, row.cpuRealTimeFactor, row.realTimeFactor,
                 row.unratedCPURealTimeFactor, row.unratedRealTimeFactor, row.loadMilliseconds,
@@ -293,7 +355,7 @@ let build = "release build"
 let arguments = CommandLine.arguments.dropFirst().filter { !$0.hasPrefix("--") && Int($0) == nil }
 let mode = arguments.first ?? "all"
 switch mode {
-case "grammar", "commands", "lm":
+case "grammar", "commands", "lm", "grammar-graph", "commands-graph":
     let figures = try await measureRecognition(mode: mode)
     if CommandLine.arguments.contains("--json") {
         print(String(decoding: try JSONEncoder().encode(figures), as: UTF8.self))
@@ -305,7 +367,20 @@ case "synthesis", "all":
         + "\(SpeechLibraries.pocketsphinxVersion); \(sentences.count) home commands x \(voices.count) voices "
         + "(\(voices.map(\.name).joined(separator: ", "))), \(outOfGrammar.count) out-of-grammar requests\n")
     if mode == "all" {
-        printTable([try runChild("grammar"), try runChild("commands"), try runChild("lm")])
+        printTable([
+            try runChild("grammar"), try runChild("grammar-graph"), try runChild("commands"),
+            try runChild("commands-graph"), try runChild("lm"),
+        ])
+        if let peer = try await measurePocketSphinx5(grammar: commandsGrammar) {
+            print(String(
+                format: "\nPeer on this machine, same clips: python pocketsphinx %@ (PyPI) with the JSGF of the %d "
+                    + "sentences, the same acoustic model and dictionary: %d clips, %.1f %% sentences right, RTF (wall) "
+                    + "%.3f, peak %.0f MB (its own process)",
+                peer.version, sentences.count, peer.clips, 100 * Double(peer.right) / Double(max(1, peer.clips)),
+                peer.rtf, peer.peakMB))
+        } else {
+            print("\nPeer python pocketsphinx 5 not run: set POCKETSPHINX5_PYTHON (see README)")
+        }
         print("\nPrototype figures (SPEECH_NOTES.md, 240 clips): grammar RTF 0.018, 55 MB, 90 % sentences; "
             + "generic LM RTF 0.27, 124 MB, 9 % sentences.\n")
     }
@@ -315,6 +390,8 @@ case "synthesis", "all":
         synthesis.seconds, synthesis.engine, synthesis.recognition))
 default:
     FileHandle.standardError.write(
-        Data("usage: SpeechBench [all | grammar | commands | lm | synthesis] [--nbest N] [--verbose]\n".utf8))
+        Data(
+            ("usage: SpeechBench [all | grammar | grammar-graph | commands | commands-graph | lm | synthesis] "
+                + "[--nbest N] [--verbose]\n").utf8))
     exit(2)
 }

@@ -3,7 +3,8 @@
 
 Reads WAV paths (16 kHz mono 16-bit, one per line) on stdin and prints one JSON object per line:
 {"path": ..., "text": ..., "ms": decode milliseconds}. With --jsgf FILE it decodes with that grammar instead
-of the generic en-us language model bundled with the wheel; --dict adds a dictionary (the grammar's words).
+of the generic en-us language model bundled with the wheel; --dict adds a dictionary (the grammar's words);
+--hmm uses another acoustic model than the wheel's (SpeechBench passes the Debian one Hark uses).
 The first line printed is {"ready": true, "load_ms": ..., "version": ...} once the decoder is loaded.
 """
 import argparse
@@ -21,10 +22,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jsgf", help="decode with this JSGF grammar instead of the language model")
     parser.add_argument("--dict", help="pronunciation dictionary to use instead of the bundled one")
+    parser.add_argument("--hmm", help="acoustic model folder to use instead of the bundled one")
     args = parser.parse_args()
 
     started = time.perf_counter()
     config = Config(loglevel="FATAL", samprate=16000)
+    if args.hmm:
+        config["hmm"] = args.hmm
     if args.dict:
         config["dict"] = args.dict
     if args.jsgf:

@@ -37,8 +37,8 @@ public struct WordGraph: Sendable, Equatable {
         return finalStates.contains(state)
     }
 
-    /// Compiles a JSGF grammar (Hark's subset: one rule per line, words, `<rule>` references, `( | )`, `[ ]`, `*`,
-    /// `+`, `<NULL>`, `<VOID>`) from its public rule into a minimal deterministic graph.
+    /// Compiles a JSGF grammar (Hark's subset: rules ending with `;`, of words, `<rule>` references, `( | )`, `[ ]`,
+    /// `*`, `+`, `<NULL>`, `<VOID>`) from its public rule into a minimal deterministic graph.
     ///
     /// `<VOID>`, and every word in `excluded`, makes just the path through it impossible (PocketSphinx's own
     /// compiler silences the whole rule around a `<VOID>`).
@@ -82,10 +82,20 @@ struct JSGFRules: Sendable {
     var publicRule = ""
 
     init(_ text: String, source: String) throws {
+        // A rule may go on over several lines: its statement ends with ";".
+        var statements: [String] = []
+        var pending = ""
         for line in text.split(separator: "\n") {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
-            guard trimmed.hasSuffix(";"), !trimmed.hasPrefix("#"), !trimmed.hasPrefix("grammar "),
-                let equals = trimmed.firstIndex(of: "=")
+            guard !trimmed.hasPrefix("//") else { continue }
+            pending += (pending.isEmpty ? "" : " ") + trimmed
+            if trimmed.hasSuffix(";") {
+                statements.append(pending)
+                pending = ""
+            }
+        }
+        for trimmed in statements {
+            guard !trimmed.hasPrefix("#"), !trimmed.hasPrefix("grammar "), let equals = trimmed.firstIndex(of: "=")
             else { continue }
             var left = trimmed[..<equals].trimmingCharacters(in: .whitespaces)
             let isPublic = left.hasPrefix("public ")

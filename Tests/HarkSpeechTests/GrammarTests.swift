@@ -122,6 +122,22 @@ import Testing
         await recognizer.cancelUtterance()
     }
 
+    @Test func aWordGraphRuleMaySpanLines() throws {
+        let graph = try WordGraph(
+            jsgf: """
+                #JSGF V1.0;
+                grammar g;
+                // rooms
+                <room> = kitchen
+                    | living room;
+                public <s> = turn (on | off) the <room> light
+                    | good night;
+                """)
+        #expect(graph.accepts(["turn", "off", "the", "living", "room", "light"]))
+        #expect(graph.accepts(["good", "night"]))
+        #expect(!graph.accepts(["turn", "on", "the", "light"]))
+    }
+
     @Test func wordsCanBeAddedToTheDictionary() async throws {
         let recognizer = try Recognizer(
             grammar: .jsgf(SpeechFixtures.grammar(["good night"])), extraDictionary: ["harkbot": "HH AA R K B AA T"])
