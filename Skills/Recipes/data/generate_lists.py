@@ -114,7 +114,12 @@ def ingredient_values(recipes, words):
     by_out = {}
     for form, out in owner.items():
         by_out.setdefault(out, []).append(form)
-    return [(by_out[out], out) for out in sorted(order)]
+    # Most used first (then alphabetical): a recognizer may keep only the first values of a long list, and those
+    # should be what people cook with most (chicken, onion, garlic), not the alphabet's first (almonds, anchovies).
+    groups = words.get("groups") or {}
+    uses = {out: sum(1 for r in recipes if any(i["item"] in groups.get(out, [out]) for i in r["ingredients"]))
+            for out in order}
+    return [(by_out[out], out) for out in sorted(order, key=lambda out: (-uses[out], out))]
 
 
 def dish_values(recipes):
