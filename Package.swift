@@ -124,12 +124,15 @@ let package = Package(
         .executableTarget(
             name: "UnderstandingBench", dependencies: ["HarkUnderstanding"], path: "Benchmarks/UnderstandingBench",
             swiftSettings: strict),
-        .executableTarget(
-            name: "SpeechBench", dependencies: ["HarkSpeech", "HarkAudio"], path: "Benchmarks/SpeechBench",
+        .target(
+            name: "BenchmarkPeers", path: "Benchmarks/BenchmarkPeers", exclude: ["peer_pocketsphinx5.py"],
             swiftSettings: strict),
         .executableTarget(
-            name: "VoiceBench", dependencies: ["HarkVoice", "HarkRuntime", "HarkSpeech", "HarkAudio"],
-            path: "Benchmarks/VoiceBench", exclude: ["peer_pocketsphinx5.py"], swiftSettings: strict),
+            name: "SpeechBench", dependencies: ["HarkSpeech", "HarkAudio", "BenchmarkPeers"],
+            path: "Benchmarks/SpeechBench", swiftSettings: strict),
+        .executableTarget(
+            name: "VoiceBench", dependencies: ["HarkVoice", "HarkRuntime", "HarkSpeech", "HarkAudio", "BenchmarkPeers"],
+            path: "Benchmarks/VoiceBench", swiftSettings: strict),
         .executableTarget(
             name: "HABench", dependencies: ["SmartHomeSkill", "HarkAssistant", "HarkSkillKit"], path: "Benchmarks/HABench",
             exclude: ["hassil_bench.py"], swiftSettings: strict),

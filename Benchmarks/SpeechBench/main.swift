@@ -5,6 +5,7 @@
 //                                                 commands: a grammar of exactly the test sentences (the prototype's)
 //   SpeechBench grammar-graph | commands-graph    the same grammars compiled by Hark (WordGraph) instead
 //   SpeechBench grammar --json                    one JSON line, what the parent reads from its children
+import BenchmarkPeers
 import Foundation
 import HarkAudio
 import HarkSpeech
@@ -65,15 +66,12 @@ let outOfGrammar = [
 
 let voices = [Voice(name: "en-us"), Voice(name: "en-us+f2", rate: 160), Voice(name: "en+m3")]
 
-/// python `pocketsphinx` 5 (PyPI) decoding the same clips with the same JSGF and acoustic model, as a peer: VoiceBench's
-/// peer script, run with POCKETSPHINX5_PYTHON (else `.build/voicebench-venv/bin/python`). Nil without that Python.
-func measurePocketSphinx5(grammar: String) async throws -> (version: String, clips: Int, right: Int, rtf: Double, peakMB: Double)? {
-    let python =
-        ProcessInfo.processInfo.environment["POCKETSPHINX5_PYTHON"]
-        ?? FileManager.default.currentDirectoryPath + "/.build/voicebench-venv/bin/python"
-    guard FileManager.default.isExecutableFile(atPath: python) else { return nil }
-    let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("VoiceBench/peer_pocketsphinx5.py").path
+/// python `pocketsphinx` 5 (PyPI) decoding the same clips with the same JSGF and acoustic model, as a peer
+/// (``PocketSphinx5Process``). Nil without its Python.
+func measurePocketSphinx5(grammar: String) async throws
+    -> (version: String, clips: Int, right: Int, rtf: Double, peakMB: Double)?
+{
+    guard PocketSphinx5Process.python() != nil else { return nil }
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("speechbench-\(getpid())").path
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -85,39 +83,23 @@ func measurePocketSphinx5(grammar: String) async throws -> (version: String, cli
         expected[path] = (clip.text, clip.audio.duration)
     }
     let models = SpeechModelPaths.debianDefault
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: python)
-    process.arguments = [
-        script, "--jsgf", folder + "/grammar.jsgf", "--dict", models.dictionary, "--hmm", models.acousticModel,
-    ]
-    let input = Pipe()
-    let output = Pipe()
-    process.standardInput = input
-    process.standardOutput = output
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    input.fileHandleForWriting.write(Data((expected.keys.sorted().joined(separator: "\n") + "\n").utf8))
-    try input.fileHandleForWriting.close()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else { return nil }
-    var version = "5"
-    var peak = Double.nan
-    var clips = 0
+    guard
+        let output = try PocketSphinx5Process.run(
+            paths: expected.keys.sorted(),
+            arguments: [
+                "--jsgf", folder + "/grammar.jsgf", "--dict", models.dictionary, "--hmm", models.acousticModel,
+            ])
+    else { return nil }
     var right = 0
     var milliseconds = 0.0
     var seconds = 0.0
-    for line in data.split(separator: UInt8(ascii: "\n")) {
-        guard let object = try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else { continue }
-        if let reported = object["version"] as? String { version = reported }
-        if let kilobytes = object["peak_kb"] as? Double { peak = kilobytes / 1024 }
-        guard let path = object["path"] as? String, let clip = expected[path] else { continue }
-        clips += 1
-        if (object["text"] as? String) == clip.text { right += 1 }
-        milliseconds += (object["ms"] as? Double) ?? 0
+    for (path, heard) in output.decoded {
+        guard let clip = expected[path] else { continue }
+        if heard.text == clip.text { right += 1 }
+        milliseconds += heard.milliseconds
         seconds += clip.seconds
     }
-    return (version, clips, right, milliseconds / 1000 / seconds, peak)
+    return (output.version, output.decoded.count, right, milliseconds / 1000 / seconds, output.peakMegabytes)
 }
 
 /// Peak resident memory of this process so far (VmHWM), in MB.

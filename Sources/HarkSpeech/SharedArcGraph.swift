@@ -62,7 +62,9 @@ public struct SharedArcGraph: Sendable, Equatable {
         let shared = sources.filter { bundle, from in
             sharing && from.count * bundle.words.count - (from.count + bundle.words.count) >= Self.minimumSaving
         }
-        .sorted { $0.key.to != $1.key.to ? $0.key.to < $1.key.to : $0.key.words.lexicographicallyPrecedes($1.key.words) }
+        .sorted {
+            $0.key.to != $1.key.to ? $0.key.to < $1.key.to : $0.key.words.lexicographicallyPrecedes($1.key.words)
+        }
 
         var hubFor: [Int: [Int: Int]] = [:]  // from → to → hub
         var wordArcs: [WordArc] = []
