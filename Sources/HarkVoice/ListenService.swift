@@ -6,24 +6,36 @@ import ServiceLifecycle
 import Synchronization
 import UnixSignals
 
+/// A chunk of microphone audio and whether Hark's reply was playing when it was captured.
+struct CapturedChunk: Sendable {
+    var audio: AudioChunk
+    /// Taken when the read returned, not when the chunk is handled: a loop running behind the microphone must not
+    /// take what was said after the reply for something said over it.
+    var duringPlayback: Bool
+}
+
 /// Reads the microphone on a dedicated thread (ALSA reads block) in 100 ms chunks into a stream, until stopped;
 /// then closes the device and finishes the stream.
 struct MicrophoneReader: Sendable {
     let capture: AudioCapture
     let chunkSeconds: Double
+    /// Whether a reply is playing now (asked as each chunk is captured).
+    let playing: @Sendable () -> Bool
 
     /// Starts the reading thread; `finished` is called once with the error that stopped it, if any.
     func start(
-        into chunks: AsyncStream<AudioChunk>.Continuation, stop: StopFlag,
+        into chunks: AsyncStream<CapturedChunk>.Continuation, stop: StopFlag,
         finished: @escaping @Sendable ((any Error)?) -> Void
     ) {
+        let playing = self.playing
         let capture = self.capture
         let frames = max(1, Int(chunkSeconds * Double(capture.format.sampleRate)))
         let thread = Thread {
             var failure: (any Error)?
             while !stop.isSet {
                 do {
-                    chunks.yield(try capture.read(frames: frames))
+                    let audio = try capture.read(frames: frames)
+                    chunks.yield(CapturedChunk(audio: audio, duringPlayback: playing()))
                 } catch {
                     if !stop.isSet { failure = error }
                     break
@@ -133,7 +145,7 @@ public struct ListenService: Service {
         capture: AudioCapture, loop: VoiceLoop, player: ReplyPlayer?, assistant: Assistant,
         report: @escaping @Sendable (VoiceTurn) -> Void
     ) {
-        microphone = MicrophoneReader(capture: capture, chunkSeconds: 0.1)
+        microphone = MicrophoneReader(capture: capture, chunkSeconds: 0.1) { player?.isPlaying ?? false }
         self.loop = loop
         self.player = player
         self.assistant = assistant
@@ -141,14 +153,14 @@ public struct ListenService: Service {
     }
 
     public func run() async throws {
-        let (chunks, continuation) = AsyncStream<AudioChunk>.makeStream()
+        let (chunks, continuation) = AsyncStream<CapturedChunk>.makeStream()
         let stop = StopFlag()
         let failure = Mutex<(any Error)?>(nil)
         microphone.start(into: continuation, stop: stop) { error in failure.withLock { $0 = error } }
         await withGracefulShutdownHandler {
             await withTaskCancellationHandler {
                 for await chunk in chunks {
-                    for turn in await loop.hear(chunk, speaking: player?.isPlaying ?? false) { deliver(turn) }
+                    for turn in await loop.hear(chunk.audio, speaking: chunk.duringPlayback) { deliver(turn) }
                 }
             } onCancel: {
                 stop.set()

@@ -146,8 +146,13 @@ public actor VoiceLoop {
     public var inConversation: Bool { listeningUntil != nil }
 
     /// Feeds captured 16 kHz mono audio; returns a turn for every utterance that ended in it.
-    /// - Parameter speaking: whether Hark's own reply is playing (then only "stop"/"cancel" count).
+    /// - Parameter speaking: whether Hark's own reply was playing when the chunk was captured (then only "stop"/"cancel"
+    ///   count, and an open conversation's follow-up window cannot close).
     public func hear(_ chunk: AudioChunk, speaking: Bool = false) async -> [VoiceTurn] {
+        if speaking, let until = listeningUntil {
+            // The follow-up window counts from the end of the reply as played, however late it started.
+            listeningUntil = max(until, chunk.timestamp + chunk.duration + settings.followUpWindow)
+        }
         var turns: [VoiceTurn] = []
         for event in endpointer.process(chunk) {
             if let turn = await take(event, speaking: speaking) { turns.append(turn) }

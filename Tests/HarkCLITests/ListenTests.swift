@@ -24,25 +24,6 @@ import Testing
             "/usr/bin/mosquitto_sub", ["-h", "127.0.0.1", "-p", "\(broker.port)", "-t", "cmnd/#", "-v"])
         defer { subscriber.terminate() }
 
-        // The microphone's audio: requests, one without the wake phrase, silence between them; the last two are a
-        // question Hark answers with a question ("What would you like to add…?") and the answer alone.
-        let requests: [(text: String, voice: String, pause: Double)] = [
-            ("hey hark, add milk to my shopping list", "en-us+f2", 1.5),
-            ("add bread to my shopping list", "en-us", 1.5),
-            // Long enough pauses that Hark has finished talking on a busy machine: what it hears while talking is
-            // ignored unless it is "stop".
-            ("hey hark, turn on the porch light", "en-us+f2", 4),
-            ("hey hark, add to my shopping list", "en-us+f2", 6),
-            ("eggs", "en-us", 1.5),
-        ]
-        var microphone = [Int16](repeating: 0, count: 16_000)
-        for (index, request) in requests.enumerated() {
-            let said = try hark.run(["say", request.text, "--voice", request.voice, "-o", "request-\(index).wav"])
-            try #require(said.status == 0, "\(said.stderr)")
-            microphone += try WAVFile.read(path: hark.home + "/request-\(index).wav").speechChunk().samples
-            microphone += [Int16](repeating: 0, count: Int(16_000 * request.pause))
-        }
-
         let fifo = root + "/mic.raw"
         #expect(mkfifo(fifo, 0o600) == 0)
         let alsaConfig = root + "/alsa.conf"
@@ -52,15 +33,38 @@ import Testing
             pcm.!default fakemic
 
             """.write(toFile: alsaConfig, atomically: true, encoding: .utf8)
-        let writer = PacedWriter(path: fifo, samples: microphone)
-        writer.start()
-        defer { writer.stop() }
-
         let listen = try ProcessRunner.start(
             HarkProcess.binary,
             ["listen", "--playback-device", "fakespk", "--output-directory", root + "/replies"],
             environment: ["HARK_HOME": hark.home, "ALSA_CONFIG_PATH": alsaConfig], directory: hark.home)
         defer { listen.terminate() }
+
+        // The microphone's audio: requests, one without the wake phrase, silence between them; the last two are a
+        // question Hark answers with a question ("What would you like to add…?") and the answer alone. Like a
+        // person, the microphone waits for Hark's answer (`after`) before the next request: a debug build on a
+        // busy machine runs behind the microphone, and what it hears while talking is ignored unless it is "stop".
+        let requests: [(text: String, voice: String, after: String?, pause: Double)] = [
+            ("hey hark, add milk to my shopping list", "en-us+f2", nil, 1),
+            ("add bread to my shopping list", "en-us", nil, 1.5),
+            ("hey hark, turn on the porch light", "en-us+f2", "Added milk", 1.5),
+            ("hey hark, add to my shopping list", "en-us+f2", "porch light on.", 3),
+            ("eggs", "en-us", "What would you like to add", 4),
+        ]
+        var segments: [PacedWriter.Segment] = []
+        for (index, request) in requests.enumerated() {
+            let said = try hark.run(["say", request.text, "--voice", request.voice, "-o", "request-\(index).wav"])
+            try #require(said.status == 0, "\(said.stderr)")
+            let speech = try WAVFile.read(path: hark.home + "/request-\(index).wav").speechChunk().samples
+            var segment = PacedWriter.Segment(
+                after: nil, samples: [Int16](repeating: 0, count: Int(16_000 * request.pause)) + speech)
+            if let awaited = request.after {
+                segment.after = { listen.output.contains(awaited) }
+            }
+            segments.append(segment)
+        }
+        let writer = PacedWriter(path: fifo, segments: segments)
+        writer.start()
+        defer { writer.stop() }
 
         let database = hark.home + "/hark.sqlite"
         func listItems() -> [String] {
@@ -73,7 +77,7 @@ import Testing
             try await Task.sleep(for: .milliseconds(200))
         }
         try #require(listen.output.contains("Listening on"), "stdout:\n\(listen.output)\nstderr:\n\(listen.errorOutput)")
-        let deadline = ContinuousClock.now + .seconds(40)
+        let deadline = ContinuousClock.now + .seconds(150)
         while ContinuousClock.now < deadline {
             if listItems().contains("milk"), listItems().contains("egg"), subscriber.output.contains("cmnd/porch/POWER"),
                 writer.finishedSpeech
@@ -125,17 +129,24 @@ import Testing
     }
 }
 
-/// Writes 16 kHz S16LE audio into a FIFO at real-time pace (100 ms at a time), then silence until stopped.
+/// Writes 16 kHz S16LE audio into a FIFO at real-time pace (100 ms at a time): segment after segment, silence while
+/// a segment waits for its condition (at most 60 s) and after the last one, until stopped.
 final class PacedWriter: @unchecked Sendable {
+    /// Audio written once `after` holds (at once when nil).
+    struct Segment {
+        var after: (@Sendable () -> Bool)?
+        var samples: [Int16]
+    }
+
     private let path: String
-    private let samples: [Int16]
+    private let segments: [Segment]
     private let lock = NSLock()
     private var stopped = false
     private var done = false
 
-    init(path: String, samples: [Int16]) {
+    init(path: String, segments: [Segment]) {
         self.path = path
-        self.samples = samples
+        self.segments = segments
     }
 
     /// True once all the speech has been written.
@@ -147,15 +158,24 @@ final class PacedWriter: @unchecked Sendable {
             guard fd >= 0 else { return }
             defer { close(fd) }
             let step = 1_600
-            var offset = 0
             let start = Date()
             var written = 0
+            var segment = 0
+            var offset = 0
+            var waitingSince: Date?
             while !lock.withLock({ stopped }) {
                 var piece = [Int16](repeating: 0, count: step)
-                if offset < samples.count {
-                    let end = min(samples.count, offset + step)
-                    piece = Array(samples[offset..<end]) + [Int16](repeating: 0, count: step - (end - offset))
-                    offset = end
+                if segment < segments.count {
+                    let current = segments[segment]
+                    let since = waitingSince ?? Date()
+                    if offset == 0, let after = current.after, !after(), Date().timeIntervalSince(since) < 60 {
+                        waitingSince = since
+                    } else {
+                        let end = min(current.samples.count, offset + step)
+                        piece = Array(current.samples[offset..<end]) + [Int16](repeating: 0, count: step - (end - offset))
+                        offset = end
+                        if offset == current.samples.count { segment += 1; offset = 0; waitingSince = nil }
+                    }
                 } else {
                     lock.withLock { done = true }
                 }

@@ -128,6 +128,16 @@ import Testing
         await fixture.finish()
     }
 
+    @Test func theFollowUpWindowCountsFromTheEndOfALateReply() async throws {
+        var fixture = try await Fixture(followUp: 1)
+        #expect(try await fixture.say("hey hark").first?.outcome == .woken)
+        // The tone played late and long (a busy machine): 2 s of the microphone captured while it played.
+        _ = try await fixture.feed([Int16](repeating: 0, count: 32_000), speaking: true)
+        let request = try #require(try await fixture.say("what can you do", silenceAfter: 0.6).first)
+        #expect(request.outcome == .answered, "\(request.report)")
+        await fixture.finish()
+    }
+
     @Test func stopWhileHarkTalksStopsPlaybackAndOtherSpeechIsIgnored() async throws {
         var fixture = try await Fixture()
         let other = try #require(try await fixture.say("what can you do", speaking: true).first)
