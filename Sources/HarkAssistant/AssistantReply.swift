@@ -33,6 +33,9 @@ public struct AssistantReply: Sendable, Encodable {
     public var timings: [String: Double]
     /// The slot Hark asked for ("Which room?"), while it waits for its value: the value alone is an answer.
     public var awaitedSlot: String? = nil
+    /// The intent ("skill/intent") of the question Hark waits for an answer to (a slot's value, or yes or no to
+    /// "…, right?" and "Did you mean …?"); nil when it asked nothing.
+    public var questionIntent: String? = nil
 
     /// Another reading of the sentence.
     public struct Alternative: Sendable, Encodable, Equatable {
@@ -43,7 +46,7 @@ public struct AssistantReply: Sendable, Encodable {
 
     enum CodingKeys: String, CodingKey {
         case text, sessionID = "session", skill, intent, slots, reply, isSSML = "ssml", reprompt, endSession,
-            confidence, alternatives, fallback, data, timings, awaitedSlot
+            confidence, alternatives, fallback, data, timings, awaitedSlot, questionIntent
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -72,6 +75,7 @@ public struct AssistantReply: Sendable, Encodable {
         if !data.isEmpty { try c.encode(data, forKey: .data) }
         try c.encode(timings.mapValues { ($0 * 1000).rounded() / 1000 }, forKey: .timings)
         try c.encodeIfPresent(awaitedSlot, forKey: .awaitedSlot)
+        try c.encodeIfPresent(questionIntent, forKey: .questionIntent)
     }
 
     /// Numbers as JSON numbers, everything else in its written form.

@@ -114,6 +114,7 @@ struct JSGFWriter {
                 {
                     continue
                 }
+                if recognition?.exceptIntents.contains("\(skill.templates.skill)/\(intent.name)") == true { continue }
                 var sentences = skill.sentences.filter { $0.intentIndex == intentIndex }
                 if let limit = recognition?.maxSentencesPerBlock {
                     sentences = sentences.filter { $0.sentenceIndex < limit }
@@ -280,6 +281,8 @@ public struct RecognitionGrammarOptions: Sendable {
     public var maxSentencesPerBlock: Int? = nil
     /// Only these intents ("skill/intent", or "skill/*" for all of a skill's) are written; nil: every intent.
     public var onlyIntents: Set<String>? = nil
+    /// These intents ("skill/intent") are left out, after ``onlyIntents``.
+    public var exceptIntents: Set<String> = []
     /// Every list a sentence uses may also be said alone: the answer to "Which room?".
     public var bareAnswers = true
     /// Skip words heard before a slot ("turn on the kitchen light" for "turn on {name}").

@@ -348,9 +348,15 @@ public actor VoiceLoop {
     /// Lets the recognizer hear the answers to the question `reply` asked ("Which room?": "the kitchen"), or
     /// commands again (nil).
     private func awaitAnswer(_ reply: AssistantReply?) async {
+        // A slot's value: the intent's sentences and its lists' values alone. Yes or no to a question, or the
+        // skill's next request in a conversation it keeps open: the skill's sentences ("yes" and "no" are Hark's).
         var intent: String?
-        if let reply, reply.awaitedSlot != nil, let skill = reply.skill, let name = reply.intent {
-            intent = "\(skill)/\(name)"
+        if let reply, !reply.endSession {
+            if reply.awaitedSlot != nil, let question = reply.questionIntent {
+                intent = question
+            } else if let skill = reply.questionIntent?.split(separator: "/").first.map(String.init) ?? reply.skill {
+                intent = "\(skill)/*"
+            }
         }
         do {
             try await recognizer.expectAnswer(to: intent)

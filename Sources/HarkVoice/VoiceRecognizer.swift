@@ -274,6 +274,8 @@ public actor VoiceRecognizer {
         let wakePhrase = wakeWords.joined(separator: " ")
         var commands = options
         commands.bareAnswers = false
+        // "yes" and "no" only answer a question (``expectAnswer(to:)``) unless the grammars never switch.
+        if options.bareAnswers { commands.exceptIntents = Assistant.answerIntents }
         let wake = try VoiceGrammar(
             engine: engine, wakePhrase: wakePhrase, vocabularies: vocabularies, layout: .required, options: commands)
         let request = try VoiceGrammar(
@@ -298,10 +300,12 @@ public actor VoiceRecognizer {
     /// The intent the request recognizer's answers grammar was built for.
     private var answersIntent: String?
 
-    /// Tells the recognizer that the assistant waits for a slot of `intent` ("skill/intent"; nil when it waits for
-    /// nothing). While it does, requests without the wake phrase are decoded with a grammar of that intent's
-    /// sentences, its lists' values alone ("the kitchen" after "Which room?") and Hark's own intents (stop, cancel,
-    /// help…) — the answers a person gives then — instead of every skill's commands. The grammar is built on the first
+    /// Tells the recognizer that the assistant waits for a slot of `intent` ("skill/intent"), for an answer in a
+    /// conversation with a skill ("skill/*": a confirmation, "anything else?"), or for nothing (nil). While it waits,
+    /// requests without the wake phrase are decoded with a grammar of that intent's (or skill's) sentences, for a slot
+    /// its lists' values alone ("the kitchen" after "Which room?"), and Hark's own intents (yes, no, stop, cancel,
+    /// help…) — the answers a person gives then — instead of every skill's commands (which have no "yes" and "no":
+    /// they only mean something as answers). The grammar is built on the first
     /// question of an intent (57 ms for the shopping list's AddItem in VoiceBench, release build) and kept until
     /// another intent asks. Not during an utterance. Nothing changes when ``RecognitionGrammarOptions/bareAnswers`` is
     /// off.
@@ -315,6 +319,7 @@ public actor VoiceRecognizer {
         } else if let intent {
             var answers = options.grammar
             answers.onlyIntents = [intent, Assistant.builtinSkillID + "/*"]
+            answers.bareAnswers = !intent.hasSuffix("/*")
             let grammar = try VoiceGrammar(
                 engine: engine, wakePhrase: "", vocabularies: vocabularies, layout: .none, options: answers)
             // Its words are the full grammar's: they have their pronunciations already.

@@ -27,6 +27,8 @@ import Testing
         let first = await tester.ask("remember something")
         #expect(first.reply == "What should I remember?")
         #expect(!first.endSession)
+        // What a voice front end needs to listen for the answer.
+        #expect(first.awaitedSlot != nil && first.questionIntent == "errands/Remember")
         let second = await tester.ask("eggs and bread")
         #expect(second.intent == "Remember")
         #expect(second.reply == "I'll remember eggs and bread.")
@@ -50,10 +52,11 @@ import Testing
     @Test func noToAConfirmationCancels() async throws {
         let tester = try Self.tester()
         defer { tester.close() }
-        _ = await tester.ask("plan a trip for friday")
+        let question = await tester.ask("plan a trip for friday")
+        #expect(question.questionIntent == "errands/PlanTrip" && question.awaitedSlot == nil)
         let no = await tester.ask("no")
         #expect(no.reply == "Okay, I won't.")
-        #expect(no.endSession)
+        #expect(no.endSession && no.questionIntent == nil)
     }
 
     @Test func yesGoesToTheSkillThatOfferedSomething() async throws {
@@ -75,6 +78,7 @@ import Testing
         let asked = await assistant.respond(to: "remember eggs", sessionID: tester.sessionID, misheard: true)
         #expect(asked.reply == "Did you mean: remember eggs?", "\(asked.reply)")
         #expect(asked.intent == nil && !asked.endSession)
+        #expect(asked.questionIntent == "errands/Remember", "Hark asked about the skill's intent")
         let yes = await tester.ask("yes")
         #expect(yes.intent == "Remember")
         #expect(yes.reply == "I'll remember eggs.")
