@@ -206,7 +206,9 @@ struct JSGFWriter {
             if let limit = recognition?.maxListValues, values.count > limit { values = Array(values.prefix(limit)) }
             let spellings = values.flatMap { $0 }.map { $0.joined(separator: " ") }
             let single = spellings.isEmpty ? "<VOID>" : choice(spellings)
-            return addRule(name, list.multiple && !spellings.isEmpty ? "\(single) ([and] \(single))*" : single)
+            // Several values end with "and" ("chicken, rice and garlic": the commas are pauses): values run together
+            // without it ("leek rice") let a recognizer hear an extra value in any sound before the last.
+            return addRule(name, list.multiple && !spellings.isEmpty ? "\(single) [\(single)* and \(single)]" : single)
         case .range(let range):
             let name = Self.ruleName("range", skill.templates.skill, listName)
             guard isNewRule(name) else { return "<\(name)>" }

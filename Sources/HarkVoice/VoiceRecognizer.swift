@@ -649,7 +649,7 @@ public actor VoiceRecognizer {
         // Two values at most ("chicken and rice"): a third copy of the ingredients took the process's resident
         // memory from +42 to +95 MB after six requests.
         return CappedList(
-            name: list.list, expansion: list.multiple ? "\(one) [[and] \(one)]" : one, beyondCap: beyond)
+            name: list.list, expansion: list.multiple ? "\(one) [and \(one)]" : one, beyondCap: beyond)
     }
 
     /// Decodes a span with a small grammar (cached by `key`) on the second-pass decoder.

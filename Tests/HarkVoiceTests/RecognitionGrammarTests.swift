@@ -101,10 +101,23 @@ import Testing
         }
     }
 
+    @Test func severalValuesOfAListEndWithAnd() throws {
+        let grammar = try VoiceGrammar(
+            engine: RecognitionFixture.engine, wakePhrase: "hey hark", vocabularies: RecognitionFixture.vocabularies,
+            layout: .none)
+        func heard(_ text: String) -> Bool { grammar.graph.accepts(text.split(separator: " ").map(String.init)) }
+        #expect(heard("recipes with chicken"))
+        #expect(heard("recipes with chicken and rice"))
+        #expect(heard("recipes with chicken rice and garlic"), "the commas of a list are pauses")
+        #expect(!heard("recipes with chicken rice"), "values run together without \"and\"")
+        #expect(heard("add milk and eggs"))
+        #expect(!heard("add milk eggs"))
+    }
+
     @Test func vocabularyFilesOfTheBuiltInSkills() throws {
         let items = try #require(RecognitionFixture.vocabularies.vocabulary(skill: "shopping", list: "item"))
         #expect(items.phrases.prefix(40).contains("milk"))
-        #expect(items.before != nil && items.repeatJoiner == "[and]")
+        #expect(items.before != nil && items.repeatJoiner == "and")
         #expect(items.phrases.allSatisfy { WildcardVocabulary.normalize($0) == $0 })
         #expect(RecognitionFixture.vocabularies.vocabulary(skill: "weather", list: "location")?.phrases.first == "london")
         // Two items at most: a loop let any audio pass for a run of product names.
