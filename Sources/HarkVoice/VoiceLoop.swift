@@ -118,6 +118,9 @@ public actor VoiceLoop {
     private var open: OpenUtterance?
     private var sessionID: String?
     private var listeningUntil: Double?
+    /// The switch of the recognizer's grammar to the answers of the question just asked: made while the question is
+    /// played (building a question's grammar takes up to a third of a second), awaited before the next utterance.
+    private var answersGrammar: Task<Void, Never>?
     private var repliesWritten = 0
 
     /// Creates a loop around a recognizer and an assistant.
@@ -173,6 +176,7 @@ public actor VoiceLoop {
         case .speechStarted(let time):
             guard settings.decodesWhileSpeaking else { return nil }
             if let until = listeningUntil, time > until { await endConversation() }
+            await answersGrammarReady()
             var utterance = OpenUtterance(requireWake: !speaking && listeningUntil == nil, speaking: speaking)
             let started = ContinuousClock.now
             do {
@@ -207,6 +211,7 @@ public actor VoiceLoop {
     public func handle(_ utterance: Endpointer.Utterance, speaking: Bool) async -> VoiceTurn {
         var turn = VoiceTurn(outcome: .ignored(""), speechStart: utterance.speechStart, speechEnd: utterance.speechEnd)
         if let until = listeningUntil, utterance.speechStart > until { await endConversation() }
+        await answersGrammarReady()
         let requireWake = !speaking && listeningUntil == nil
         let started = ContinuousClock.now
         do {
@@ -307,7 +312,7 @@ public actor VoiceLoop {
             await endConversation()
         } else {
             sessionID = reply.sessionID
-            await awaitAnswer(reply)
+            answersGrammar = Task { await self.awaitAnswer(reply) }
         }
         if !reply.reply.isEmpty {
             let spoken = ContinuousClock.now
@@ -342,7 +347,14 @@ public actor VoiceLoop {
     private func endConversation() async {
         sessionID = nil
         listeningUntil = nil
+        await answersGrammarReady()
         await awaitAnswer(nil)
+    }
+
+    private func answersGrammarReady() async {
+        guard let switching = answersGrammar else { return }
+        answersGrammar = nil
+        await switching.value
     }
 
     /// Lets the recognizer hear the answers to the question `reply` asked ("Which room?": "the kitchen"), or
