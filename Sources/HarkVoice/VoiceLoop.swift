@@ -149,8 +149,8 @@ public actor VoiceLoop {
     public var inConversation: Bool { listeningUntil != nil }
 
     /// Feeds captured 16 kHz mono audio; returns a turn for every utterance that ended in it.
-    /// - Parameter speaking: whether Hark's own reply was playing when the chunk was captured (then only "stop"/"cancel"
-    ///   count, and an open conversation's follow-up window cannot close).
+    /// - Parameter speaking: whether Hark's own reply was playing when the chunk was captured (then only
+    ///   "stop"/"cancel" count, and an open conversation's follow-up window cannot close).
     public func hear(_ chunk: AudioChunk, speaking: Bool = false) async -> [VoiceTurn] {
         if speaking, let until = listeningUntil {
             // The follow-up window counts from the end of the reply as played, however late it started.
@@ -364,9 +364,10 @@ public actor VoiceLoop {
         // skill's next request in a conversation it keeps open: the skill's sentences ("yes" and "no" are Hark's).
         var intent: String?
         if let reply, !reply.endSession {
-            if reply.awaitedSlot != nil, let question = reply.questionIntent {
-                intent = question
-            } else if let skill = reply.questionIntent?.split(separator: "/").first.map(String.init) ?? reply.skill {
+            let questionSkill = reply.questionIntent?.split(separator: "/").first.map(String.init)
+            if reply.awaitedSlot != nil {
+                intent = reply.questionIntent
+            } else if let skill = questionSkill ?? reply.skill {
                 intent = "\(skill)/*"
             }
         }

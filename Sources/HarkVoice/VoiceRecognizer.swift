@@ -304,11 +304,11 @@ public actor VoiceRecognizer {
     /// conversation with a skill ("skill/*": a confirmation, "anything else?"), or for nothing (nil). While it waits,
     /// requests without the wake phrase are decoded with a grammar of that intent's (or skill's) sentences, for a slot
     /// its lists' values alone ("the kitchen" after "Which room?"), and Hark's own intents (yes, no, stop, cancel,
-    /// help…) — the answers a person gives then — instead of every skill's commands (which have no "yes" and "no":
-    /// they only mean something as answers). The grammar is built on the first question of an intent or skill and
-    /// kept until another asks (VoiceBench, release build: 317 ms for the shopping list's AddItem, 322 ms for the
-    /// whole shopping skill, 143 ms for the recipes skill; `VoiceLoop` does it while the question is played). Not during an utterance. Nothing changes when ``RecognitionGrammarOptions/bareAnswers`` is
-    /// off.
+    /// help…) — the answers a person gives then — instead of every skill's commands (which have no "yes" and
+    /// "no": they only mean something as answers). The grammar is built on the first question of an intent or skill
+    /// and kept until another asks (VoiceBench, release build: 317 ms for the shopping list's AddItem, 322 ms for the
+    /// whole shopping skill, 143 ms for the recipes skill; `VoiceLoop` does it while the question is played). Not
+    /// during an utterance. Nothing changes when ``RecognitionGrammarOptions/bareAnswers`` is off.
     public func expectAnswer(to intent: String?) async throws {
         guard options.grammar.bareAnswers, intent != awaitedIntent else { return }
         guard stream == nil else {

@@ -162,32 +162,29 @@ final class PacedWriter: @unchecked Sendable {
             let step = 1_600
             let start = Date()
             var written = 0
-            var segment = 0
-            var offset = 0
-            var waitingSince: Date?
-            while !lock.withLock({ stopped }) {
-                var piece = [Int16](repeating: 0, count: step)
-                if segment < segments.count {
-                    let current = segments[segment]
-                    let since = waitingSince ?? Date()
-                    if offset == 0, let after = current.after, !after(), Date().timeIntervalSince(since) < 60 {
-                        waitingSince = since
-                    } else {
-                        let end = min(current.samples.count, offset + step)
-                        piece = Array(current.samples[offset..<end]) + [Int16](repeating: 0, count: step - (end - offset))
-                        offset = end
-                        if offset == current.samples.count { segment += 1; offset = 0; waitingSince = nil }
-                    }
-                } else {
-                    lock.withLock { done = true }
-                }
-                let ok = piece.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) == $0.count }
-                guard ok else { return }
+            let silence = [Int16](repeating: 0, count: step)
+            // Writes up to one step of audio (padded with silence) once its time has come; false when stopped or
+            // Hark closed the microphone.
+            func send(_ piece: ArraySlice<Int16>) -> Bool {
+                guard !lock.withLock({ stopped }) else { return false }
+                let padded = Array(piece) + silence.prefix(step - piece.count)
+                guard padded.withUnsafeBytes({ write(fd, $0.baseAddress, $0.count) == $0.count }) else { return false }
                 written += step
-                let due = start.addingTimeInterval(Double(written) / 16_000)
-                let wait = due.timeIntervalSinceNow
+                let wait = start.addingTimeInterval(Double(written) / 16_000).timeIntervalSinceNow
                 if wait > 0 { usleep(UInt32(wait * 1_000_000)) }
+                return true
             }
+            for segment in segments {
+                let deadline = Date().addingTimeInterval(60)
+                while let after = segment.after, !after(), Date() < deadline {
+                    guard send(silence[...]) else { return }
+                }
+                for offset in stride(from: 0, to: segment.samples.count, by: step) {
+                    guard send(segment.samples[offset..<min(segment.samples.count, offset + step)]) else { return }
+                }
+            }
+            lock.withLock { done = true }
+            while send(silence[...]) {}
         }
         thread.start()
     }

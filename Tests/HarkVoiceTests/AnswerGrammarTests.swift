@@ -10,10 +10,11 @@ import Testing
 /// took the place of short commands: "add milk" heard as "ok").
 @Suite struct AnswerGrammarTests {
     @Test func yesIsHeardOnlyWhileASkillWaitsForAnAnswer() async throws {
-        let shopping = [(id: "shopping", folder: RecognitionFixture.root.appendingPathComponent("Skills/Shopping").path)]
-        let builtin = RecognitionFixture.root.appendingPathComponent("Sources/HarkAssistant/Resources/hark/intents/en.yaml")
+        let root = RecognitionFixture.root
+        let shopping = [(id: "shopping", folder: root.appendingPathComponent("Skills/Shopping").path)]
+        let builtin = root.appendingPathComponent("Sources/HarkAssistant/Resources/hark/intents/en.yaml").path
         let engine = try IntentEngine(skills: [
-            try SkillTemplates.load(yamlFile: builtin.path, skill: Assistant.builtinSkillID),
+            try SkillTemplates.load(yamlFile: builtin, skill: Assistant.builtinSkillID),
             try SkillPackage.load(folder: shopping[0].folder).templates,
         ])
         // Its own recognizer: switching grammars would disturb the tests sharing RecognitionFixture's.
