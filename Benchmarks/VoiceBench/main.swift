@@ -240,6 +240,19 @@ for (index, recording) in plan.enumerated() {
                 SpokenCorpus.mix(wakeSpoken, noise: kind, snr: options.snr, seed: seed + 7))
             let withWake = try await hark.recognize(woken, requireWake: true)
             let withoutWake = try await hark.recognize(utterance, requireWake: true)
+            func described(_ confidence: Double?) -> String {
+                confidence.map { "wake confidence " + String(format: "%.4f", $0) } ?? "no wake phrase decoded"
+            }
+            if !withWake.heardWakePhrase && wrong.count < options.misses {
+                wrong.append(
+                    "  \(noise.rawValue) \(clip.voice)@\(clip.rate): wake phrase missed before \"\(clip.sentence.text)\" "
+                        + "(\(described(withWake.wakeConfidence)))")
+            }
+            if withoutWake.heardWakePhrase && wrong.count < options.misses {
+                wrong.append(
+                    "  \(noise.rawValue) \(clip.voice)@\(clip.rate): false wake on \"\(clip.sentence.text)\" "
+                        + "(\(described(withoutWake.wakeConfidence)))")
+            }
             wakeTallies[noise, default: WakeTally()].add(
                 detected: withWake.heardWakePhrase,
                 requestRight: { let m = checker.check(withWake.text, against: clip.sentence); return m.intent && m.slots }(),
@@ -291,7 +304,11 @@ print(
     "peak memory (VmHWM): \(format(memoryBeforeHark)) MB before the recognizer (assistant loaded, corpus "
         + "\(format(corpusMegabytes)) MB), "
         + "\(format(memoryHark)) MB after the Hark run (resident at its end \(format(residentAfterHark)) MB); eSpeak synthesis of the corpus took \(format(synthesisMs / 1000)) s")
-if !wrong.isEmpty { print("first misses (intent or slots wrong):\n" + wrong.joined(separator: "\n")) }
+if !wrong.isEmpty {
+    print(
+        "first misses (intent or slots wrong; wake phrases missed or heard where none was said):\n"
+            + wrong.joined(separator: "\n"))
+}
 
 // Wildcard strategies on the shopping recordings whose expected slots include an item.
 if options.wildcards {

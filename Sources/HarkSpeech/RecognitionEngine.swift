@@ -308,7 +308,7 @@ final class RecognitionEngine {
         guard var current = utterance else {
             throw SpeechError.utteranceState("feed() called without startUtterance()")
         }
-        let speech = try speechSamples(chunk)
+        let speech = Self.dithered(try speechSamples(chunk), from: current.samples.count)
         let clock = ContinuousClock()
         let started = clock.now
         if current.startTimestamp == nil, !speech.isEmpty { current.startTimestamp = chunk.timestamp }
@@ -361,6 +361,14 @@ final class RecognitionEngine {
             throw SpeechError.audioUnusable("no audio was fed to the utterance")
         }
         utterance = nil
+        // Digital silence (nothing above the dither's bit) is nothing said, whatever word the grammar would force onto
+        // the dither once noise removal has scaled it up ("bye" for a second of zeros).
+        guard current.samples.contains(where: { $0 > 1 || $0 < -1 }) else {
+            if current.decoding { _ = decoder.endUtterance() }
+            if current.phoneLoopDecoding { _ = phoneLoop?.endUtterance() }
+            let nothing = SphinxResult(text: "", score: 0, segments: [], nBest: [])
+            return makeTranscript(nothing, confidence: nil, rated: false, utterance: current)
+        }
         let clock = ContinuousClock()
         let started = clock.now
         let mean = current.decoding
@@ -517,6 +525,24 @@ final class RecognitionEngine {
         guard chunk.format.channels > 0 else { throw SpeechError.audioUnusable("channel count is 0") }
         guard !chunk.samples.isEmpty else { return [] }
         return chunk.format == .speech ? chunk.samples : converter.toSpeechFormat(chunk).samples
+    }
+
+    /// `samples` (the utterance's from index `start` on) with one least significant bit added to a quarter of them,
+    /// chosen by position: the tiny noise floor of any real microphone. Without it, stretches of digital silence (a
+    /// synthesised or gated recording) give the front end's noise estimate nothing to measure, and PocketSphinx's
+    /// noise removal then costs words (VoiceBench, clean recordings padded with zeros: intent+slots 56.2 % without
+    /// noise removal, 50.0 % with it, 64.1 % with it and this dither). The same as PocketSphinx's `-dither`, but the
+    /// same samples get the same bit however the audio is chunked and whatever was decoded before (its generator
+    /// is global and carries on from utterance to utterance). The bit is chosen by SplitMix64's mixing function.
+    static func dithered(_ samples: [Int16], from start: Int) -> [Int16] {
+        var output = samples
+        for index in output.indices where output[index] < Int16.max {
+            var mixed = UInt64(start + index) &* 0x9E37_79B9_7F4A_7C15
+            mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
+            if (mixed ^ (mixed >> 31)) & 3 == 0 { output[index] += 1 }
+        }
+        return output
     }
 
     /// The best hypothesis first, then the other distinct n-best entries (with a grammar, only whole sentences of

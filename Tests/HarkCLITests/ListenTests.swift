@@ -47,7 +47,9 @@ import Testing
         let requests: [(text: String, voice: String, after: Int, pause: Double)] = [
             ("hey hark, add milk to my shopping list", "en-us+f2", 0, 1),
             ("add bread to my shopping list", "en-us", 0, 1.5),
-            ("hey hark, turn on the porch light", "en-us+f2", 1, 1.5),
+            // "turn on the porch light" in this voice was heard as "darken the porch light" once PocketSphinx's noise
+            // removal was turned on (VoiceBench measures recognition; this test checks the loop around it).
+            ("hey hark, switch on the porch light", "en-us+f2", 1, 1.5),
             ("hey hark, add to my shopping list", "en-us+f2", 2, 3),
             ("eggs", "en-us", 3, 4),
         ]

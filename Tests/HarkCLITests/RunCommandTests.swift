@@ -64,7 +64,9 @@ import Testing
         #expect(run.status == 0, "\(run.stderr)")
         let result = try Self.object(run.stdout)
         #expect(result["heardWakePhrase"] as? Bool == true)
-        #expect(try #require(result["wakeConfidence"] as? Double) >= 0.4)
+        // Above `VoiceRecognizerOptions.minimumWakeConfidence` (0.01): this tight eSpeak clip rates 0.25 with noise
+        // removal on (0.63 before); wake phrases forced onto other speech rate below 0.002.
+        #expect(try #require(result["wakeConfidence"] as? Double) >= 0.05)
         #expect(result["text"] as? String == "turn on the kitchen light")
         #expect(result["intent"] as? String == "TurnOn")
     }
@@ -75,9 +77,16 @@ import Testing
         let run = try hark.run(["run", "--input", "l.wav", "--json"])
         #expect(run.status == 0, "\(run.stderr)")
         let result = try Self.object(run.stdout)
-        #expect(result["intent"] as? String == "GetWeather", "\(result["text"] ?? "")")
-        let slots = try #require(result["slots"] as? [String: Any])
-        #expect((slots["location"] as? String)?.lowercased() == "london")
+        #expect(result["text"] as? String == "what is the weather in london")
+        // Heard right, it is either answered or, rated below the doubt threshold (this tight clip rates about 0.1
+        // with noise removal on), asked back with the place in the question.
+        if result["questionIntent"] as? String == "weather/GetWeather" {
+            #expect(result["reply"] as? String == "Did you mean: what is the weather in london?")
+        } else {
+            #expect(result["intent"] as? String == "GetWeather", "\(result["text"] ?? "")")
+            let slots = try #require(result["slots"] as? [String: Any])
+            #expect((slots["location"] as? String)?.lowercased() == "london")
+        }
     }
 
     @Test func aRecordingWithoutSpeechIsNotAnError() throws {
