@@ -65,7 +65,8 @@ import Testing
         let result = try Self.object(run.stdout)
         #expect(result["heardWakePhrase"] as? Bool == true)
         // Above `VoiceRecognizerOptions.minimumWakeConfidence` (0.01): this tight eSpeak clip rates 0.25 with noise
-        // removal on (0.63 before); wake phrases forced onto other speech rate below 0.002.
+        // removal on (0.63 before); wake phrases forced onto other speech rated below 0.002 with it off, and up to
+        // 0.19 in VoiceBench with it on (which is why a forced one must also beat the request grammar's score).
         #expect(try #require(result["wakeConfidence"] as? Double) >= 0.05)
         #expect(result["text"] as? String == "turn on the kitchen light")
         #expect(result["intent"] as? String == "TurnOn")
