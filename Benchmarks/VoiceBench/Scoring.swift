@@ -19,6 +19,8 @@ struct Tally {
     var wrongDoubted = 0
     /// Right readings that were flagged as doubtful (an unneeded question).
     var rightDoubted = 0
+    /// Every reading that means some intent: its confidence, whether it was right and whether it was doubted.
+    var understood: [(confidence: Double, right: Bool, doubted: Bool)] = []
 
     mutating func add(
         reference: [String], heard: [String], meaningRight: (intent: Bool, slots: Bool), audioSeconds: Double,
@@ -41,6 +43,19 @@ struct Tally {
     var realTimeFactor: Double { audioSeconds == 0 ? 0 : decodeMilliseconds / 1000 / audioSeconds }
 
     func percentile(_ p: Double) -> Double { Self.percentile(p, of: latencies) }
+
+    /// With readings below `threshold` doubted too: wrong actions left (a reading meaning another intent or other
+    /// slots, acted on without a question) and right readings asked back.
+    func doubting(below threshold: Double) -> (wrongActions: Int, rightAsked: Int) {
+        var wrongActions = 0
+        var rightAsked = 0
+        for reading in understood {
+            let doubted = reading.doubted || reading.confidence < threshold
+            if reading.right && doubted { rightAsked += 1 }
+            if !reading.right && !doubted { wrongActions += 1 }
+        }
+        return (wrongActions, rightAsked)
+    }
 
     static func percentile(_ p: Double, of values: [Double]) -> Double {
         guard !values.isEmpty else { return .nan }
@@ -76,15 +91,23 @@ struct WakeTally {
     var wakeSeconds = 0.0
     var nonWakeSeconds = 0.0
     var milliseconds = 0.0
+    /// The same recordings' requests said without the wake phrase (request decoder) and understood right.
+    var requestsRightUnwoken = 0
+    /// The wake confidences of the phrases detected, and of the false alarms.
+    var detectedConfidences: [Double] = []
+    var falseAlarmConfidences: [Double] = []
 
     mutating func add(
-        detected: Bool, requestRight: Bool, falseAlarm: Bool, wakeSeconds: Double, nonWakeSeconds: Double,
-        milliseconds: Double
+        detected: Bool, requestRight: Bool, requestRightUnwoken: Bool, falseAlarm: Bool, wakeConfidence: Double?,
+        falseAlarmConfidence: Double?, wakeSeconds: Double, nonWakeSeconds: Double, milliseconds: Double
     ) {
         positives += 1
         negatives += 1
         if detected { self.detected += 1 }
         if detected && requestRight { requestsRight += 1 }
+        if requestRightUnwoken { requestsRightUnwoken += 1 }
+        if detected, let wakeConfidence { detectedConfidences.append(wakeConfidence) }
+        if falseAlarm, let falseAlarmConfidence { falseAlarmConfidences.append(falseAlarmConfidence) }
         if falseAlarm { falseAlarms += 1 }
         self.wakeSeconds += wakeSeconds
         self.nonWakeSeconds += nonWakeSeconds
@@ -93,11 +116,23 @@ struct WakeTally {
 
     var summary: String {
         String(
-            format: "detected %d/%d (%.1f %%), request then right %d/%d; false alarms %d/%d on %.1f min of non-wake "
-                + "speech = %.0f per hour; RTF %.4f",
+            format: "detected %d/%d (%.1f %%), request then right %d/%d (without the wake phrase %d/%d); false alarms "
+                + "%d/%d on %.1f min of non-wake speech = %.0f per hour; RTF %.4f",
             detected, positives, 100 * Double(detected) / Double(max(1, positives)), requestsRight, positives,
-            falseAlarms, negatives, nonWakeSeconds / 60, Double(falseAlarms) / max(1e-9, nonWakeSeconds / 3600),
+            requestsRightUnwoken, positives, falseAlarms, negatives, nonWakeSeconds / 60,
+            Double(falseAlarms) / max(1e-9, nonWakeSeconds / 3600),
             milliseconds / 1000 / max(1e-9, wakeSeconds + nonWakeSeconds))
+    }
+
+    /// The wake confidences of detected phrases (lowest, 10th percentile, median) and of false alarms.
+    var confidences: String {
+        let sorted = detectedConfidences.sorted()
+        func at(_ fraction: Double) -> String {
+            sorted.isEmpty ? "–" : String(format: "%.3f", sorted[min(sorted.count - 1, Int(fraction * Double(sorted.count)))])
+        }
+        return "wake confidence of detected phrases: lowest \(at(0)), p10 \(at(0.1)), median \(at(0.5)); of false alarms: "
+            + (falseAlarmConfidences.isEmpty
+                ? "none" : falseAlarmConfidences.sorted().map { String(format: "%.3f", $0) }.joined(separator: ", "))
     }
 }
 
@@ -123,6 +158,9 @@ struct MeaningChecker {
 
     /// The normalised words of a text, as the matcher reads it (digits spelled out, contractions expanded).
     func words(_ text: String) -> [String] { engine.match(text, context: context).words }
+
+    /// Whether `heard` means any intent (Hark would act on it, or ask).
+    func understands(_ heard: String) -> Bool { engine.match(heard, context: context).best != nil }
 
     /// Whether `heard` means the sentence's intent, and whether every expected slot has its value.
     func check(_ heard: String, against sentence: CorpusSentence) -> (intent: Bool, slots: Bool) {

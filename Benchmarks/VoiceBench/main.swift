@@ -3,16 +3,19 @@
 // Corpus: the skills' tests/en.yaml sentences that name an intent × eSpeak voices × speeds, each clean and mixed
 // with noise at an SNR (white and pink noise in turn). Prints intent+slot accuracy, word error rate, real-time
 // factor, latency from the end-point to the reply audio (p50, p99), wake detection and false alarms per hour of
-// non-wake speech, peak memory; then the peers on a subset of the same audio: PocketSphinx 0.8 (Debian) with the
-// generic en-us language model, and python `pocketsphinx` 5 from PyPI (when POCKETSPHINX5_PYTHON is set or
-// .build/voicebench-venv exists), both read by Hark's matcher.
+// non-wake speech, peak memory, and how the doubt threshold trades wrong actions against questions; then the
+// ceiling: the same acoustic model with a grammar of only the corpus sentences (what no grammar of the skills can
+// beat on this audio), and with `--ceiling-distractors` that grammar widened by other sentences of the skills drawn
+// at random; then the peers on a subset of the same audio: PocketSphinx 0.8 (Debian) with the generic en-us language
+// model, and python `pocketsphinx` 5 from PyPI (when POCKETSPHINX5_PYTHON is set or .build/voicebench-venv exists),
+// both read by Hark's matcher.
 //
 //   swift build -c release --product VoiceBench && .build/release/VoiceBench [--per-skill N] [--peer-clips N]
 //       [--voices en-us,en-us+f2,en+m3,en-us+f4] [--rates 150,190] [--snr 10] [--wake-clips N] [--no-peers]
 //       [--wildcards] [--held-out] [--misses N] [--max-list N|all] [--max-sentences N|all]
 //       [--max-block N|all] [--nbest N] [--refine] [--refine-list N|all]
 //       [--no-skip] [--skip-before-only] [--language-model N] [--decode-at-end]
-//       [--no-list-pass]
+//       [--no-list-pass] [--ceiling-distractors N,N…]
 //
 // The default corpus: 4 test sentences per skill (16) × 4 voices × 2 speeds = 128 recordings, each clean and noisy
 // (256 clips, about 5 minutes of speech); the wake phrase on every 4th recording (32, clean and noisy); the peers on
@@ -48,6 +51,7 @@ struct BenchOptions {
     var heldOut = false
     var misses = 12
     var decodeAtEnd = false
+    var ceilingDistractors = [0]
     var recognizer = VoiceRecognizerOptions()
 
     init(arguments: [String]) {
@@ -65,6 +69,8 @@ struct BenchOptions {
             case "--wildcards": wildcards = true
             case "--held-out": heldOut = true
             case "--decode-at-end": decodeAtEnd = true
+            case "--ceiling-distractors":
+                ceilingDistractors = [0] + (iterator.next() ?? "").split(separator: ",").compactMap { Int($0) }
             case "--no-list-pass": recognizer.decodesCappedListsAgain = false
             case "--max-list": recognizer.grammar.maxListValues = Int(iterator.next() ?? "")
             case "--max-sentences": recognizer.grammar.maxSentencesPerIntent = Int(iterator.next() ?? "")
@@ -226,6 +232,12 @@ for (index, recording) in plan.enumerated() {
             audioSeconds: transcript.audioSeconds, decodeMilliseconds: transcript.decodeMilliseconds,
             doubted: transcript.doubt != nil)
         tallies[noise]!.latencies.append(latency)
+        if checker.understands(transcript.text) {
+            // Doubted for another reason than the confidence (competing n-best readings): doubted at any threshold.
+            tallies[noise]!.understood.append(
+                (transcript.confidence, meaning.intent && meaning.slots,
+                    transcript.doubt.map { $0.reason != .lowConfidence } ?? false))
+        }
         tallies[noise]!.stages["decode", default: []].append(decoded)
         tallies[noise]!.stages["respond", default: []].append(answered - decoded)
         tallies[noise]!.stages["synthesize", default: []].append(latency - answered)
@@ -256,8 +268,9 @@ for (index, recording) in plan.enumerated() {
             wakeTallies[noise, default: WakeTally()].add(
                 detected: withWake.heardWakePhrase,
                 requestRight: { let m = checker.check(withWake.text, against: clip.sentence); return m.intent && m.slots }(),
-                falseAlarm: withoutWake.heardWakePhrase, wakeSeconds: withWake.audioSeconds,
-                nonWakeSeconds: withoutWake.audioSeconds,
+                requestRightUnwoken: meaning.intent && meaning.slots, falseAlarm: withoutWake.heardWakePhrase,
+                wakeConfidence: withWake.wakeConfidence, falseAlarmConfidence: withoutWake.wakeConfidence,
+                wakeSeconds: withWake.audioSeconds, nonWakeSeconds: withoutWake.audioSeconds,
                 milliseconds: withWake.decodeMilliseconds + withoutWake.decodeMilliseconds)
         }
     }
@@ -282,6 +295,20 @@ for noise in Condition.allCases {
     if let t = tallies[noise] { row("Hark (grammar)", noise.label(snr: options.snr), t) }
 }
 print("")
+// The doubt threshold's trade-off: how many wrong readings would still be acted on without a question, and how many
+// right ones asked back ("Did you mean …?"), were every reading below the threshold doubted too.
+print(
+    "Readings that mean an intent, doubted below a confidence threshold (now \(format(options.recognizer.minimumConfidence, 2)), "
+        + "readings doubted for other reasons stay doubted): wrong ones acted on without asking / right ones asked back")
+for noise in Condition.allCases {
+    guard let t = tallies[noise] else { continue }
+    let steps = [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7].map { threshold in
+        let (wrongActions, rightAsked) = t.doubting(below: threshold)
+        return "\(format(threshold, 1)): \(wrongActions) / \(rightAsked)"
+    }
+    print("  \(noise.label(snr: options.snr)) (\(t.understood.count) of \(t.clips) understood): " + steps.joined(separator: ", "))
+}
+print("")
 let decodedWhen = options.decodeAtEnd ? "decoding the whole utterance then" : "decoded while spoken: the last frame and the end"
 print("Latency after the end-point, p50 (p99) of each part (\(decodedWhen)):")
 for noise in Condition.allCases {
@@ -296,7 +323,10 @@ print("")
 if !wakeTallies.isEmpty {
     print("Wake phrase \"\(configuration.wakePhrase)\" (wake-required decoder, every \(wakeStep)th recording):")
     for noise in Condition.allCases {
-        if let t = wakeTallies[noise] { print("  \(noise.label(snr: options.snr)): " + t.summary) }
+        if let t = wakeTallies[noise] {
+            print("  \(noise.label(snr: options.snr)): " + t.summary)
+            print("    " + t.confidences)
+        }
     }
     print("")
 }
@@ -308,6 +338,79 @@ if !wrong.isEmpty {
     print(
         "first misses (intent or slots wrong; wake phrases missed or heard where none was said):\n"
             + wrong.joined(separator: "\n"))
+}
+
+// The ceiling: the same acoustic model with a grammar of nothing but the corpus sentences (a grammar no real set of
+// skills can be, since it knows the answer). A grammar built from the skills holds these sentences among many others;
+// what this one misses (PocketSphinx finds no path through any of them, or a wrong one) a grammar with more
+// sentences will not hear either (its best path only scores higher, and the beams prune relative to it), so it bounds
+// what any grammar design reaches on this audio. With
+// `--ceiling-distractors`, the same again with that many other sentences drawn from the skills' grammar added: how
+// the figure falls as the grammar widens.
+do {
+    let expected = Set(sentences.map { checker.words($0.text).joined(separator: " ") })
+    let ceiling = try Recognizer(
+        models: .debianDefault, grammar: .jsgf("#JSGF V1.0;\ngrammar boot;\npublic <boot> = yes;\n", name: "boot"),
+        extraDictionary: try HarkModelFiles.pronunciations())
+    // The request grammar as `VoiceRecognizer` builds it: no bare list values, no yes and no.
+    var commandGrammar = options.recognizer.grammar
+    commandGrammar.bareAnswers = false
+    commandGrammar.exceptIntents = Assistant.answerIntents
+    let skillGrammar = try JSGFSampler(
+        jsgf: VoiceGrammar.jsgf(
+            engine: engine, wakeWords: [], vocabularies: try WildcardVocabularies.load(
+                skills: skills.map { (id: $0.id, folder: $0.package.folder) }),
+            layout: .none, options: commandGrammar
+        ).text, name: VoiceGrammar.name)
+    print("")
+    print("Ceiling: PocketSphinx with a grammar of only the \(expected.count) corpus sentences (and other sentences of the skills' grammar, drawn at random), all \(plan.count) recordings:")
+    print("| grammar | condition | intent+slots | intent | WER | RTF | | | | |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    var ceilingMisses: [String] = []
+    for distractors in options.ceilingDistractors {
+        var random = SplitMix64(seed: 7)
+        var others: Set<String> = []
+        var attempts = 0
+        while others.count < distractors && attempts < distractors * 20 {
+            attempts += 1
+            for words in try skillGrammar.sentences(count: 1, using: &random) {
+                let sentence = words.joined(separator: " ")
+                if !expected.contains(sentence) { others.insert(sentence) }
+            }
+        }
+        let all = expected.union(others)
+        _ = try await PronunciationFiller.fill(Set(all.flatMap { $0.split(separator: " ").map(String.init) }), into: ceiling)
+        let jsgf = "#JSGF V1.0;\ngrammar ceiling;\npublic <ceiling> = "
+            + all.sorted().map { "(\($0))" }.joined(separator: " | ") + ";\n"
+        // As a minimal word graph, like the skills' grammar (shared beginnings and ends; the same 3,000 sentences as
+        // a flat JSGF list were still being decoded after 30 minutes).
+        try await ceiling.setGrammar(.wordGraph(try WordGraph(jsgf: jsgf, name: "ceiling"), name: "ceiling"))
+        var ceilingTallies: [Condition: Tally] = [:]
+        for (index, recording) in plan.enumerated() {
+            for noise in Condition.allCases {
+                let kind = noise == .clean ? NoiseKind.clean : (index % 2 == 0 ? .white : .pink)
+                let audio = SpokenCorpus.mix(
+                    spokenCorpus[index].audio, noise: kind, snr: options.snr, seed: UInt64(index * 1000 + recording.rate))
+                let transcript = try await ceiling.transcribe(SpokenCorpus.endpointed(audio))
+                let meaning = checker.check(transcript.text, against: recording.sentence)
+                if distractors == 0 && !(meaning.intent && meaning.slots) && ceilingMisses.count < options.misses {
+                    ceilingMisses.append(
+                        "  \(noise.rawValue) \(recording.voice)@\(recording.rate): \"\(recording.sentence.text)\" → "
+                            + "\"\(transcript.text)\"")
+                }
+                ceilingTallies[noise, default: Tally()].add(
+                    reference: checker.words(recording.sentence.text),
+                    heard: transcript.text.split(separator: " ").map(String.init), meaningRight: meaning,
+                    audioSeconds: transcript.audioSeconds, decodeMilliseconds: transcript.decodeMilliseconds)
+            }
+        }
+        for noise in Condition.allCases {
+            if let t = ceilingTallies[noise] {
+                row(distractors == 0 ? "corpus sentences only" : "corpus + \(others.count) others", noise.label(snr: options.snr), t)
+            }
+        }
+    }
+    if !ceilingMisses.isEmpty { print("misses with the corpus sentences only:\n" + ceilingMisses.joined(separator: "\n")) }
 }
 
 // Wildcard strategies on the shopping recordings whose expected slots include an item.

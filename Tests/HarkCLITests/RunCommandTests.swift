@@ -69,7 +69,13 @@ import Testing
         // 0.19 in VoiceBench with it on (which is why a forced one must also beat the request grammar's score).
         #expect(try #require(result["wakeConfidence"] as? Double) >= 0.05)
         #expect(result["text"] as? String == "turn on the kitchen light")
-        #expect(result["intent"] as? String == "TurnOn")
+        // Heard right, it is either acted on or, rated below the doubt threshold (0.5; this tight clip rates about
+        // 0.33 with noise removal on), asked back.
+        if result["questionIntent"] as? String == "smarthome/TurnOn" {
+            #expect(result["reply"] as? String == "Did you mean: turn on kitchen light?")
+        } else {
+            #expect(result["intent"] as? String == "TurnOn", "\(result["reply"] ?? "")")
+        }
     }
 
     @Test func aWildcardSlotIsHeardFromItsSkillsVocabulary() throws {
@@ -79,8 +85,8 @@ import Testing
         #expect(run.status == 0, "\(run.stderr)")
         let result = try Self.object(run.stdout)
         #expect(result["text"] as? String == "what is the weather in london")
-        // Heard right, it is either answered or, rated below the doubt threshold (this tight clip rates about 0.1
-        // with noise removal on), asked back with the place in the question.
+        // Heard right, it is either answered or, rated below the doubt threshold (0.5; this tight clip rates about
+        // 0.1 with noise removal on), asked back with the place in the question.
         if result["questionIntent"] as? String == "weather/GetWeather" {
             #expect(result["reply"] as? String == "Did you mean: what is the weather in london?")
         } else {
