@@ -64,10 +64,10 @@ import Testing
         #expect(run.status == 0, "\(run.stderr)")
         let result = try Self.object(run.stdout)
         #expect(result["heardWakePhrase"] as? Bool == true)
-        // Above `VoiceRecognizerOptions.minimumWakeConfidence` (0.01): this tight eSpeak clip rates 0.25 with noise
+        // Above `VoiceRecognizerOptions.minimumWakeConfidence` (0.1): this tight eSpeak clip rates 0.25 with noise
         // removal on (0.63 before); wake phrases forced onto other speech rated below 0.002 with it off, and up to
-        // 0.19 in VoiceBench with it on (which is why a forced one must also beat the request grammar's score).
-        #expect(try #require(result["wakeConfidence"] as? Double) >= 0.05)
+        // 0.21 with it on (which is why a forced one must also beat the request grammar's score).
+        #expect(try #require(result["wakeConfidence"] as? Double) >= 0.1)
         #expect(result["text"] as? String == "turn on the kitchen light")
         // Heard right, it is either acted on or, rated below the doubt threshold (0.5; this tight clip rates about
         // 0.33 with noise removal on), asked back.
