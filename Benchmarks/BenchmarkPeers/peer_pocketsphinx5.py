@@ -9,7 +9,6 @@ The first line printed is {"ready": true, "load_ms": ..., "version": ...} once t
 """
 import argparse
 import json
-import resource
 import sys
 import time
 import wave
@@ -71,12 +70,16 @@ def peak_kilobytes():
 
     VmHWM belongs to the process's own address space. ru_maxrss does not do here: Linux carries it over from the
     process that forked this one (the benchmark, hundreds of megabytes) across exec, so it reported the parent's peak.
+    Without /proc (not Linux), None: the benchmark then prints nan rather than a wrong figure.
     """
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("VmHWM:"):
-                return float(line.split()[1])
-    return float(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return float(line.split()[1])
+    except OSError:
+        pass
+    return None
 
 
 if __name__ == "__main__":

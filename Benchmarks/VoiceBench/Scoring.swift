@@ -19,7 +19,8 @@ struct Tally {
     var wrongDoubted = 0
     /// Right readings that were flagged as doubtful (an unneeded question).
     var rightDoubted = 0
-    /// Every reading that means some intent: its confidence, whether it was right and whether it was doubted.
+    /// Every reading that means some intent: its confidence, whether it was right, and whether it was doubted for a
+    /// reason other than its confidence (competing n-best readings: doubted at any threshold).
     var understood: [(confidence: Double, right: Bool, doubted: Bool)] = []
 
     mutating func add(

@@ -141,6 +141,21 @@ for (index, recording) in plan.enumerated() {
     }
 }
 let synthesisMs = milliseconds(since: synthesisStart)
+
+/// The noise seed of recording `index` (the wake clip's is this + 7).
+@MainActor func noiseSeed(_ index: Int) -> UInt64 { UInt64(index * 1000 + plan[index].rate) }
+
+/// Recording `index` of the plan as heard in `noise`: clean, or mixed at the SNR with white noise (even indices) or
+/// pink noise (odd), seeded per recording, so Hark, the ceiling and the peers hear the same clip.
+@MainActor func corpusClip(_ index: Int, _ noise: Condition) -> CorpusClip {
+    let recording = plan[index]
+    let spoken = spokenCorpus[index]
+    let kind = noise == .clean ? NoiseKind.clean : (index % 2 == 0 ? .white : .pink)
+    return CorpusClip(
+        sentence: recording.sentence, voice: recording.voice, rate: recording.rate, noise: kind,
+        audio: SpokenCorpus.mix(spoken.audio, noise: kind, snr: options.snr, seed: noiseSeed(index)),
+        speechSeconds: spoken.speechSeconds)
+}
 let corpusMegabytes =
     Double((spokenCorpus.map(\.audio) + wakeCorpus.values).map(\.samples.count).reduce(0, +) * 2) / 1_048_576
 let memoryBeforeHark = peakMemoryMegabytes()
@@ -185,22 +200,16 @@ var tallies: [Condition: Tally] = [:]
 var wakeTallies: [Condition: WakeTally] = [:]
 var wrong: [String] = []
 let runStart = ContinuousClock.now
-for (index, recording) in plan.enumerated() {
+for index in plan.indices {
     if index % 4 == 0 {
         let done = tallies[.clean]?.clips ?? 0
         progress(
             "\r\(index)/\(plan.count) recordings, \(format(milliseconds(since: runStart) / 1000, 0)) s, clean right "
                 + "\(tallies[.clean]?.intentAndSlotsRight ?? 0)/\(done)   ")
     }
-    let spoken = spokenCorpus[index]
     let wakeSpoken = wakeCorpus[index]
     for noise in Condition.allCases {
-        let kind = noise == .clean ? NoiseKind.clean : (index % 2 == 0 ? .white : .pink)
-        let seed = UInt64(index * 1000 + recording.rate)
-        let clip = CorpusClip(
-            sentence: recording.sentence, voice: recording.voice, rate: recording.rate, noise: kind,
-            audio: SpokenCorpus.mix(spoken.audio, noise: kind, snr: options.snr, seed: seed),
-            speechSeconds: spoken.speechSeconds)
+        let clip = corpusClip(index, noise)
         let utterance = SpokenCorpus.endpointed(clip.audio)
         // Latency: from the end-point to the reply's audio. Decoding while the person speaks (`hark listen`'s way),
         // the endpointer has handed out all but the last frame when it decides that speech ended.
@@ -249,7 +258,7 @@ for (index, recording) in plan.enumerated() {
         // through the wake-required decoder.
         if let wakeSpoken {
             let woken = SpokenCorpus.endpointed(
-                SpokenCorpus.mix(wakeSpoken, noise: kind, snr: options.snr, seed: seed + 7))
+                SpokenCorpus.mix(wakeSpoken, noise: clip.noise, snr: options.snr, seed: noiseSeed(index) + 7))
             let withWake = try await hark.recognize(woken, requireWake: true)
             let withoutWake = try await hark.recognize(utterance, requireWake: true)
             func described(_ confidence: Double?) -> String {
@@ -358,9 +367,7 @@ do {
     commandGrammar.exceptIntents = Assistant.answerIntents
     let skillGrammar = try JSGFSampler(
         jsgf: VoiceGrammar.jsgf(
-            engine: engine, wakeWords: [], vocabularies: try WildcardVocabularies.load(
-                skills: skills.map { (id: $0.id, folder: $0.package.folder) }),
-            layout: .none, options: commandGrammar
+            engine: engine, wakeWords: [], vocabularies: hark.vocabularies, layout: .none, options: commandGrammar
         ).text, name: VoiceGrammar.name)
     print("")
     print("Ceiling: PocketSphinx with a grammar of only the \(expected.count) corpus sentences (and other sentences of the skills' grammar, drawn at random), all \(plan.count) recordings:")
@@ -388,10 +395,7 @@ do {
         var ceilingTallies: [Condition: Tally] = [:]
         for (index, recording) in plan.enumerated() {
             for noise in Condition.allCases {
-                let kind = noise == .clean ? NoiseKind.clean : (index % 2 == 0 ? .white : .pink)
-                let audio = SpokenCorpus.mix(
-                    spokenCorpus[index].audio, noise: kind, snr: options.snr, seed: UInt64(index * 1000 + recording.rate))
-                let transcript = try await ceiling.transcribe(SpokenCorpus.endpointed(audio))
+                let transcript = try await ceiling.transcribe(SpokenCorpus.endpointed(corpusClip(index, noise).audio))
                 let meaning = checker.check(transcript.text, against: recording.sentence)
                 if distractors == 0 && !(meaning.intent && meaning.slots) && ceilingMisses.count < options.misses {
                     ceilingMisses.append(
@@ -447,16 +451,9 @@ if options.peers {
     let peerPlan = Array(stride(from: 0, to: plan.count, by: step).prefix(max(1, options.peerClips / 2)))
     var peerClips: [(CorpusClip, AudioChunk)] = []
     for index in peerPlan {
-        let recording = plan[index]
-        let spoken = spokenCorpus[index]
         for noise in Condition.allCases {
-            let kind = noise == .clean ? NoiseKind.clean : (index % 2 == 0 ? .white : .pink)
-            let audio = SpokenCorpus.mix(
-                spoken.audio, noise: kind, snr: options.snr, seed: UInt64(index * 1000 + recording.rate))
-            let clip = CorpusClip(
-                sentence: recording.sentence, voice: recording.voice, rate: recording.rate, noise: kind, audio: audio,
-                speechSeconds: spoken.speechSeconds)
-            peerClips.append((clip, SpokenCorpus.endpointed(audio)))
+            let clip = corpusClip(index, noise)
+            peerClips.append((clip, SpokenCorpus.endpointed(clip.audio)))
         }
     }
     print("Peers on \(peerClips.count) of the clips (every \(step)th recording, clean and noisy), Hark's matcher on their text:")
