@@ -134,6 +134,9 @@ let package = Package(
             name: "VoiceBench", dependencies: ["HarkVoice", "HarkRuntime", "HarkSpeech", "HarkAudio", "BenchmarkPeers"],
             path: "Benchmarks/VoiceBench", swiftSettings: strict),
         .executableTarget(
+            name: "BaristaBench", dependencies: ["HarkAudio", "HarkUnderstanding", "BenchmarkPeers"],
+            path: "Benchmarks/BaristaBench", swiftSettings: strict),
+        .executableTarget(
             name: "HABench", dependencies: ["SmartHomeSkill", "HarkAssistant", "HarkSkillKit"], path: "Benchmarks/HABench",
             exclude: ["hassil_bench.py"], swiftSettings: strict),
         .executableTarget(
@@ -173,7 +176,8 @@ let package = Package(
         .testTarget(
             name: "HarkVoiceTests", dependencies: ["HarkVoice", "HarkAudio", "HarkSpeech", "HarkAssistant"],
             swiftSettings: strict),
-        .testTarget(name: "HarkCLITests", dependencies: ["hark", "HarkAudio"], swiftSettings: strict),
+        .testTarget(
+            name: "HarkCLITests", dependencies: ["hark", "HarkAudio"], exclude: ["Fixtures"], swiftSettings: strict),
     ]
 )
 

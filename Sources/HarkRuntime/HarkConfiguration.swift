@@ -12,6 +12,8 @@ import Yams
 /// speech: { acoustic_model: /usr/share/pocketsphinx/model/en-us/en-us, dictionary: …, language_model: … }
 /// session_timeout: 600
 /// skills_directories: [~/my-skills]    # third-party skill folders (default: DATA/skills)
+/// enabled_skills: [barista, shopping]   # only these skills listen (default: every installed skill)
+/// disabled_skills: [recipes]            # these skills do not
 /// skills:
 ///   shopping: { purchase_code: "1234", spending_cap: 150, currency: GBP }
 ///   weather: { location: London, units: metric }
@@ -32,6 +34,8 @@ public struct HarkConfiguration: Sendable, Equatable {
     public var sessionTimeout: Double = 600
     /// Folders of third-party skill folders (`skills_directories: [~/my-skills]`); nil: `DATA/skills`.
     public var skillsDirectories: [String]?
+    /// Which installed skills are active (`enabled_skills:` / `disabled_skills:`, or `--skills`).
+    public var skillSelection = SkillSelection()
 
     public init() {}
 
@@ -96,6 +100,14 @@ public struct HarkConfiguration: Sendable, Equatable {
             guard timeout > 0 else { throw ConfigurationError(file: file, message: "session_timeout: must be positive") }
             config.sessionTimeout = timeout
         }
+        if let enabled = raw.enabled_skills {
+            guard !enabled.isEmpty else {
+                throw ConfigurationError(
+                    file: file, message: "enabled_skills: an empty list would leave no skill to answer; leave it out")
+            }
+            config.skillSelection.enabled = Set(enabled)
+        }
+        config.skillSelection.disabled = Set(raw.disabled_skills ?? [])
         if let speech = raw.speech {
             config.speechModels.acousticModel = speech.acoustic_model ?? config.speechModels.acousticModel
             config.speechModels.dictionary = speech.dictionary ?? config.speechModels.dictionary
@@ -112,6 +124,8 @@ public struct HarkConfiguration: Sendable, Equatable {
         var skills: [String: [String: JSONValue]]?
         var session_timeout: Double?
         var skills_directories: [String]?
+        var enabled_skills: [String]?
+        var disabled_skills: [String]?
     }
     private struct RawVoice: Decodable {
         var name: String?

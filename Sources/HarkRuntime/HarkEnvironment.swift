@@ -19,19 +19,36 @@ public struct HarkEnvironment: Sendable {
         return HarkEnvironment(paths: paths, configuration: try HarkConfiguration.load(path: paths.configFile))
     }
 
-    /// Opens the database and builds the assistant with every built-in skill.
+    /// Opens the database and builds the assistant with the active skills (``HarkConfiguration/skillSelection``):
+    /// the built-in ones and those in the skills directories. A skill that is not active is not even built.
     /// - Parameter devicesFile: a device registry that replaces the configured one (`--devices`).
+    /// - Throws: ``UnknownSkillsError`` when the selection names a skill that is not installed.
     public func makeAssistant(devicesFile: String? = nil) throws -> Assistant {
         try paths.ensureDataDirectory()
+        let selection = configuration.skillSelection
+        let thirdParty = scanSkillDirectories(reservedIDs: Set(BuiltinSkills.ids))
+        let installed = installedSkillIDs(thirdParty)
+        let unknown = selection.unknownIDs(installed: installed)
+        guard unknown.isEmpty else {
+            throw UnknownSkillsError(unknown: unknown, installed: installed.sorted(), configFile: paths.configFile)
+        }
         let database = try HarkDatabase(path: paths.database)
         var options = AssistantOptions(dataDirectory: paths.dataDirectory)
         options.sessionTimeout = configuration.sessionTimeout
         options.skillSettings = configuration.skillSettings
-        let skills = try BuiltinSkills.make(
-            database: database, configuration: configuration, devicesFile: devicesFile)
-        let thirdParty = scanSkillDirectories(reservedIDs: Set(skills.map(\.id)))
+        let builtins = try BuiltinSkills.ids.filter(selection.isActive).map {
+            try BuiltinSkills.make(id: $0, database: database, configuration: configuration, devicesFile: devicesFile)
+        }
         for problem in thirdParty.problems { options.logger.warning("skill not installed: \(problem.message)") }
-        return try Assistant(skills: skills + thirdParty.skills, database: database, options: options)
+        let others = thirdParty.skills.filter { selection.isActive($0.id) }
+        return try Assistant(skills: builtins + others, database: database, options: options)
+    }
+
+    /// The ids of every installed skill, active or not: the built-in ones, the third-party ones and those whose
+    /// folder could not be installed (so that naming a broken skill in the selection is not "unknown").
+    public func installedSkillIDs(_ scan: SkillDirectoryScan? = nil) -> Set<String> {
+        let scan = scan ?? scanSkillDirectories(reservedIDs: Set(BuiltinSkills.ids))
+        return Set(BuiltinSkills.ids).union(scan.skills.map(\.id)).union(scan.problems.compactMap(\.id))
     }
 
     /// The skills directories: `skills_directories` from the configuration, else `DATA/skills`.
@@ -42,5 +59,20 @@ public struct HarkEnvironment: Sendable {
         SkillDirectoryLoader(
             dataDirectory: paths.dataDirectory, settings: configuration.skillSettings, reservedIDs: reservedIDs
         ).scan(skillsDirectories)
+    }
+}
+
+/// A skill selection (`enabled_skills`, `disabled_skills`, `--skills`) that names skills which are not installed.
+public struct UnknownSkillsError: Error, CustomStringConvertible {
+    /// The names that match no installed skill.
+    public var unknown: [String]
+    /// The installed skills' ids.
+    public var installed: [String]
+    /// The configuration file the selection may come from.
+    public var configFile: String
+
+    public var description: String {
+        "no installed skill is called \(unknown.map { "'\($0)'" }.joined(separator: ", ")) (installed: "
+            + "\(installed.joined(separator: ", "))); check --skills, or enabled_skills and disabled_skills in \(configFile)"
     }
 }

@@ -82,11 +82,18 @@ public struct EngineOptions: Sendable {
     /// Texts with more words than this never match (they are not commands).
     public var maxWords: Int
 
-    /// The defaults: skip words "please", "can you", "could you", "would you", "hey hark", "um", "uh", "for me".
+    /// The defaults: skip words "please", "kindly", "can you", "could you", "would you", "will you", "hey hark",
+    /// "um", "uh", "er", "erm", "for me" and the articles and possessives "the", "a", "an", "my", "our".
+    ///
+    /// The speech grammar lets "the", "my" and "our" stand before any slot and the polite phrases before any
+    /// sentence (``RecognitionGrammarOptions``): every skill has to understand what the recognizer can hear, or the
+    /// right words are thrown away ("can i have the light roast twelve ounce coffee" against a template that says
+    /// "a"). People say them in typed requests too. A skip word never takes a word that a template's literal needs
+    /// (literals score higher), so "a" in "[a | an] {size}" and "my" in "my shopping list" stay literals.
     public init(
         defaultSkipWords: [String] = [
-            "please", "can you", "could you", "would you", "hey hark", "um", "uh",
-            "for me",
+            "please", "kindly", "can you", "could you", "would you", "will you", "hey hark", "um", "uh", "er", "erm",
+            "for me", "the", "a", "an", "my", "our",
         ],
         maxAlternatives: Int = 5,
         maxWords: Int = 100

@@ -692,7 +692,10 @@ public actor VoiceRecognizer {
         if let cap = options.grammar.maxListValues {
             for skill in engine.skillIDs {
                 for (slot, list) in engine.slotLists(skill: skill) {
-                    guard let capped = cappedList(list, skill: skill, cap: cap) else { continue }
+                    let limit = list.isWildcard
+                        ? cap
+                        : engine.recognitionValueLimit(skill: skill, list: list.list, options: options.grammar)
+                    guard let limit, let capped = cappedList(list, skill: skill, cap: limit) else { continue }
                     cappedLists[CappedListKey(skill: skill, slot: slot)] = capped
                     words.formUnion(
                         capped.expansion.split(whereSeparator: { "()[]|*+ ".contains($0) }).map(String.init))

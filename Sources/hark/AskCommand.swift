@@ -9,10 +9,28 @@ struct AssistantOptionsGroup: ParsableArguments {
     var area: String?
     @Option(help: "A device registry to use (Hark YAML or Home Assistant fixtures JSON).")
     var devices: String?
+    @Option(
+        help: ArgumentHelp(
+            "Only these skills listen (ids, comma-separated; built-in ones included), instead of enabled_skills and "
+                + "disabled_skills from the configuration.", valueName: "ID,ID"))
+    var skills: String?
+
+    func validate() throws {
+        if let skills, SkillSelection.only(skills).enabled?.isEmpty != false {
+            throw ValidationError("--skills: name at least one skill id (hark skills list shows them)")
+        }
+    }
+
+    /// This machine's environment, with `--skills` in place of the configured selection.
+    func environment() throws -> HarkEnvironment {
+        var environment = try HarkEnvironment.fromEnvironment()
+        if let skills { environment.configuration.skillSelection = .only(skills) }
+        return environment
+    }
 
     /// The assistant for this machine's configuration and data folder.
     func makeAssistant() throws -> Assistant {
-        try HarkEnvironment.fromEnvironment().makeAssistant(devicesFile: devices)
+        try environment().makeAssistant(devicesFile: devices)
     }
 }
 

@@ -34,7 +34,7 @@ struct ListenCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let environment = try HarkEnvironment.fromEnvironment()
+        let environment = try assistantOptions.environment()
         let captureDevice = device ?? environment.configuration.audio.captureDevice
         let capture: AudioCapture
         do {

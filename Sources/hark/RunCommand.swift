@@ -6,62 +6,129 @@ import HarkRuntime
 import HarkSpeech
 import HarkVoice
 
-/// `hark run --input FILE.wav`: the whole voice pipeline on a recording.
+/// `hark run --input FILE.wav`: the whole voice pipeline on recordings.
 ///
-/// read (any WAV → 16 kHz mono) → endpoint (``Endpointer``: from the first speech to the last) → recognise
-/// (``VoiceRecognizer``, the skills' grammar; the wake phrase may be said or not) → understand, dialog, skill
-/// (``Assistant/respond(to:sessionID:area:)``) → synthesise the reply (eSpeak NG, SSML when the skill gave SSML).
+/// Loads the assistant and the recognizer once, then for each recording, in order: read (any WAV → 16 kHz mono) →
+/// endpoint (``Endpointer``: from the first speech to the last) → recognise while the speech is fed in 100 ms chunks,
+/// as the microphone loop does (``VoiceRecognizer``, the active skills' grammar; the wake phrase may be said or not,
+/// or with `--no-wake` is not in the recording) → understand, dialog, skill (``Assistant/respond(to:sessionID:area:)``)
+/// → synthesise the reply (eSpeak NG, SSML when the skill gave SSML).
 ///
-/// A recording without speech is not an error: the exit status is 0, `text` is "" and `speech` false, and the
-/// reply is Hark's "nothing heard" answer. A WAV file that cannot be read is an error (one line, status 1).
+/// A recording without speech is not an error: `text` is "" and `speech` false, and the reply is Hark's "nothing
+/// heard" answer. A recording that cannot be read gets its own error (with `--json`, an object `{"input", "error"}`
+/// on its line), the run goes on with the next one, and the exit status is 1.
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run the voice pipeline on a WAV recording: recognise, understand, answer.",
+        abstract: "Run the voice pipeline on WAV recordings: recognise, understand, answer.",
         discussion: """
-            Prints the reply (or, with --json: text, heardWakePhrase, confidence, alternatives, doubt, skill, intent,
-            slots, reply, endSession and milliseconds per stage). --output writes the spoken reply as a WAV file.
-            When the recognition is doubtful (low confidence, or n-best readings that mean different things),
-            "doubt" says why and lists the competing readings.
+            Prints the reply (or, with --json, one object a recording and a line: text, heardWakePhrase, confidence,
+            alternatives, doubt, skill, intent, slots, reply, endSession and milliseconds per stage, among them
+            afterSpeech: from the end of the speech to the reply's audio). --output writes the spoken reply as a WAV
+            file (one recording only). When the recognition is doubtful (low confidence, or n-best readings that mean
+            different things), "doubt" says why and lists the competing readings.
+            Several recordings (--input A --input B, or --inputs LIST with one path a line, - for standard input)
+            share one recognizer, loaded once; each is its own request unless --session joins them.
             """)
 
-    @Option(help: "The recording (a WAV file; any PCM rate, width and channel count).") var input: String
-    @Flag(help: "Print the result as JSON.") var json = false
-    @Option(help: "Write the spoken reply to this WAV file.") var output: String?
+    @Option(help: "A recording (a WAV file; any PCM rate, width and channel count). Repeat for several.")
+    var input: [String] = []
+    @Option(help: ArgumentHelp("A file of recordings, one path a line ('-': standard input).", valueName: "LIST"))
+    var inputs: String?
+    @Flag(help: "Print each result as one line of JSON.") var json = false
+    @Option(help: "Write the spoken reply to this WAV file (one recording only).") var output: String?
     @Option(help: "Continue (or start) the conversation with this id.") var session: String?
+    @Flag(help: "The recordings hold requests said after the wake phrase, not the wake phrase itself.")
+    var noWake = false
     @Option(help: "How wildcard slots are decoded: vocabulary, secondPass or combined.")
     var wildcard: WildcardStrategy = .vocabulary
     @OptionGroup var assistantOptions: AssistantOptionsGroup
     @OptionGroup var models: ModelOptions
 
+    func validate() throws {
+        if input.isEmpty && inputs == nil { throw ValidationError("give a recording: --input FILE.wav or --inputs LIST") }
+        if output != nil && (input.count != 1 || inputs != nil) {
+            throw ValidationError("--output writes one reply: give exactly one --input with it")
+        }
+    }
+
     func run() async throws {
-        let started = ContinuousClock.now
-        var timings: [String: Double] = [:]
         let config = try models.configuration()
 
+        let loadStarted = ContinuousClock.now
+        let assistant = try assistantOptions.makeAssistant()
+        var options = VoiceRecognizerOptions()
+        options.wildcardStrategy = wildcard
+        let recognizer: VoiceRecognizer
+        do {
+            recognizer = try await VoiceRecognizer(
+                assistant: assistant, models: config.speechModels, wakePhrase: config.wakePhrase, options: options)
+        } catch {
+            await assistant.shutdown()
+            throw error
+        }
+        var loadMilliseconds: Double? = milliseconds(since: loadStarted)
+
+        var failures = 0
+        var paths = RecordingList(files: input, listFile: inputs)
+        while let path = try paths.next() {
+            do {
+                var result = try await runOne(path, recognizer: recognizer, assistant: assistant, config: config)
+                if let load = loadMilliseconds { result.timings["load"] = load }
+                loadMilliseconds = nil
+                try show(result)
+            } catch {
+                failures += 1
+                if json {
+                    let line: [String: Any] = ["input": path, "error": "\(error)"]
+                    let data = try JSONSerialization.data(withJSONObject: line, options: [.sortedKeys])
+                    print(String(decoding: data, as: UTF8.self))
+                }
+                FileHandle.standardError.write(Data("\(path): \(error)\n".utf8))
+            }
+            fflush(nil)
+        }
+        await assistant.shutdown()
+        if failures > 0 { throw ExitCode(1) }
+    }
+
+    /// What one recording gave.
+    struct Result {
+        var input: String
+        var transcript: VoiceTranscript?
+        var reply: AssistantReply
+        var timings: [String: Double]
+    }
+
+    private func runOne(
+        _ path: String, recognizer: VoiceRecognizer, assistant: Assistant, config: HarkConfiguration
+    ) async throws -> Result {
+        let started = ContinuousClock.now
+        var timings: [String: Double] = [:]
         var stage = ContinuousClock.now
-        let wav = try WAVFile.read(path: input).speechChunk(converter: AudioConverter())
+        let wav = try WAVFile.read(path: path).speechChunk(converter: AudioConverter())
         timings["read"] = milliseconds(since: stage)
 
         stage = ContinuousClock.now
         let speech = Endpointer.speechSpan(of: wav)
         timings["endpoint"] = milliseconds(since: stage)
 
-        stage = ContinuousClock.now
-        let assistant = try assistantOptions.makeAssistant()
-        var options = VoiceRecognizerOptions()
-        options.wildcardStrategy = wildcard
-        let recognizer = try await VoiceRecognizer(
-            assistant: assistant, models: config.speechModels, wakePhrase: config.wakePhrase, options: options)
-        timings["load"] = milliseconds(since: stage)
-
         var transcript: VoiceTranscript?
+        var speechEnded = ContinuousClock.now
         if let speech {
-            stage = ContinuousClock.now
-            // With the wake phrase in front, or else without it (a recording may be either).
-            let woken = try await recognizer.recognize(speech, requireWake: true)
-            transcript = woken.heardWakePhrase ? woken : try await recognizer.recognize(speech, requireWake: false)
-            timings["recognize"] = milliseconds(since: stage)
+            var decodeTime = Duration.zero
+            // With the wake phrase in front, or else without it (a recording may be either), unless --no-wake.
+            if !noWake {
+                let (woken, ended, spent) = try await Self.stream(speech, through: recognizer, requireWake: true)
+                (transcript, speechEnded, decodeTime) = (woken, ended, spent)
+            }
+            if transcript?.heardWakePhrase != true {
+                let (request, ended, spent) = try await Self.stream(speech, through: recognizer, requireWake: false)
+                if noWake { speechEnded = ended }
+                (transcript, decodeTime) = (request, decodeTime + spent)
+            }
+            timings["recognize"] = Double(decodeTime.components.attoseconds) / 1e15
+                + Double(decodeTime.components.seconds) * 1000
         }
 
         let reply = await assistant.respond(
@@ -72,22 +139,54 @@ struct RunCommand: AsyncParsableCommand {
         stage = ContinuousClock.now
         let spoken = try await Synthesizer.shared.synthesize(reply.reply, voice: config.voice, ssml: reply.isSSML)
         timings["synthesize"] = milliseconds(since: stage)
+        timings["afterSpeech"] = milliseconds(since: speechEnded)
         if let output { try WAVFile.write(spoken, to: output) }
-        await assistant.shutdown()
         timings["total"] = milliseconds(since: started)
+        return Result(input: path, transcript: transcript, reply: reply, timings: timings)
+    }
 
+    /// Decodes `speech` as the microphone loop does: fed in 100 ms chunks while it is "spoken", then ended. Returns
+    /// the transcript, when the last chunk was fed (the end of speech), and the time spent decoding.
+    static func stream(
+        _ speech: AudioChunk, through recognizer: VoiceRecognizer, requireWake: Bool
+    ) async throws -> (VoiceTranscript, ended: ContinuousClock.Instant, decoding: Duration) {
+        let started = ContinuousClock.now
+        try await recognizer.startUtterance(requireWake: requireWake)
+        let step = Int(speech.format.sampleRate / 10)
+        var offset = 0
+        while offset < speech.samples.count {
+            let end = min(speech.samples.count, offset + step)
+            let chunk = AudioChunk(
+                samples: Array(speech.samples[offset..<end]), format: speech.format,
+                timestamp: speech.timestamp + Double(offset) / Double(speech.format.sampleRate))
+            try await recognizer.feed(chunk)
+            offset = end
+        }
+        let ended = ContinuousClock.now
+        let transcript = try await recognizer.endUtterance()
+        return (transcript, ended, ContinuousClock.now - started)
+    }
+
+    private func show(_ result: Result) throws {
         if json {
-            print(try Self.report(input: input, transcript: transcript, reply: reply, output: output, timings: timings))
+            print(
+                try Self.report(
+                    input: result.input, transcript: result.transcript, reply: result.reply, output: output,
+                    timings: result.timings))
         } else {
-            if speech == nil { FileHandle.standardError.write(Data("\(input): no speech found\n".utf8)) }
-            print(reply.reply)
+            if result.transcript == nil {
+                FileHandle.standardError.write(Data("\(result.input): no speech found\n".utf8))
+            }
+            let several = input.count > 1 || inputs != nil
+            print(several ? "\(result.input): \(result.reply.reply)" : result.reply.reply)
         }
     }
 
     /// The JSON object of `hark run --json`: the reply's fields (skill, intent, slots, reply, endSession…, its
     /// `confidence` renamed `understandingConfidence` and `alternatives` renamed `intentAlternatives`) with the
     /// recording's: speech, text, heardWakePhrase, confidence (the recognizer's), alternatives (n-best), doubt,
-    /// firstPassText, timings (read, endpoint, load, recognize, understand, dialog, skill, synthesize, total).
+    /// firstPassText, timings (read, endpoint, load on the first recording, recognize, understand, dialog, skill,
+    /// synthesize, afterSpeech, total).
     static func report(
         input: String, transcript: VoiceTranscript?, reply: AssistantReply, output: String?, timings: [String: Double]
     ) throws -> String {
@@ -101,6 +200,7 @@ struct RunCommand: AsyncParsableCommand {
         if let wake = transcript?.wakeConfidence { object["wakeConfidence"] = (wake * 1000).rounded() / 1000 }
         object["confidence"] = ((transcript?.confidence ?? 0) * 1000).rounded() / 1000
         object["alternatives"] = transcript?.alternatives ?? []
+        if let audio = transcript?.audioSeconds { object["audioSeconds"] = (audio * 1000).rounded() / 1000 }
         if let doubt = transcript?.doubt {
             object["doubt"] = ["reason": doubt.reason.rawValue, "competing": doubt.competing]
         }
@@ -109,6 +209,44 @@ struct RunCommand: AsyncParsableCommand {
         object["timings"] = timings.mapValues { ($0 * 1000).rounded() / 1000 }
         let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
         return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// The recordings `hark run` is given, in order: the `--input` files, then the lines of the `--inputs` list (a file,
+/// or standard input for "-", read as the lines come so that a caller can feed recordings one by one). Blank lines
+/// are skipped.
+struct RecordingList {
+    var files: [String]
+    var listFile: String?
+    private var listLines: [String]?
+    private var nextLine = 0
+
+    init(files: [String], listFile: String?) {
+        self.files = files
+        self.listFile = listFile
+    }
+
+    /// The next recording's path, nil at the end.
+    mutating func next() throws -> String? {
+        if !files.isEmpty { return files.removeFirst() }
+        guard let listFile else { return nil }
+        if listFile == "-" {
+            while let line = readLine(strippingNewline: true) {
+                let path = line.trimmingCharacters(in: .whitespaces)
+                if !path.isEmpty { return path }
+            }
+            return nil
+        }
+        if listLines == nil {
+            guard let text = try? String(contentsOfFile: listFile, encoding: .utf8) else {
+                throw ValidationError("--inputs: cannot read the list \(listFile)")
+            }
+            listLines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty }
+        }
+        guard let lines = listLines, nextLine < lines.count else { return nil }
+        defer { nextLine += 1 }
+        return lines[nextLine]
     }
 }
 

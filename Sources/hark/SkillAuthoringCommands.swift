@@ -9,11 +9,14 @@ import HarkSkillKit
 /// that could not be installed with the reason.
 struct SkillsListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "list", abstract: "Show each installed skill: intents, origin, health.")
+        commandName: "list", abstract: "Show each installed skill: intents, origin, health, and which are off.")
     @Option(help: "A device registry to use.") var devices: String?
+    @Option(help: ArgumentHelp("List as if only these skills were on (as --skills does).", valueName: "ID,ID"))
+    var skills: String?
 
     func run() async throws {
-        let environment = try HarkEnvironment.fromEnvironment()
+        var environment = try HarkEnvironment.fromEnvironment()
+        if let skills { environment.configuration.skillSelection = .only(skills) }
         let assistant = try environment.makeAssistant(devicesFile: devices)
         let installed = await assistant.installedSkills
         for skill in installed {
@@ -23,8 +26,14 @@ struct SkillsListCommand: AsyncParsableCommand {
             if !manifest.description.isEmpty { print("    \(manifest.description)") }
             print("    intents: \(skill.package.templates.intents.map(\.name).joined(separator: ", "))")
         }
-        let problems = environment.scanSkillDirectories(reservedIDs: Set(BuiltinSkills.ids)).problems
-        for problem in problems {
+        let scan = environment.scanSkillDirectories(reservedIDs: Set(BuiltinSkills.ids))
+        let active = Set(installed.map(\.id))
+        let selection = environment.configuration.skillSelection
+        for id in environment.installedSkillIDs(scan).subtracting(active).sorted() where !selection.isActive(id) {
+            let reason = selection.disabled.contains(id) ? "in disabled_skills" : "not in enabled_skills or --skills"
+            print("\(id)  off (\(reason)): not heard, not consulted")
+        }
+        for problem in scan.problems {
             print(
                 "\(problem.id ?? URL(fileURLWithPath: problem.folder).lastPathComponent)  [\(problem.folder)]  "
                     + "unhealthy: \(problem.message)"
@@ -34,10 +43,12 @@ struct SkillsListCommand: AsyncParsableCommand {
     }
 }
 
-/// `hark skills test DIR`: the folder's tests/en.yaml, for built-in, exec and http skills.
+/// `hark skills test DIR`: the folder's tests/en.yaml and tests/audio/, for built-in, exec and http skills.
 struct SkillsTestCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "test", abstract: "Run a skill folder's tests/en.yaml: sentence tests and dialog transcripts.")
+        commandName: "test",
+        abstract:
+            "Run a skill folder's tests: tests/en.yaml (sentences, dialogs) and tests/audio (recordings, labels.json).")
     @Argument(help: "The skill folder.") var folder: String
 
     func run() async throws {
@@ -48,21 +59,49 @@ struct SkillsTestCommand: AsyncParsableCommand {
             try await builtin.run()
             return
         }
-        guard let testsFile = package.testsFile else { throw ValidationError("\(folder): no tests/en.yaml to run") }
-        let file = try SkillTestFile.load(path: testsFile)
         let environment = try HarkEnvironment.fromEnvironment()
         let settings = environment.configuration.skillSettings
-        let runner = SkillTestRunner(skillID: package.manifest.id) { _, dataFolder in
+        try await SkillTests(folder: folder, package: package).run(configuration: environment.configuration) {
+            _, dataFolder in
             let loader = SkillDirectoryLoader(dataDirectory: dataFolder, settings: settings)
             var skill = try loader.load(folder: folder).mapError { SkillError.invalid($0.message) }.get()
             skill.package = package
             return [skill]
         }
-        let report = try await runner.run(file)
-        for failure in report.failures { print("FAIL \(failure)") }
-        print("\(file.file): \(report.sentencesRun) sentences, \(report.dialogsRun) dialogs")
-        print("\(report.passed) passed, \(report.failures.count) failed")
-        if !report.succeeded { throw ExitCode(1) }
+    }
+}
+
+/// Runs a skill folder's tests, text and audio, and prints one `N passed, M failed` line for both.
+struct SkillTests {
+    var folder: String
+    var package: SkillPackage
+
+    func run(
+        configuration: HarkConfiguration,
+        skills: @escaping @Sendable (_ database: HarkDatabase, _ dataFolder: String) throws -> [InstalledSkill]
+    ) async throws {
+        var passed = 0
+        var failures: [String] = []
+        let audio = try SkillAudioTests(skillFolder: folder)
+        guard package.testsFile != nil || audio != nil else {
+            throw ValidationError("\(folder): no tests/en.yaml or tests/audio/labels.json to run")
+        }
+        if let testsFile = package.testsFile {
+            let file = try SkillTestFile.load(path: testsFile)
+            let report = try await SkillTestRunner(skillID: package.manifest.id, makeSkills: skills).run(file)
+            print("\(file.file): \(report.sentencesRun) sentences, \(report.dialogsRun) dialogs")
+            passed += report.passed
+            failures += report.failures.map { "\($0)" }
+        }
+        if let audio {
+            let result = try await audio.run(skillID: package.manifest.id, configuration: configuration, skills: skills)
+            print("\(audio.folder): \(audio.cases.count) recordings")
+            passed += result.passed
+            failures += result.failures
+        }
+        for failure in failures { print("FAIL \(failure)") }
+        print("\(passed) passed, \(failures.count) failed")
+        if !failures.isEmpty { throw ExitCode(1) }
     }
 }
 

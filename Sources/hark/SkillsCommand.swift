@@ -20,26 +20,17 @@ struct SkillsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let package = try SkillPackage.load(folder: folder, variation: .first)
-            guard let testsFile = package.testsFile else {
-                throw ValidationError("\(folder): no tests/en.yaml to run")
-            }
-            let file = try SkillTestFile.load(path: testsFile)
             let environment = try HarkEnvironment.fromEnvironment()
             let id = package.manifest.id
             guard BuiltinSkills.ids.contains(id) else {
                 throw ValidationError("\(folder): no handler for skill '\(id)' (built-in skills: \(BuiltinSkills.ids.joined(separator: ", ")))")
             }
-            let runner = SkillTestRunner(skillID: id) { database, _ in
-                var skill = try BuiltinSkills.make(
-                    id: id, database: database, configuration: environment.configuration)
+            let configuration = environment.configuration
+            try await SkillTests(folder: folder, package: package).run(configuration: configuration) { database, _ in
+                var skill = try BuiltinSkills.make(id: id, database: database, configuration: configuration)
                 skill.package = package
                 return [skill]
             }
-            let report = try await runner.run(file)
-            for failure in report.failures { print("FAIL \(failure)") }
-            print("\(file.file): \(report.sentencesRun) sentences, \(report.dialogsRun) dialogs")
-            print("\(report.passed) passed, \(report.failures.count) failed")
-            if !report.succeeded { throw ExitCode(1) }
         }
     }
 }

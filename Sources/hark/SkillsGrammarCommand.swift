@@ -22,7 +22,7 @@ struct SkillsGrammarCommand: AsyncParsableCommand {
     @OptionGroup var assistantOptions: AssistantOptionsGroup
 
     func run() async throws {
-        let environment = try HarkEnvironment.fromEnvironment()
+        let environment = try assistantOptions.environment()
         let assistant = try environment.makeAssistant(devicesFile: assistantOptions.devices)
         let started = ContinuousClock.now
         let recognizer: VoiceRecognizer

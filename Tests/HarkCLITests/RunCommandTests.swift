@@ -116,6 +116,9 @@ import Testing
         #expect(run.status != 0)
         #expect(run.stderr.contains("bad.wav"))
         #expect(run.stderr.split(separator: "\n").count <= 2, "\(run.stderr)")
-        #expect(run.stdout.isEmpty)
+        // With --json the recording's line is an error object naming it (a run of many goes on after it).
+        let line = try Self.object(run.stdout)
+        #expect(line["input"] as? String == "bad.wav")
+        #expect((line["error"] as? String)?.isEmpty == false)
     }
 }
