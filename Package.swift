@@ -134,8 +134,8 @@ let package = Package(
             name: "VoiceBench", dependencies: ["HarkVoice", "HarkRuntime", "HarkSpeech", "HarkAudio", "BenchmarkPeers"],
             path: "Benchmarks/VoiceBench", swiftSettings: strict),
         .executableTarget(
-            name: "BaristaBench", dependencies: ["HarkAudio", "HarkUnderstanding", "BenchmarkPeers"],
-            path: "Benchmarks/BaristaBench", swiftSettings: strict),
+            name: "RealVoiceBench", dependencies: ["HarkAudio", "HarkUnderstanding", "BenchmarkPeers"],
+            path: "Benchmarks/RealVoiceBench", exclude: ["peer_kws.py"], swiftSettings: strict),
         .executableTarget(
             name: "HABench", dependencies: ["SmartHomeSkill", "HarkAssistant", "HarkSkillKit"], path: "Benchmarks/HABench",
             exclude: ["hassil_bench.py"], swiftSettings: strict),

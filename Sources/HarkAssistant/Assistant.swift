@@ -161,7 +161,8 @@ public actor Assistant {
                 text: text, sessionID: sessionID, skill: skill, intent: intent, slots: slots, reply: reply,
                 isSSML: isSSML, reprompt: session.isOpen ? session.lastReprompt : nil, endSession: !session.isOpen,
                 confidence: confidence, alternatives: alternatives, fallback: fallback, data: data, timings: timings,
-                awaitedSlot: awaitedSlot, questionIntent: question)
+                awaitedSlot: awaitedSlot, questionIntent: question,
+                questionSlots: question == nil ? [:] : session.pending?.call.slots ?? [:])
         }
     }
 

@@ -36,6 +36,9 @@ public struct AssistantReply: Sendable, Encodable {
     /// The intent ("skill/intent") of the question Hark waits for an answer to (a slot's value, or yes or no to
     /// "…, right?" and "Did you mean …?"); nil when it asked nothing.
     public var questionIntent: String? = nil
+    /// The slots of the request Hark asks about ("Did you mean …?", "…, right?", or the ones known so far when it asks
+    /// for a missing slot); empty when it asked nothing.
+    public var questionSlots: [String: SlotValue] = [:]
 
     /// Another reading of the sentence.
     public struct Alternative: Sendable, Encodable, Equatable {
@@ -46,7 +49,7 @@ public struct AssistantReply: Sendable, Encodable {
 
     enum CodingKeys: String, CodingKey {
         case text, sessionID = "session", skill, intent, slots, reply, isSSML = "ssml", reprompt, endSession,
-            confidence, alternatives, fallback, data, timings, awaitedSlot, questionIntent
+            confidence, alternatives, fallback, data, timings, awaitedSlot, questionIntent, questionSlots
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -55,16 +58,7 @@ public struct AssistantReply: Sendable, Encodable {
         try c.encode(sessionID, forKey: .sessionID)
         try c.encode(skill, forKey: .skill)
         try c.encode(intent, forKey: .intent)
-        // Slots as name → canonical written value (lists as arrays), the form HA's tests and users read.
-        var slotValues: [String: JSONValue] = [:]
-        for (name, value) in slots {
-            if case .list(let items) = value {
-                slotValues[name] = .array(items.map { Self.canonical($0) })
-            } else {
-                slotValues[name] = Self.canonical(value)
-            }
-        }
-        try c.encode(slotValues, forKey: .slots)
+        try c.encode(Self.written(slots), forKey: .slots)
         try c.encode(reply, forKey: .reply)
         if isSSML { try c.encode(true, forKey: .isSSML) }
         try c.encodeIfPresent(reprompt, forKey: .reprompt)
@@ -76,6 +70,15 @@ public struct AssistantReply: Sendable, Encodable {
         try c.encode(timings.mapValues { ($0 * 1000).rounded() / 1000 }, forKey: .timings)
         try c.encodeIfPresent(awaitedSlot, forKey: .awaitedSlot)
         try c.encodeIfPresent(questionIntent, forKey: .questionIntent)
+        if questionIntent != nil { try c.encode(Self.written(questionSlots), forKey: .questionSlots) }
+    }
+
+    /// Slots as name → canonical written value (lists as arrays), the form HA's tests and users read.
+    static func written(_ slots: [String: SlotValue]) -> [String: JSONValue] {
+        slots.mapValues { value in
+            if case .list(let items) = value { return .array(items.map { canonical($0) }) }
+            return canonical(value)
+        }
     }
 
     /// Numbers as JSON numbers, everything else in its written form.

@@ -83,7 +83,7 @@ public struct EngineOptions: Sendable {
     public var maxWords: Int
 
     /// The defaults: skip words "please", "kindly", "can you", "could you", "would you", "will you", "hey hark",
-    /// "um", "uh", "er", "erm", "for me" and the articles and possessives "the", "a", "an", "my", "our".
+    /// "um", "uh", "er", "for me" and the articles and possessives "the", "a", "an", "my", "our".
     ///
     /// The speech grammar lets "the", "my" and "our" stand before any slot and the polite phrases before any
     /// sentence (``RecognitionGrammarOptions``): every skill has to understand what the recognizer can hear, or the
@@ -92,7 +92,7 @@ public struct EngineOptions: Sendable {
     /// (literals score higher), so "a" in "[a | an] {size}" and "my" in "my shopping list" stay literals.
     public init(
         defaultSkipWords: [String] = [
-            "please", "kindly", "can you", "could you", "would you", "will you", "hey hark", "um", "uh", "er", "erm",
+            "please", "kindly", "can you", "could you", "would you", "will you", "hey hark", "um", "uh", "er",
             "for me", "the", "a", "an", "my", "our",
         ],
         maxAlternatives: Int = 5,

@@ -224,33 +224,44 @@ struct MatchSession {
         return results
     }
 
-    /// "milk, eggs and bread": values separated by commas and/or "and".
+    /// "milk, eggs and bread": values separated by commas and/or "and". Values may also run together when "and"
+    /// comes before the last one ("chicken rice and garlic"): that is how speech gives "chicken, rice and garlic" (the
+    /// recognizer hears no commas, and its grammar writes several values as `value [value* and value]`).
     private mutating func readMultipleValues(root: Int32, at position: Int) {
         let andId = compiled.wordId("and")
-        var frontier: [(end: Int, values: [Int32])] = valueMatches(root: root, at: position).map { ($0.0, [$0.1]) }
+        // `open`: some values ran together without a separator, and no "and" has closed the list yet.
+        var frontier: [(end: Int, values: [Int32], open: Bool)] = valueMatches(root: root, at: position).map {
+            ($0.0, [$0.1], false)
+        }
         var produced = 0
         var depth = 0
         while !frontier.isEmpty && depth < 12 && produced < 256 {
-            var next: [(end: Int, values: [Int32])] = []
+            var next: [(end: Int, values: [Int32], open: Bool)] = []
             for item in frontier {
-                let listValues = item.values.map { compiled.values[Int($0)] }
-                var mergedContext: [String: String] = [:]
-                for value in listValues { mergedContext.merge(value.context) { _, new in new } }
-                readings.append(
-                    SlotReading(
-                        end: Int32(item.end),
-                        weight: MatchWeight.listValue,
-                        value: .list(listValues.map(\.value)),
-                        context: mergedContext
+                if !item.open {
+                    let listValues = item.values.map { compiled.values[Int($0)] }
+                    var mergedContext: [String: String] = [:]
+                    for value in listValues { mergedContext.merge(value.context) { _, new in new } }
+                    readings.append(
+                        SlotReading(
+                            end: Int32(item.end),
+                            weight: MatchWeight.listValue,
+                            value: .list(listValues.map(\.value)),
+                            context: mergedContext
+                        )
                     )
-                )
-                produced += 1
-                var separators: [Int] = []
-                if commaAfter[item.end - 1] { separators.append(item.end) }
-                if item.end < n, ids[item.end] == andId { separators.append(item.end + 1) }
-                for start in separators where start < n {
-                    for (end, value) in valueMatches(root: root, at: start) {
-                        next.append((end, item.values + [value]))
+                    produced += 1
+                }
+                var separators: [(start: Int, open: Bool)] = []
+                if commaAfter[item.end - 1] {
+                    separators.append((item.end, item.open))
+                } else if item.end < n, ids[item.end] != andId {
+                    separators.append((item.end, true))
+                }
+                if item.end < n, ids[item.end] == andId { separators.append((item.end + 1, false)) }
+                for separator in separators where separator.start < n {
+                    for (end, value) in valueMatches(root: root, at: separator.start) {
+                        next.append((end, item.values + [value], separator.open))
                     }
                 }
             }

@@ -40,6 +40,8 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Continue (or start) the conversation with this id.") var session: String?
     @Flag(help: "The recordings hold requests said after the wake phrase, not the wake phrase itself.")
     var noWake = false
+    @Flag(help: "Only a recording that starts with the wake phrase is heard, as by `hark listen` when idle.")
+    var wakeRequired = false
     @Option(help: "How wildcard slots are decoded: vocabulary, secondPass or combined.")
     var wildcard: WildcardStrategy = .vocabulary
     @OptionGroup var assistantOptions: AssistantOptionsGroup
@@ -47,6 +49,7 @@ struct RunCommand: AsyncParsableCommand {
 
     func validate() throws {
         if input.isEmpty && inputs == nil { throw ValidationError("give a recording: --input FILE.wav or --inputs LIST") }
+        if noWake && wakeRequired { throw ValidationError("--no-wake and --wake-required exclude each other") }
         if output != nil && (input.count != 1 || inputs != nil) {
             throw ValidationError("--output writes one reply: give exactly one --input with it")
         }
@@ -122,7 +125,7 @@ struct RunCommand: AsyncParsableCommand {
                 let (woken, ended, spent) = try await Self.stream(speech, through: recognizer, requireWake: true)
                 (transcript, speechEnded, decodeTime) = (woken, ended, spent)
             }
-            if transcript?.heardWakePhrase != true {
+            if transcript?.heardWakePhrase != true && !wakeRequired {
                 let (request, ended, spent) = try await Self.stream(speech, through: recognizer, requireWake: false)
                 if noWake { speechEnded = ended }
                 (transcript, decodeTime) = (request, decodeTime + spent)

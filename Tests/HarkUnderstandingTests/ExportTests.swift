@@ -67,8 +67,8 @@ private func checkJSGF(_ grammar: String, name: String) -> [String] {
         #expect(grammar.contains("(bedroom lamp | bed room lamp | kitchen light | ceiling fan | tv)"))
         #expect(
             grammar.contains(
-                "<skip> = (can you | could you | for me | hey hark | hey there | please | uh | um | "
-                    + "would you);"
+                "<skip> = (a | an | can you | could you | er | for me | hey hark | hey there | kindly | my | "
+                    + "our | please | the | uh | um | will you | would you);"
             )
         )
         // Ranges are spelled out; digits never appear.
