@@ -464,6 +464,17 @@ if settings.parts.contains("wake") {
         if settings.misses {
             for path in falseAlarms { emit("   false alarm: \(path)") }
         }
+        // Hark's minimum wake confidence is 0.1: what a higher one would give (the wake phrase's confidence is in
+        // every result where the decoder put it first).
+        let confidences = lines.map { ($0["heardWakePhrase"] as? Bool ?? false) ? $0["wakeConfidence"] as? Double : nil }
+        emit(
+            "   minimum wake confidence → detected / false alarms: "
+                + [0.1, 0.15, 0.2, 0.3, 0.4, 0.5].map { threshold in
+                    let passes = confidences.map { ($0 ?? -1) >= threshold }
+                    let hits = passes.prefix(positives.count).filter { $0 }.count
+                    let alarms = passes.dropFirst(positives.count).filter { $0 }.count
+                    return String(format: "%.2f: %d / %d", threshold, hits, alarms)
+                }.joined(separator: "   "))
         let thresholds = ["1e-10", "1e-20", "1e-30", "1e-40"]
         guard let spotted = try keywordSpotting(all, keyphrase: word, thresholds: thresholds) else {
             emit("   peer: python pocketsphinx 5 keyword spotting not available (see the peer note above)")
