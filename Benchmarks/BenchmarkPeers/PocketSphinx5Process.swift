@@ -29,6 +29,21 @@ public enum PocketSphinx5Process {
     /// Decodes `paths` with the script's `arguments` (`--jsgf`, `--dict`, `--hmm`); nil when no such Python is
     /// available or the peer failed.
     public static func run(paths: [String], arguments: [String] = []) throws -> Output? {
+        guard let lines = try runScript(script, arguments: arguments, paths: paths) else { return nil }
+        var result = Output(decoded: [:], version: "5", peakMegabytes: .nan)
+        for object in lines {
+            if let reported = object["version"] as? String { result.version = reported }
+            if let kilobytes = object["peak_kb"] as? Double { result.peakMegabytes = kilobytes / 1024 }
+            guard let path = object["path"] as? String else { continue }
+            result.decoded[path] = Decoded(
+                text: (object["text"] as? String) ?? "", milliseconds: (object["ms"] as? Double) ?? 0)
+        }
+        return result
+    }
+
+    /// Runs a peer script with this Python: `paths` one a line on its standard input, one JSON object a line read
+    /// from its standard output. Nil when no such Python is available or the script failed.
+    public static func runScript(_ script: String, arguments: [String], paths: [String]) throws -> [[String: Any]]? {
         guard let python = python() else { return nil }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
@@ -44,15 +59,8 @@ public enum PocketSphinx5Process {
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else { return nil }
-        var result = Output(decoded: [:], version: "5", peakMegabytes: .nan)
-        for line in data.split(separator: UInt8(ascii: "\n")) {
-            guard let object = try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else { continue }
-            if let reported = object["version"] as? String { result.version = reported }
-            if let kilobytes = object["peak_kb"] as? Double { result.peakMegabytes = kilobytes / 1024 }
-            guard let path = object["path"] as? String else { continue }
-            result.decoded[path] = Decoded(
-                text: (object["text"] as? String) ?? "", milliseconds: (object["ms"] as? Double) ?? 0)
+        return try data.split(separator: UInt8(ascii: "\n")).compactMap {
+            try JSONSerialization.jsonObject(with: Data($0)) as? [String: Any]
         }
-        return result
     }
 }

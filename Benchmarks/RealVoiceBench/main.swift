@@ -252,7 +252,7 @@ var clips = labels.keys.sorted().map { name -> Clip in
 if let limit = settings.clips { clips = Array(clips.prefix(limit)) }
 let noise = try KitchenNoise(path: barista + "/kitchen-noise.wav")
 
-let work = FileManager.default.temporaryDirectory.appendingPathComponent("baristabench-\(getpid())").path
+let work = FileManager.default.temporaryDirectory.appendingPathComponent("realvoicebench-\(getpid())").path
 defer { try? FileManager.default.removeItem(atPath: work) }
 let home = work + "/home"
 try FileManager.default.createDirectory(atPath: home + "/skills", withIntermediateDirectories: true)
@@ -409,27 +409,15 @@ func seconds(ofWAV path: String) -> Double {
 
 /// python `pocketsphinx` 5's keyword spotting on `paths`: per path, detected or not at each threshold.
 func keywordSpotting(_ paths: [String], keyphrase: String, thresholds: [String]) throws -> [String: [Bool]]? {
-    guard let python = PocketSphinx5Process.python() else { return nil }
     let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("peer_kws.py").path
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: python)
-    process.arguments = [script, "--keyphrase", keyphrase, "--thresholds", thresholds.joined(separator: ",")]
-    let input = Pipe()
-    let output = Pipe()
-    process.standardInput = input
-    process.standardOutput = output
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    try input.fileHandleForWriting.write(contentsOf: Data((paths.joined(separator: "\n") + "\n").utf8))
-    try input.fileHandleForWriting.close()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else { return nil }
+    guard
+        let lines = try PocketSphinx5Process.runScript(
+            script, arguments: ["--keyphrase", keyphrase, "--thresholds", thresholds.joined(separator: ",")],
+            paths: paths)
+    else { return nil }
     var detected: [String: [Bool]] = [:]
-    for line in data.split(separator: UInt8(ascii: "\n")) {
-        guard let object = try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
-            let path = object["path"] as? String, let flags = object["detected"] as? [Bool]
-        else { continue }
+    for object in lines {
+        guard let path = object["path"] as? String, let flags = object["detected"] as? [Bool] else { continue }
         detected[path] = flags
     }
     return detected
