@@ -134,7 +134,7 @@ let package = Package(
             name: "VoiceBench", dependencies: ["HarkVoice", "HarkRuntime", "HarkSpeech", "HarkAudio", "BenchmarkPeers"],
             path: "Benchmarks/VoiceBench", swiftSettings: strict),
         .executableTarget(
-            name: "RealVoiceBench", dependencies: ["HarkAudio", "HarkUnderstanding", "BenchmarkPeers"],
+            name: "RealVoiceBench", dependencies: ["HarkAudio", "HarkSpeech", "HarkUnderstanding", "BenchmarkPeers"],
             path: "Benchmarks/RealVoiceBench", exclude: ["peer_kws.py"], swiftSettings: strict),
         .executableTarget(
             name: "HABench", dependencies: ["SmartHomeSkill", "HarkAssistant", "HarkSkillKit"], path: "Benchmarks/HABench",

@@ -20,6 +20,7 @@ from pocketsphinx import Config, Decoder
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jsgf", help="decode with this JSGF grammar instead of the language model")
+    parser.add_argument("--fsg", help="decode with this finite-state grammar (Sphinx FSG text) instead")
     parser.add_argument("--dict", help="pronunciation dictionary to use instead of the bundled one")
     parser.add_argument("--hmm", help="acoustic model folder to use instead of the bundled one")
     args = parser.parse_args()
@@ -32,6 +33,9 @@ def main() -> int:
         config["dict"] = args.dict
     if args.jsgf:
         config["jsgf"] = args.jsgf
+        config["lm"] = None
+    if args.fsg:
+        config["fsg"] = args.fsg
         config["lm"] = None
     decoder = Decoder(config)
     try:

@@ -26,6 +26,16 @@ public struct SharedArcGraph: Sendable, Equatable {
         public var probability: Double
     }
 
+    /// The graph in Sphinx's FSG text format (`FSG_BEGIN` … `FSG_END`, a transition without a word is a null
+    /// transition), so that another decoder (python `pocketsphinx` 5's `fsg` setting) can search the same graph.
+    public func fsgText(name: String) -> String {
+        var lines = ["FSG_BEGIN \(name)", "NUM_STATES \(stateCount)", "START_STATE 0", "FINAL_STATE \(finalState)"]
+        for arc in wordArcs { lines.append("TRANSITION \(arc.from) \(arc.to) \(arc.probability) \(arc.word)") }
+        for arc in nullArcs { lines.append("TRANSITION \(arc.from) \(arc.to) \(arc.probability)") }
+        lines.append("FSG_END")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
     /// Transitions a hub must save to be made.
     public static let minimumSaving = 20
 

@@ -14,6 +14,18 @@ import Testing
         public <s> = (add | put) [<count>] [<unit> [of]] <item> [to my list] | remove <item>;
         """
 
+    @Test func theGraphIsWrittenAsSphinxFSGText() throws {
+        let shared = SharedArcGraph(try WordGraph(jsgf: Self.grammar))
+        let lines = shared.fsgText(name: "shop").split(separator: "\n").map(String.init)
+        #expect(Array(lines.prefix(4)) == ["FSG_BEGIN shop", "NUM_STATES \(shared.stateCount)", "START_STATE 0",
+                                           "FINAL_STATE \(shared.finalState)"])
+        #expect(lines.last == "FSG_END")
+        let transitions = lines.filter { $0.hasPrefix("TRANSITION ") }.map { $0.split(separator: " ") }
+        #expect(transitions.filter { $0.count == 5 }.count == shared.wordArcs.count)
+        #expect(transitions.filter { $0.count == 4 }.count == shared.nullArcs.count)
+        #expect(transitions.contains { $0.count == 5 && $0[4] == "milk" })
+    }
+
     @Test func repeatedBundlesShareAHubAndTheSentencesStayTheSame() throws {
         let graph = try WordGraph(jsgf: Self.grammar)
         let shared = SharedArcGraph(graph)
