@@ -14,9 +14,6 @@ public struct SkillSelection: Sendable, Equatable {
         self.disabled = disabled
     }
 
-    /// Every skill active.
-    public var isEverything: Bool { enabled == nil && disabled.isEmpty }
-
     /// Whether the skill `id` is active.
     public func isActive(_ id: String) -> Bool {
         !disabled.contains(id) && (enabled?.contains(id) ?? true)
