@@ -29,9 +29,11 @@ func printJSON(_ value: some Encodable) throws {
 }
 
 /// Milliseconds elapsed since `start`.
-func milliseconds(since start: ContinuousClock.Instant) -> Double {
-    let d = ContinuousClock.now - start
-    return Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
+func milliseconds(since start: ContinuousClock.Instant) -> Double { milliseconds(ContinuousClock.now - start) }
+
+/// A duration in milliseconds.
+func milliseconds(_ d: Duration) -> Double {
+    Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
 }
 
 import ArgumentParser

@@ -74,7 +74,7 @@ struct RunCommand: AsyncParsableCommand {
 
         var failures = 0
         var paths = RecordingList(files: input, listFile: inputs)
-        while let path = try paths.next() {
+        while let path = try await nextPath(&paths, shuttingDown: assistant) {
             do {
                 var result = try await runOne(path, recognizer: recognizer, assistant: assistant, config: config)
                 if let load = loadMilliseconds { result.timings["load"] = load }
@@ -93,6 +93,17 @@ struct RunCommand: AsyncParsableCommand {
         }
         await assistant.shutdown()
         if failures > 0 { throw ExitCode(1) }
+    }
+
+    /// The next recording to run; a list that cannot be read ends the run (the assistant shut down first, so that
+    /// exec skills are stopped).
+    private func nextPath(_ paths: inout RecordingList, shuttingDown assistant: Assistant) async throws -> String? {
+        do {
+            return try paths.next()
+        } catch {
+            await assistant.shutdown()
+            throw error
+        }
     }
 
     /// What one recording gave.
@@ -130,8 +141,7 @@ struct RunCommand: AsyncParsableCommand {
                 if noWake { speechEnded = ended }
                 (transcript, decodeTime) = (request, decodeTime + spent)
             }
-            timings["recognize"] = Double(decodeTime.components.attoseconds) / 1e15
-                + Double(decodeTime.components.seconds) * 1000
+            timings["recognize"] = milliseconds(decodeTime)
         }
 
         let reply = await assistant.respond(
