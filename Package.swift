@@ -140,6 +140,9 @@ let package = Package(
             name: "HABench", dependencies: ["SmartHomeSkill", "HarkAssistant", "HarkSkillKit"], path: "Benchmarks/HABench",
             exclude: ["hassil_bench.py"], swiftSettings: strict),
         .executableTarget(
+            name: "SLURPBench", dependencies: ["HarkRuntime", "HarkAssistant", "HarkUnderstanding"],
+            path: "Benchmarks/SLURPBench", exclude: ["hassil_slurp.py"], swiftSettings: strict),
+        .executableTarget(
             name: "WakeBench", dependencies: ["HarkVoice", "HarkRuntime", "HarkSpeech", "HarkAudio"],
             path: "Benchmarks/WakeBench", exclude: ["keyphrase_spotting.py"], swiftSettings: strict),
 

@@ -1,0 +1,221 @@
+// SLURPBench: real people's own phrasing of home-assistant requests (shared/bench/slurp_dev.jsonl, SLURP's
+// development split mapped to Hark's skills) through the whole assistant — every built-in skill, the dialog, the
+// skills' handlers — exactly as `hark ask` answers typed text. Prints figures; it is not a test.
+//
+//   swift build -c release --product SLURPBench
+//   .build/release/SLURPBench [--data FILE] [--misses] [--hassil PYTHON] [--passes N]
+//
+// Per row the outcome is one of: acted (a skill's handler ran), asked for a missing slot of an intent, asked back
+// ("Did you mean …?" / "…, right?") about an intent, or not understood. "Intent right" counts a row whose intent Hark
+// acted on or asked a missing slot for; "asked back right" is counted apart. On the out-of-scope rows (skill
+// `none`) any action is a wrong action. Slots: SLURP annotates `location` (weather) and `target` (a room); a slot is
+// right when Hark's value says the same words (spaces and case aside).
+//
+// The weather skill is pointed at a closed local port: the benchmark measures understanding, not forecasts, and no
+// request leaves the machine. hassil (Home Assistant's matcher, with home-assistant-intents' English templates and
+// the corpus fixtures' devices) is the peer on the rows it covers (smart home, shopping list, weather) when
+// `--hassil` names a python with it installed.
+import Foundation
+import HarkAssistant
+import HarkRuntime
+import HarkUnderstanding
+
+/// Where the package is: two folders above this file.
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().path
+
+struct Options {
+    var data = packageRoot + "/../shared/bench/slurp_dev.jsonl"
+    var misses = false
+    var hassil: String?
+    var passes = 3
+
+    init(_ arguments: [String]) {
+        var index = 0
+        func value() -> String {
+            index += 1
+            guard index < arguments.count else { fail("\(arguments[index - 1]) needs a value") }
+            return arguments[index]
+        }
+        while index < arguments.count {
+            switch arguments[index] {
+            case "--data": data = value()
+            case "--misses": misses = true
+            case "--hassil": hassil = value()
+            case "--passes": passes = max(1, Int(value()) ?? 3)
+            default: fail("unknown argument \(arguments[index])")
+            }
+            index += 1
+        }
+    }
+}
+
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("SLURPBench: \(message)\n".utf8))
+    exit(1)
+}
+
+/// One row of slurp_dev.jsonl.
+struct Row {
+    let text: String
+    let skill: String
+    let intent: String
+    let slots: [String: String]
+}
+
+func loadRows(_ path: String) -> [Row] {
+    guard let data = FileManager.default.contents(atPath: path) else { fail("\(path): cannot read") }
+    return String(decoding: data, as: UTF8.self).split(separator: "\n").enumerated().map { number, line in
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any],
+            let text = object["text"] as? String, let skill = object["skill"] as? String,
+            let intent = object["intent"] as? String
+        else { fail("\(path):\(number + 1): not a row") }
+        return Row(
+            text: text, skill: skill, intent: intent,
+            slots: (object["slots"] as? [String: Any] ?? [:]).compactMapValues { $0 as? String })
+    }
+}
+
+/// What Hark did with one row.
+enum Outcome: String {
+    case acted = "acted", askedSlot = "asked for a slot", askedBack = "asked back", notUnderstood = "not understood"
+}
+
+struct Verdict {
+    let row: Row
+    let outcome: Outcome
+    /// "skill/intent" Hark acted on or asked about.
+    let intent: String?
+    let slots: [String: SlotValue]
+    let spoken: String
+    let understandMilliseconds: Double
+    let reply: String
+
+    var intentRight: Bool { intent == "\(row.skill)/\(row.intent)" }
+}
+
+func squeeze(_ text: String) -> String { text.lowercased().filter { $0.isLetter || $0.isNumber } }
+
+/// SLURP's slot → Hark's value: the location's words, or the room among the smart home's area and name.
+func slotRight(_ name: String, expected: String, verdict: Verdict) -> Bool {
+    let candidates: [SlotValue?] =
+        name == "target" ? [verdict.slots["area"], verdict.slots["name"]] : [verdict.slots[name]]
+    return candidates.compactMap { $0 }.contains { squeeze($0.description) == squeeze(expected) }
+}
+
+func verdict(for row: Row, reply: AssistantReply) -> Verdict {
+    let outcome: Outcome
+    var intent: String?
+    if reply.timings["skill"] != nil {
+        outcome = .acted
+        intent = reply.skill.flatMap { skill in reply.intent.map { "\(skill)/\($0)" } }
+    } else if reply.awaitedSlot != nil {
+        outcome = .askedSlot
+        intent = reply.questionIntent
+    } else if let question = reply.questionIntent {
+        outcome = .askedBack
+        intent = question
+    } else {
+        outcome = .notUnderstood
+    }
+    let slots = outcome == .askedBack ? reply.questionSlots : reply.slots
+    return Verdict(
+        row: row, outcome: outcome, intent: intent, slots: slots,
+        spoken: slots.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: " "),
+        understandMilliseconds: reply.timings["understand"] ?? 0, reply: reply.reply)
+}
+
+func percentile(_ values: [Double], _ p: Double) -> Double {
+    guard !values.isEmpty else { return 0 }
+    let sorted = values.sorted()
+    return sorted[min(sorted.count - 1, Int(Double(sorted.count - 1) * p + 0.5))]
+}
+
+func percent(_ part: Int, _ whole: Int) -> String { whole == 0 ? "—" : String(format: "%.1f %%", 100 * Double(part) / Double(whole)) }
+
+/// A throwaway Hark home: every built-in skill, the weather skill pointed at a closed port.
+func makeAssistant() throws -> (Assistant, String) {
+    let home = FileManager.default.temporaryDirectory.appendingPathComponent("slurpbench-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+    let config = """
+        skills:
+          weather: { location: London, forecast_url: "http://127.0.0.1:9/v1/forecast", geocoding_url: "http://127.0.0.1:9/v1/search" }
+        """
+    try config.write(toFile: home + "/config.yaml", atomically: true, encoding: .utf8)
+    let paths = HarkPaths(configFile: home + "/config.yaml", dataDirectory: home)
+    let environment = HarkEnvironment(paths: paths, configuration: try HarkConfiguration.load(path: paths.configFile))
+    return (try environment.makeAssistant(), home)
+}
+
+let options = Options(Array(CommandLine.arguments.dropFirst()))
+let rows = loadRows(options.data)
+let (assistant, home) = try makeAssistant()
+defer { try? FileManager.default.removeItem(atPath: home) }
+
+var verdicts: [Verdict] = []
+var times: [Double] = []
+for pass in 0..<options.passes {
+    for row in rows {
+        let reply = await assistant.respond(to: row.text)
+        if pass == 0 { verdicts.append(verdict(for: row, reply: reply)) }
+        times.append(reply.timings["understand"] ?? 0)
+    }
+}
+await assistant.shutdown()
+
+let inScope = verdicts.filter { $0.row.skill != "none" }
+let outOfScope = verdicts.filter { $0.row.skill == "none" }
+let understood = inScope.filter { $0.intentRight && ($0.outcome == .acted || $0.outcome == .askedSlot) }
+let askedRight = inScope.filter { $0.intentRight && $0.outcome == .askedBack }
+let wrongActed = inScope.filter { !$0.intentRight && $0.outcome == .acted }
+let slotRows = inScope.filter { !$0.row.slots.isEmpty }
+let slotsRight = slotRows.filter { verdict in
+    verdict.intentRight && verdict.row.slots.allSatisfy { slotRight($0.key, expected: $0.value, verdict: verdict) }
+}
+let outActed = outOfScope.filter { $0.outcome == .acted }
+
+print("SLURP development rows (\(options.data)): \(verdicts.count) rows, \(inScope.count) in scope, \(outOfScope.count) out of scope")
+print("")
+print("| in scope | rows | intent right | asked back, right intent | wrong intent acted on | not understood |")
+print("| --- | --- | --- | --- | --- | --- |")
+func line(_ name: String, _ group: [Verdict]) {
+    let right = group.filter { $0.intentRight && ($0.outcome == .acted || $0.outcome == .askedSlot) }.count
+    let asked = group.filter { $0.intentRight && $0.outcome == .askedBack }.count
+    let wrong = group.filter { !$0.intentRight && $0.outcome == .acted }.count
+    let none = group.filter { $0.outcome == .notUnderstood }.count
+    print("| \(name) | \(group.count) | \(percent(right, group.count)) | \(percent(asked, group.count)) | \(percent(wrong, group.count)) | \(percent(none, group.count)) |")
+}
+for skill in Set(inScope.map(\.row.skill)).sorted() { line(skill, inScope.filter { $0.row.skill == skill }) }
+line("**all**", inScope)
+print("")
+print("intent right: \(understood.count)/\(inScope.count) = \(percent(understood.count, inScope.count)) (asked back with the right intent: \(percent(askedRight.count, inScope.count)))")
+print("slots right where annotated (intent right too): \(slotsRight.count)/\(slotRows.count) = \(percent(slotsRight.count, slotRows.count))")
+print("out of scope: \(outActed.count)/\(outOfScope.count) = \(percent(outActed.count, outOfScope.count)) started an action; asked back \(outOfScope.filter { $0.outcome == .askedBack || $0.outcome == .askedSlot }.count), not understood \(outOfScope.filter { $0.outcome == .notUnderstood }.count)")
+print(String(format: "understanding time per sentence (%d passes): p50 %.3f ms, p99 %.3f ms, max %.3f ms", options.passes,
+             percentile(times, 0.5), percentile(times, 0.99), times.max() ?? 0))
+
+if options.misses {
+    print("\nmisses (in scope):")
+    for v in inScope where !(v.intentRight && (v.outcome == .acted || v.outcome == .askedSlot)) {
+        print("  [\(v.row.skill)/\(v.row.intent)] \(v.row.text)  →  \(v.outcome.rawValue) \(v.intent ?? "") \(v.spoken)")
+    }
+    print("\nslot misses:")
+    for v in slotRows where v.intentRight && !v.row.slots.allSatisfy({ slotRight($0.key, expected: $0.value, verdict: v) }) {
+        print("  \(v.row.text)  expected \(v.row.slots)  →  \(v.spoken)")
+    }
+    print("\nout of scope acted on:")
+    for v in outActed { print("  \(v.row.text)  →  \(v.intent ?? "") \(v.spoken)") }
+}
+
+if let python = options.hassil {
+    let script = packageRoot + "/Benchmarks/SLURPBench/hassil_slurp.py"
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: python)
+    process.arguments = [script, options.data, packageRoot + "/../shared/bench/ha_en_fixtures.json"]
+    do {
+        try process.run()
+        process.waitUntilExit()
+    } catch {
+        print("hassil: cannot run \(python): \(error)")
+    }
+}
