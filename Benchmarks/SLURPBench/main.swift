@@ -3,7 +3,7 @@
 // skills' handlers — exactly as `hark ask` answers typed text. Prints figures; it is not a test.
 //
 //   swift build -c release --product SLURPBench
-//   .build/release/SLURPBench [--data FILE] [--misses] [--hassil PYTHON] [--passes N]
+//   .build/release/SLURPBench [--data FILE] [--misses] [--no-fallback] [--hassil PYTHON] [--passes N]
 //
 // Per row the outcome is one of: acted (a skill's handler ran), asked for a missing slot of an intent, asked back
 // ("Did you mean …?" / "…, right?") about an intent, or not understood. "Intent right" counts a row whose intent Hark
@@ -29,6 +29,7 @@ struct Options {
     var misses = false
     var hassil: String?
     var passes = 3
+    var fallback = true
 
     init(_ arguments: [String]) {
         var index = 0
@@ -41,6 +42,7 @@ struct Options {
             switch arguments[index] {
             case "--data": data = value()
             case "--misses": misses = true
+            case "--no-fallback": fallback = false
             case "--hassil": hassil = value()
             case "--passes": passes = max(1, Int(value()) ?? 3)
             default: fail("unknown argument \(arguments[index])")
@@ -106,7 +108,7 @@ func slotRight(_ name: String, expected: String, verdict: Verdict) -> Bool {
 func verdict(for row: Row, reply: AssistantReply) -> Verdict {
     let outcome: Outcome
     var intent: String?
-    if reply.timings["skill"] != nil {
+    if reply.timings["skill"] != nil && reply.questionIntent == nil {
         outcome = .acted
         intent = reply.skill.flatMap { skill in reply.intent.map { "\(skill)/\($0)" } }
     } else if reply.awaitedSlot != nil {
@@ -134,10 +136,11 @@ func percentile(_ values: [Double], _ p: Double) -> Double {
 func percent(_ part: Int, _ whole: Int) -> String { whole == 0 ? "—" : String(format: "%.1f %%", 100 * Double(part) / Double(whole)) }
 
 /// A throwaway Hark home: every built-in skill, the weather skill pointed at a closed port.
-func makeAssistant() throws -> (Assistant, String) {
+func makeAssistant(fallback: Bool) throws -> (Assistant, String) {
     let home = FileManager.default.temporaryDirectory.appendingPathComponent("slurpbench-\(UUID().uuidString)").path
     try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
     let config = """
+        statistical_fallback: \(fallback)
         skills:
           weather: { location: London, forecast_url: "http://127.0.0.1:9/v1/forecast", geocoding_url: "http://127.0.0.1:9/v1/search" }
         """
@@ -149,7 +152,7 @@ func makeAssistant() throws -> (Assistant, String) {
 
 let options = Options(Array(CommandLine.arguments.dropFirst()))
 let rows = loadRows(options.data)
-let (assistant, home) = try makeAssistant()
+let (assistant, home) = try makeAssistant(fallback: options.fallback)
 defer { try? FileManager.default.removeItem(atPath: home) }
 
 var verdicts: [Verdict] = []
@@ -158,10 +161,9 @@ for pass in 0..<options.passes {
     for row in rows {
         let reply = await assistant.respond(to: row.text)
         if pass == 0 { verdicts.append(verdict(for: row, reply: reply)) }
-        times.append(reply.timings["understand"] ?? 0)
+        times.append((reply.timings["total"] ?? 0) - (reply.timings["skill"] ?? 0))
     }
 }
-await assistant.shutdown()
 
 let inScope = verdicts.filter { $0.row.skill != "none" }
 let outOfScope = verdicts.filter { $0.row.skill == "none" }
@@ -191,7 +193,7 @@ print("")
 print("intent right: \(understood.count)/\(inScope.count) = \(percent(understood.count, inScope.count)) (asked back with the right intent: \(percent(askedRight.count, inScope.count)))")
 print("slots right where annotated (intent right too): \(slotsRight.count)/\(slotRows.count) = \(percent(slotsRight.count, slotRows.count))")
 print("out of scope: \(outActed.count)/\(outOfScope.count) = \(percent(outActed.count, outOfScope.count)) started an action; asked back \(outOfScope.filter { $0.outcome == .askedBack || $0.outcome == .askedSlot }.count), not understood \(outOfScope.filter { $0.outcome == .notUnderstood }.count)")
-print(String(format: "understanding time per sentence (%d passes): p50 %.3f ms, p99 %.3f ms, max %.3f ms", options.passes,
+print(String(format: "understanding and dialog time per sentence (skill time left out) (%d passes): p50 %.3f ms, p99 %.3f ms, max %.3f ms", options.passes,
              percentile(times, 0.5), percentile(times, 0.99), times.max() ?? 0))
 
 if options.misses {
@@ -219,3 +221,35 @@ if let python = options.hassil {
         print("hassil: cannot run \(python): \(error)")
     }
 }
+
+// The statistical reading alone (no templates, no dialog): its top class against the row's label.
+do {
+    let skills = await assistant.installedSkills
+    let engine = try IntentEngine(skills: skills.map(\.package.templates))
+    let trainStart = ContinuousClock.now
+    let classifier = IntentClassifier.train(engine: engine)
+    let trainTime = ContinuousClock.now - trainStart
+    var right = 0, outRight = 0
+    var tops: [(inScope: Bool, right: Bool, probability: Double)] = []
+    var confusion: [String: Int] = [:]
+    for row in rows {
+        let top = classifier.classify(row.text)[0]
+        let said = top.label.isOutOfScope ? "none/" : "\(top.label.skill)/\(top.label.intent)"
+        let expected = row.skill == "none" ? "none/" : "\(row.skill)/\(row.intent)"
+        tops.append((row.skill != "none", said == expected, top.label.isOutOfScope || top.coverage < 0.5 ? 0 : top.probability))
+        if said == expected { if row.skill == "none" { outRight += 1 } else { right += 1 } }
+        else { confusion["\(expected) → \(said)", default: 0] += 1 }
+        if options.misses && said != expected { print(String(format: "  classifier %@ (%.2f, coverage %.2f) for [%@] %@", said, top.probability, top.coverage, expected, row.text)) }
+    }
+    print("\nclassifier alone (trained in \(trainTime), \(classifier.labels.count) classes): in scope \(right)/\(inScope.count) = \(percent(right, inScope.count)), out of scope kept out \(outRight)/\(outOfScope.count) = \(percent(outRight, outOfScope.count))")
+    print("  acting on the top intent at probability ≥ t: in scope right / out of scope acted on")
+    for t in [0.5, 0.6, 0.7, 0.8, 0.9, 0.95] {
+        let r = tops.filter { $0.inScope && $0.right && $0.probability >= t }.count
+        let w = tops.filter { !$0.inScope && $0.probability >= t }.count
+        let wi = tops.filter { $0.inScope && !$0.right && $0.probability >= t }.count
+        print("  t \(t): \(percent(r, inScope.count)) right, \(percent(wi, inScope.count)) wrong intent, out of scope \(percent(w, outOfScope.count))")
+    }
+    for (pair, count) in confusion.sorted(by: { $0.value > $1.value }).prefix(12) { print("  \(count)  \(pair)") }
+}
+
+await assistant.shutdown()

@@ -13,6 +13,18 @@ public struct AssistantOptions: Sendable {
     public var weakMatchScore: Double = 0.5
     /// A near miss scoring at least this (with nothing missing) is offered as "Did you mean …?".
     public var nearMissOfferScore: Double = 0.75
+    /// Requests no template matches go to the statistical fallback (``IntentClassifier``).
+    public var statisticalFallback = true
+    /// A statistical reading at least this probable, with every telling word of the request one of the intent's
+    /// own, is acted on; a less certain one is asked back ("Did you mean …?").
+    public var fallbackActProbability = 0.9
+    /// …and at least this share of the request's telling words the intent's own (``IntentClassifier/Guess/coverage``).
+    public var fallbackActCoverage = 0.5
+    /// Below this probability, or with fewer than half the telling words the intent's own, a statistical reading
+    /// is not offered at all: Hark says what it did not understand.
+    public var fallbackOfferProbability = 0.5
+    /// Where the trained classifier is kept between runs (nil: trained in memory, once per process and skill set).
+    public var cacheDirectory: String? = nil
     /// The clock skills and date slots use.
     public var clock: any SkillClock = SystemClock()
     /// How reply wordings are chosen.
@@ -49,6 +61,8 @@ public actor Assistant {
     let options: AssistantOptions
     /// Small engines that read a bare answer ("milk", "tomorrow") as one slot's value, by skill and slot.
     private var slotReaders: [String: IntentEngine] = [:]
+    /// The statistical fallback, trained (or read from the cache) the first time a request needs it.
+    private var classifier: IntentClassifier?
 
     /// Compiles every skill's templates (and the built-in intents) into one engine.
     public init(skills: [InstalledSkill], database: HarkDatabase, options: AssistantOptions) throws {
@@ -229,7 +243,18 @@ public actor Assistant {
             let call = IntentCall(skill: best.skill, intent: best.intent, slots: best.slots, spoken: best.rawSlots)
             turn.confidence = best.score
             let contested = result.isAmbiguous && result.alternatives.first.map { $0.skill != best.skill } == true
-            if best.score < options.weakMatchScore || contested || turn.misheard {
+            // A weak template match ("i need {item}" over "i need some ideas for dinner that are mexican") yields to
+            // a statistical reading of another intent that is at least as likely.
+            if best.score < options.weakMatchScore, !turn.misheard, let reading = statisticalReading(turn, result: result),
+                reading.call.skill != best.skill || reading.call.intent != best.intent
+            {
+                await follow(&turn, reading)
+                return
+            }
+            // A match that rests on a wildcard ("take {item}" over "take a role of enemy in the game") is asked back
+            // when the statistical reading finds the request out of every skill's scope.
+            let outOfScope = !best.wildcardSlots.isEmpty && statisticalGuesses(result.text)?.first?.label.isOutOfScope == true
+            if best.score < options.weakMatchScore || contested || turn.misheard || outOfScope {
                 offer(&turn, call, sentence: best.matchedText)
             } else {
                 await proceed(&turn, call)
@@ -239,8 +264,11 @@ public actor Assistant {
 
         // No complete match: a near miss whose only problem is an unknown slot value goes to the skill,
         // which can say what it does know ("I don't know a device called …").
+        let reading = statisticalReading(turn, result: result)
         if let near = result.nearest, near.missingParts.isEmpty, !near.unresolvedSlots.isEmpty,
-            near.skill != Self.builtinSkillID, Self.onlyUnresolvedWordsUnmatched(near)
+            near.skill != Self.builtinSkillID, Self.onlyUnresolvedWordsUnmatched(near),
+            !near.unresolvedSlots.values.contains(where: { PhraseShape.isClause(TextNormalizer.words($0)) }),
+            reading.map({ $0.call.skill == near.skill && $0.call.intent == near.intent }) ?? !options.statisticalFallback
         {
             var call = IntentCall(skill: near.skill, intent: near.intent, slots: near.slots, spoken: near.rawSlots)
             for (slot, words) in near.unresolvedSlots {
@@ -260,7 +288,63 @@ public actor Assistant {
                 sentence: near.matchedText)
             return
         }
+        if let reading {
+            await follow(&turn, reading)
+            return
+        }
         notUnderstood(&turn, result: result)
+    }
+
+    /// What the statistical fallback proposes for a request the templates did not settle.
+    struct StatisticalReading {
+        var call: IntentCall
+        var guess: IntentClassifier.Guess
+        /// The words of the request the intent's closest sentence explains, for "Did you mean …?".
+        var sentence: String
+    }
+
+    /// The classifier's most likely intent, when it is likely enough and the request's telling words are mostly the
+    /// intent's own; its slots are read by the intent's own sentences (their lists and built-in types), leaving out
+    /// words that read as a clause where a name belongs.
+    private func statisticalReading(_ turn: Turn, result: MatchResult) -> StatisticalReading? {
+        guard !result.words.isEmpty, let top = statisticalGuesses(result.text)?.first, !top.label.isOutOfScope,
+            top.probability >= options.fallbackOfferProbability, top.coverage >= 0.5, skills[top.label.skill] != nil
+        else { return nil }
+        let context = MatchContext(turn.area.map { ["area": $0] } ?? [:], now: turn.now, calendar: options.clock.calendar)
+        let near = engine.nearest(result.text, skill: top.label.skill, intent: top.label.intent, context: context)
+        var call = IntentCall(skill: top.label.skill, intent: top.label.intent)
+        for (slot, value) in near?.slots ?? [:] {
+            let spoken = near?.rawSlots[slot]
+            if let spoken, near?.wildcardSlots.contains(slot) == true,
+                PhraseShape.isClause(TextNormalizer.words(spoken)) || classifier?.isForeign(spoken) == false
+            {
+                continue
+            }
+            call.slots[slot] = value
+            call.spoken[slot] = spoken
+        }
+        let explained = near.map(\.matchedText) ?? ""
+        return StatisticalReading(
+            call: call, guess: top, sentence: explained.isEmpty ? describe(call) : explained)
+    }
+
+    /// The classifier's guesses for `text`, most likely first; nil when the fallback is off.
+    private func statisticalGuesses(_ text: String) -> [IntentClassifier.Guess]? {
+        guard options.statisticalFallback else { return nil }
+        if classifier == nil {
+            classifier = IntentClassifier.load(engine: engine, cacheDirectory: options.cacheDirectory)
+        }
+        return classifier?.classify(text)
+    }
+
+    /// Acts on a statistical reading when it is certain, else asks "Did you mean …?".
+    private func follow(_ turn: inout Turn, _ reading: StatisticalReading) async {
+        turn.confidence = reading.guess.probability
+        if reading.guess.probability >= options.fallbackActProbability, reading.guess.coverage >= options.fallbackActCoverage {
+            await proceed(&turn, reading.call)
+        } else {
+            offer(&turn, reading.call, sentence: reading.sentence)
+        }
     }
 
     /// True when every word the near miss left unexplained belongs to one of its unknown slot values.

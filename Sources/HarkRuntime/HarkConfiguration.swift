@@ -11,6 +11,7 @@ import Yams
 /// audio: { capture_device: default, playback_device: default }
 /// speech: { acoustic_model: /usr/share/pocketsphinx/model/en-us/en-us, dictionary: …, language_model: … }
 /// session_timeout: 600
+/// statistical_fallback: true          # understand paraphrases the templates miss (IntentClassifier)
 /// skills_directories: [~/my-skills]    # third-party skill folders (default: DATA/skills)
 /// enabled_skills: [barista, shopping]   # only these skills listen (default: every installed skill)
 /// disabled_skills: [recipes]            # these skills do not
@@ -32,6 +33,8 @@ public struct HarkConfiguration: Sendable, Equatable {
     public var skillSettings: [String: [String: JSONValue]] = [:]
     /// A conversation idle longer than this starts over (seconds).
     public var sessionTimeout: Double = 600
+    /// Whether requests no template matches go to the statistical fallback (`statistical_fallback:`).
+    public var statisticalFallback = true
     /// Folders of third-party skill folders (`skills_directories: [~/my-skills]`); nil: `DATA/skills`.
     public var skillsDirectories: [String]?
     /// Which installed skills are active (`enabled_skills:` / `disabled_skills:`, or `--skills`).
@@ -100,6 +103,7 @@ public struct HarkConfiguration: Sendable, Equatable {
             guard timeout > 0 else { throw ConfigurationError(file: file, message: "session_timeout: must be positive") }
             config.sessionTimeout = timeout
         }
+        if let fallback = raw.statistical_fallback { config.statisticalFallback = fallback }
         if let enabled = raw.enabled_skills {
             guard !enabled.isEmpty else {
                 throw ConfigurationError(
@@ -123,6 +127,7 @@ public struct HarkConfiguration: Sendable, Equatable {
         var speech: RawSpeech?
         var skills: [String: [String: JSONValue]]?
         var session_timeout: Double?
+        var statistical_fallback: Bool?
         var skills_directories: [String]?
         var enabled_skills: [String]?
         var disabled_skills: [String]?

@@ -36,6 +36,8 @@ public struct HarkEnvironment: Sendable {
         var options = AssistantOptions(dataDirectory: paths.dataDirectory)
         options.sessionTimeout = configuration.sessionTimeout
         options.skillSettings = configuration.skillSettings
+        options.statisticalFallback = configuration.statisticalFallback
+        options.cacheDirectory = paths.cacheDirectory
         let builtins = try BuiltinSkills.ids.filter(selection.isActive).map {
             try BuiltinSkills.make(id: $0, database: database, configuration: configuration, devicesFile: devicesFile)
         }

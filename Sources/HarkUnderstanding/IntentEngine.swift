@@ -34,7 +34,7 @@ public struct IntentMatch: Sendable, Hashable {
     /// Slot name → the words as written or recognised (digits as typed), for slots filled from the text.
     public let rawSlots: [String: String]
     /// 0…1: the share of the words explained, weighted (literal 1.0, skip word 0.95, list value 0.9, typed value
-    /// 0.85, wildcard 0.5). Full matches only reach 1.0 when every word is a literal of the template.
+    /// 0.85, wildcard 0.5, or 0 when its words read as a clause: ``PhraseShape``). Full matches only reach 1.0 when every word is a literal of the template.
     /// Near misses score lower (unexplained words count 0, missing template words count against).
     public let score: Double
     /// True when the whole text fits the template; false for a near miss.
@@ -51,6 +51,8 @@ public struct IntentMatch: Sendable, Hashable {
     public let unresolvedSlots: [String: String]
     /// The sentence template that matched.
     public let template: TemplateText
+    /// The slots filled by a wildcard (any words) rather than a list or a type.
+    public var wildcardSlots: Set<String> = []
 }
 
 /// The answer to one `match` call.
@@ -161,6 +163,21 @@ public final class IntentEngine: Sendable {
             alternatives: Array(near.dropFirst().prefix(options.maxAlternatives)),
             nearest: near.first
         )
+    }
+
+    /// How the best of one intent's sentences explains `text` (a near miss: unmatched words, missing parts, the
+    /// slots it could read), or nil when the intent is unknown or nothing of it aligns. The statistical fallback
+    /// reads slots with it: the lists and built-in types of the intent's own sentences.
+    public func nearest(
+        _ text: String, skill: String, intent: String, context: MatchContext = MatchContext()
+    ) -> IntentMatch? {
+        guard let index = compiled.intents.indices.first(where: {
+            compiled.intents[$0].name == intent && compiled.resolved[Int(compiled.intents[$0].skill)].templates.skill == skill
+        }) else { return nil }
+        let normalized = TextNormalizer.normalize(text)
+        guard !normalized.words.isEmpty else { return nil }
+        var session = MatchSession(compiled: compiled, text: normalized, context: context)
+        return session.nearMatch(intent: Int32(index))
     }
 
     /// Sorts by score, then skill id, intent name and sentence order; keeps the best entry per intent.

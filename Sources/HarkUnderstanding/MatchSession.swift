@@ -427,6 +427,7 @@ struct MatchSession {
         var skipped: [String] = []
         var missing: [String] = []
         var unresolved: [String: String] = [:]
+        var wildcardSlots = Set<String>()
         var effectiveContext = context.values
         var explained: Int32 = 0
         var literalCount = 0
@@ -461,8 +462,10 @@ struct MatchSession {
                 let list = compiled.lists[Int(compiled.slotEdges[Int(compiled.edges[Int(table.via[cell])].label)].list)]
                 slots[name] = list.multiple ? .list(splitItems(start..<end)) : .text(text.rawText(start..<end))
                 rawSlots[name] = text.rawText(start..<end)
+                wildcardSlots.insert(name)
                 matched.append(contentsOf: words[start..<end])
-                explained += MatchWeight.wildcard * Int32(end - start)
+                // A clause where a name belongs ("to talk to mom") explains nothing (see PhraseShape).
+                if !PhraseShape.isClause(words[start..<end]) { explained += MatchWeight.wildcard * Int32(end - start) }
             default:
                 let reading = readings[Int(kind)]
                 let name = slotName(edge: table.via[cell])
@@ -501,7 +504,7 @@ struct MatchSession {
             score = min(0.99, Double(explained) / Double(Int(MatchWeight.literal) * (n + missing.count)))
         }
         let intent = compiled.intents[Int(sentence.intent)]
-        return IntentMatch(
+        var match = IntentMatch(
             skill: compiled.skills[Int(sentence.skill)],
             intent: intent.name,
             slots: slots,
@@ -515,6 +518,8 @@ struct MatchSession {
             unresolvedSlots: unresolved,
             template: sentence.template
         )
+        match.wildcardSlots = wildcardSlots
+        return match
     }
 
     /// Splits a wildcard span on commas and "and" into separate items.
@@ -544,6 +549,23 @@ struct MatchSession {
     private static let maxNearWords = 32
 
     /// Sentences that share the most (rare) words with the text, aligned with words left over or missing.
+    /// The best near miss among one intent's sentences (every one of them aligned, not only the likely few).
+    mutating func nearMatch(intent: Int32) -> IntentMatch? {
+        guard n <= Self.maxNearWords else { return nil }
+        var best: (index: Int32, score: Int32)?
+        for (index, sentence) in compiled.sentences.enumerated() where sentence.intent == intent {
+            guard externalContextAllows(compiled.blocks[Int(sentence.block)]),
+                let final = run(sentence, relaxed: true)
+            else { continue }
+            let score = table.score[final]
+            if best == nil || score > best!.score { best = (Int32(index), score) }
+        }
+        guard let best else { return nil }
+        let sentence = compiled.sentences[Int(best.index)]
+        guard let final = run(sentence, relaxed: true) else { return nil }
+        return assemble(sentence, final: final, complete: false)
+    }
+
     mutating func nearMatches() -> [(IntentMatch, Int32)] {
         guard n <= Self.maxNearWords else { return [] }
         // Score sentences by the rare words they share with the text (inverse document frequency). Very common

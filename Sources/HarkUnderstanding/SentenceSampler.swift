@@ -61,6 +61,8 @@ struct SentenceSampler {
     let skill: ResolvedSkill
     let reference: DateReference
     var random: SplitMix64
+    /// When set, a wildcard is sampled as one to three copies of this word instead of shopping items.
+    var wildcardWord: String? = nil
 
     static let wildcardSamples = ["apples", "green tea", "paper towels", "oat milk", "batteries", "dish soap"]
 
@@ -143,6 +145,11 @@ struct SentenceSampler {
     ) -> Bool {
         switch list.kind {
         case .wildcard:
+            if let wildcardWord {
+                draft.words.append(contentsOf: Array(repeating: wildcardWord, count: 1 + Int(random.next() % 3)))
+                draft.slots[slot] = .text(wildcardWord)
+                return true
+            }
             if list.multiple && random.next() % 2 == 0 {
                 let first = pick(Self.wildcardSamples)
                 let second = pick(Self.wildcardSamples.filter { $0 != first })
@@ -266,6 +273,13 @@ extension IntentEngine {
         seed: UInt64,
         reference: MatchContext = MatchContext()
     ) -> [SampleSentence] {
+        sampleSentences(limit: limit, perIntent: perIntent, seed: seed, reference: reference, wildcardWord: nil)
+    }
+
+    /// ``sampleSentences(limit:perIntent:seed:reference:)`` with every wildcard's words given as `wildcardWord`.
+    func sampleSentences(
+        limit: Int, perIntent: Int, seed: UInt64, reference: MatchContext = MatchContext(), wildcardWord: String?
+    ) -> [SampleSentence] {
         var results: [SampleSentence] = []
         var random = SplitMix64(seed: seed)
         let dateReference = DateReference(now: reference.now, calendar: reference.calendar)
@@ -273,7 +287,8 @@ extension IntentEngine {
             var sampler = SentenceSampler(
                 skill: skill,
                 reference: dateReference,
-                random: SplitMix64(seed: random.next())
+                random: SplitMix64(seed: random.next()),
+                wildcardWord: wildcardWord
             )
             for intentIndex in skill.templates.intents.indices {
                 let sentences = skill.sentences.filter { $0.intentIndex == intentIndex }

@@ -42,7 +42,7 @@ struct NormalizedText: Sendable {
 /// words (`25` → `twenty five`, `3.5` → `three point five`, `19:45` → `nineteen forty five`, `50%` →
 /// `fifty percent`, `3rd` → `third`, `7pm` → `seven pm`, `20°C` → `twenty degrees celsius`) and expands
 /// contractions (`what's` → `what is`, `don't` → `do not`, `i'd` → `i would`).
-enum TextNormalizer {
+public enum TextNormalizer {
     static func normalize(_ text: String) -> NormalizedText {
         let pieces = splitPieces(text)
         var tokens: [NormalizedToken] = []
@@ -62,7 +62,7 @@ enum TextNormalizer {
     }
 
     /// The normalised words of `text`.
-    static func words(_ text: String) -> [String] { normalize(text).words }
+    public static func words(_ text: String) -> [String] { normalize(text).words }
 
     // MARK: Splitting
 
