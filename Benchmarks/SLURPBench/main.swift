@@ -30,6 +30,8 @@ struct Options {
     var hassil: String?
     var passes = 3
     var fallback = true
+    /// Sentences to show the classifier's reading of (`--classify TEXT`, repeatable), instead of the run.
+    var classify: [String] = []
 
     init(_ arguments: [String]) {
         var index = 0
@@ -43,6 +45,7 @@ struct Options {
             case "--data": data = value()
             case "--misses": misses = true
             case "--no-fallback": fallback = false
+            case "--classify": classify.append(value())
             case "--hassil": hassil = value()
             case "--passes": passes = max(1, Int(value()) ?? 3)
             default: fail("unknown argument \(arguments[index])")
@@ -155,6 +158,19 @@ let rows = loadRows(options.data)
 let (assistant, home) = try makeAssistant(fallback: options.fallback)
 defer { try? FileManager.default.removeItem(atPath: home) }
 
+if !options.classify.isEmpty {
+    let engine = try IntentEngine(skills: await assistant.installedSkills.map(\.package.templates))
+    let classifier = IntentClassifier.train(engine: engine)
+    for text in options.classify {
+        print(text)
+        for guess in classifier.classify(text).prefix(3) {
+            let name = guess.label.isOutOfScope ? "out of scope" : "\(guess.label.skill)/\(guess.label.intent)"
+            print(String(format: "  %.3f  %@  coverage %.2f  markers %@", guess.probability, name, guess.coverage, guess.markers.joined(separator: " ")))
+        }
+    }
+    exit(0)
+}
+
 var verdicts: [Verdict] = []
 var times: [Double] = []
 for pass in 0..<options.passes {
@@ -227,7 +243,11 @@ do {
     let skills = await assistant.installedSkills
     let engine = try IntentEngine(skills: skills.map(\.package.templates))
     let trainStart = ContinuousClock.now
-    let classifier = IntentClassifier.train(engine: engine)
+    var trainOptions = IntentClassifier.Options()
+    let environment = ProcessInfo.processInfo.environment
+    if let value = environment["SAMPLES"].flatMap(Int.init) { trainOptions.samplesPerIntent = value }
+    if let value = environment["EPOCHS"].flatMap(Int.init) { trainOptions.epochs = value }
+    let classifier = IntentClassifier.train(engine: engine, options: trainOptions)
     let trainTime = ContinuousClock.now - trainStart
     var right = 0, outRight = 0
     var tops: [(inScope: Bool, right: Bool, probability: Double)] = []

@@ -125,7 +125,29 @@ struct ShoppingTurn {
     }
 
     private func addItems() async throws -> SkillResponse {
-        try await add(requestedPhrases().map(entry(for:)))
+        let requested = requestedPhrases().map(entry(for:))
+        switch request.confirmation {
+        case .denied: return .speak(try say("add_declined"))
+        case .confirmed: return try await add(requested)
+        case .none: break
+        }
+        // An item nobody has heard of, in a request that does not name the list ("i need a ride home"), is asked
+        // back rather than added: known items (the catalogue, what was bought before, what is on the list) are
+        // added at once, and so is anything the user explicitly puts "on the list".
+        let unknown = try await unknownItems(requested)
+        if !unknown.isEmpty, !TextNormalizer.words(request.utterance).contains(where: { $0 == "list" || $0 == "lists" }) {
+            return .speak(try say("confirm_add_unknown", ["items": speech.list(unknown)])).confirmIntent()
+        }
+        return try await add(requested)
+    }
+
+    /// The entries neither the catalogue, nor the purchase history, nor the list knows.
+    private func unknownItems(_ entries: [ListEntry]) async throws -> [ListEntry] {
+        let candidates = entries.filter { skill.catalogue.product(for: $0.key) == nil }
+        guard !candidates.isEmpty else { return [] }
+        let onList = Set(try await store.list().map(\.key))
+        let bought = Set(try await store.purchases().map { skill.catalogue.key(for: $0.item) })
+        return candidates.filter { !onList.contains($0.key) && !bought.contains($0.key) }
     }
 
     private func add(_ requested: [ListEntry]) async throws -> SkillResponse {

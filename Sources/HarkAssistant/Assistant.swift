@@ -251,10 +251,7 @@ public actor Assistant {
                 await follow(&turn, reading)
                 return
             }
-            // A match that rests on a wildcard ("take {item}" over "take a role of enemy in the game") is asked back
-            // when the statistical reading finds the request out of every skill's scope.
-            let outOfScope = !best.wildcardSlots.isEmpty && statisticalGuesses(result.text)?.first?.label.isOutOfScope == true
-            if best.score < options.weakMatchScore || contested || turn.misheard || outOfScope {
+            if best.score < options.weakMatchScore || contested || turn.misheard {
                 offer(&turn, call, sentence: best.matchedText)
             } else {
                 await proceed(&turn, call)
@@ -268,7 +265,7 @@ public actor Assistant {
         if let near = result.nearest, near.missingParts.isEmpty, !near.unresolvedSlots.isEmpty,
             near.skill != Self.builtinSkillID, Self.onlyUnresolvedWordsUnmatched(near),
             !near.unresolvedSlots.values.contains(where: { PhraseShape.isClause(TextNormalizer.words($0)) }),
-            reading.map({ $0.call.skill == near.skill && $0.call.intent == near.intent }) ?? !options.statisticalFallback
+            statisticalGuesses(result.text).map({ Self.classifierAgrees(with: near, $0) }) ?? true
         {
             var call = IntentCall(skill: near.skill, intent: near.intent, slots: near.slots, spoken: near.rawSlots)
             for (slot, words) in near.unresolvedSlots {
@@ -299,7 +296,7 @@ public actor Assistant {
     struct StatisticalReading {
         var call: IntentCall
         var guess: IntentClassifier.Guess
-        /// The words of the request the intent's closest sentence explains, for "Did you mean …?".
+        /// The intent's closest sentence said plainly with the slots read, for "Did you mean …?".
         var sentence: String
     }
 
@@ -323,9 +320,8 @@ public actor Assistant {
             call.slots[slot] = value
             call.spoken[slot] = spoken
         }
-        let explained = near.map(\.matchedText) ?? ""
-        return StatisticalReading(
-            call: call, guess: top, sentence: explained.isEmpty ? describe(call) : explained)
+        let sentence = near.map { engine.plainSentence(for: $0, spoken: call.spoken) } ?? ""
+        return StatisticalReading(call: call, guess: top, sentence: sentence.isEmpty ? describe(call) : sentence)
     }
 
     /// The classifier's guesses for `text`, most likely first; nil when the fallback is off.
@@ -345,6 +341,12 @@ public actor Assistant {
         } else {
             offer(&turn, reading.call, sentence: reading.sentence)
         }
+    }
+
+    /// True when the classifier's most likely reading is the near miss's intent: an unknown device ("turn on the
+    /// garden heater") goes to the skill, "what is three times seven" does not go to recipes as a course.
+    static func classifierAgrees(with near: IntentMatch, _ guesses: [IntentClassifier.Guess]) -> Bool {
+        guesses.first.map { $0.label.skill == near.skill && $0.label.intent == near.intent } ?? true
     }
 
     /// True when every word the near miss left unexplained belongs to one of its unknown slot values.

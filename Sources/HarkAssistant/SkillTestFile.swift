@@ -16,6 +16,11 @@ import Yams
 ///     slots: { item: [milk, eggs, bread] }
 ///   - text: sing me a song
 ///     intent: null                 # must not match any intent of this skill
+/// paraphrases:                     # said in people's own words: no template needs to match them
+///   - text: we're out of milk, put it down
+///     intent: AddItem              # Hark acts on it or asks "Did you mean …?" about it (statistical fallback)
+///   - text: i need to talk to mom
+///     intent: null                 # Hark must not act on this skill (asking back is allowed)
 /// dialogs:
 ///   - name: asks for the missing item
 ///     turns:
@@ -87,6 +92,9 @@ public struct SkillTestFile: Sendable {
 
     public var file: String
     public var sentences: [SentenceTest]
+    /// Sentences in people's own words, understood through the whole assistant (templates, then the statistical
+    /// fallback): the intent Hark acts on or asks about.
+    public var paraphrases: [SentenceTest] = []
     public var dialogs: [DialogTest]
 
     /// Reads a tests file; a malformed one is an error with file and line.
@@ -105,9 +113,11 @@ public struct SkillTestFile: Sendable {
         func fail(_ node: Node?, _ message: String) -> ManifestError {
             ManifestError(file: file, line: node?.mark.map { $0.line }, message: message)
         }
-        guard let root = node?.mapping else { throw fail(node, "expected a mapping with 'sentences' and/or 'dialogs'") }
-        for (key, _) in root where !["sentences", "dialogs"].contains(key.string ?? "") {
-            throw fail(key, "unknown key '\(key.string ?? "?")' (known: dialogs, sentences)")
+        guard let root = node?.mapping else {
+            throw fail(node, "expected a mapping with 'sentences', 'paraphrases' and/or 'dialogs'")
+        }
+        for (key, _) in root where !["sentences", "paraphrases", "dialogs"].contains(key.string ?? "") {
+            throw fail(key, "unknown key '\(key.string ?? "?")' (known: dialogs, paraphrases, sentences)")
         }
         func expected(_ node: Node?) throws -> [String: ExpectedValue]? {
             guard let node else { return nil }
@@ -130,22 +140,27 @@ public struct SkillTestFile: Sendable {
             if node.null != nil { return .some(nil) }
             return .some(node.string)
         }
-        var sentences: [SentenceTest] = []
-        for item in root["sentences"]?.sequence ?? [] {
-            guard let m = item.mapping, let text = m["text"]?.string else {
-                throw fail(item, "a sentence test needs 'text' (and 'intent', 'slots')")
+        func sentenceTests(_ section: String) throws -> [SentenceTest] {
+            var tests: [SentenceTest] = []
+            for item in root[section]?.sequence ?? [] {
+                guard let m = item.mapping, let text = m["text"]?.string else {
+                    throw fail(item, "a test in '\(section)' needs 'text' (and 'intent', 'slots')")
+                }
+                for (key, _) in m where !["text", "intent", "slots", "area"].contains(key.string ?? "") {
+                    throw fail(key, "unknown key '\(key.string ?? "?")' in '\(section)' (known: area, intent, slots, text)")
+                }
+                guard let intent = optionalIntent(m["intent"]) else {
+                    throw fail(item, "'\(text)' in '\(section)' needs 'intent' (null when nothing may match)")
+                }
+                tests.append(
+                    SentenceTest(
+                        text: text, intent: intent, slots: try expected(m["slots"]), area: m["area"]?.string,
+                        line: item.mark?.line ?? 0))
             }
-            for (key, _) in m where !["text", "intent", "slots", "area"].contains(key.string ?? "") {
-                throw fail(key, "unknown key '\(key.string ?? "?")' in a sentence test (known: area, intent, slots, text)")
-            }
-            guard let intent = optionalIntent(m["intent"]) else {
-                throw fail(item, "sentence test '\(text)' needs 'intent' (null when nothing may match)")
-            }
-            sentences.append(
-                SentenceTest(
-                    text: text, intent: intent, slots: try expected(m["slots"]), area: m["area"]?.string,
-                    line: item.mark?.line ?? 0))
+            return tests
         }
+        let sentences = try sentenceTests("sentences")
+        let paraphrases = try sentenceTests("paraphrases")
         var dialogs: [DialogTest] = []
         for item in root["dialogs"]?.sequence ?? [] {
             guard let m = item.mapping, let turnsNode = m["turns"]?.sequence, !turnsNode.isEmpty else {
@@ -170,6 +185,6 @@ public struct SkillTestFile: Sendable {
             }
             dialogs.append(DialogTest(name: m["name"]?.string ?? "dialog", turns: turns, line: item.mark?.line ?? 0))
         }
-        return SkillTestFile(file: file, sentences: sentences, dialogs: dialogs)
+        return SkillTestFile(file: file, sentences: sentences, paraphrases: paraphrases, dialogs: dialogs)
     }
 }

@@ -78,11 +78,43 @@ public struct SkillTestRunner: Sendable {
                             expected: "\(skillID)/\(expectedIntent) \(Self.describe(expected))", actual: got + " — " + problem))
             }
         }
+        if !file.paraphrases.isEmpty {
+            let (assistant, folder) = try makeAssistant()
+            defer { try? FileManager.default.removeItem(atPath: folder) }
+            for test in file.paraphrases {
+                report.sentencesRun += 1
+                if let failure = await run(paraphrase: test, file: file.file, on: assistant) { report.failures.append(failure) }
+            }
+            await assistant.shutdown()
+        }
         for dialog in file.dialogs {
             report.dialogsRun += 1
             report.failures += try await run(dialog, file: file.file)
         }
         return report
+    }
+
+    /// One paraphrase through the whole assistant, in a session of its own: the intent it acts on or asks about.
+    private func run(paraphrase test: SkillTestFile.SentenceTest, file: String, on assistant: Assistant) async -> Failure? {
+        let reply = await assistant.respond(to: test.text, sessionID: "paraphrase-\(UUID().uuidString)", area: test.area)
+        let asked = reply.skill == nil ? reply.questionIntent : nil
+        let understood = asked ?? reply.skill.map { skill in "\(skill)/\(reply.intent ?? "")" }
+        let slots = asked == nil ? reply.slots : reply.questionSlots
+        let acted = reply.skill == skillID && reply.questionIntent == nil
+        let name = "paraphrase \"\(test.text)\""
+        let got = "\(understood ?? "not understood") \(Self.describe(slots))\(asked == nil ? "" : " (asked back)")"
+        guard let expectedIntent = test.intent else {
+            return acted ? Failure(file: file, line: test.line, test: name, expected: "no action of \(skillID)", actual: got) : nil
+        }
+        guard understood == "\(skillID)/\(expectedIntent)" else {
+            return Failure(file: file, line: test.line, test: name, expected: "\(skillID)/\(expectedIntent)", actual: got)
+        }
+        if let expected = test.slots, let problem = Self.compare(expected, slots) {
+            return Failure(
+                file: file, line: test.line, test: name,
+                expected: "\(skillID)/\(expectedIntent) \(Self.describe(expected))", actual: got + " — " + problem)
+        }
+        return nil
     }
 
     /// Runs one transcript in a fresh assistant; returns its failures (stopping at the first failing turn).

@@ -6,8 +6,8 @@ import Foundation
 /// A multinomial logistic regression over word stems and stem pairs. Its training sentences are the templates'
 /// sentences drawn at random (``IntentEngine/sampleSentences(limit:perIntent:seed:reference:)``), each also with an
 /// unknown word put in (people say more than the templates: "olly, turn off the lights"). An extra class,
-/// *out of scope*, learns from the same sentences with every word that marks an intent (every word but the ones
-/// most intents share) replaced by an unknown word: a sentence made of "what is the … in …" and words no skill
+/// *out of scope*, learns from the same sentences with every word that marks an intent (every word but English's
+/// closed-class words: articles, pronouns, prepositions, auxiliaries) replaced by an unknown word: a sentence made of "what is the … in …" and words no skill
 /// uses is nobody's. So "play a song from my favourites" is out of scope and "shut the lights off please" is
 /// `TurnOff`, with no list of out-of-scope sentences to keep up to date.
 ///
@@ -43,8 +43,6 @@ public final class IntentClassifier: Sendable {
         public var samplesPerIntent = 300
         /// Passes over the training sentences.
         public var epochs = 12
-        /// A stem used by at least this share of the intents is a function word: it marks no intent.
-        public var functionWordShare = 0.3
         /// L2 regularisation per update.
         public var l2 = 1e-5
         /// The random seed.
@@ -60,7 +58,7 @@ public final class IntentClassifier: Sendable {
     let featureIndex: [String: Int32]
     /// Stems seen in training.
     let vocabulary: Set<String>
-    /// Stems most intents share.
+    /// Stems of English's closed-class words (``PhraseShape/functionWords``).
     let functionWords: Set<String>
     /// Per label, the stems of its sentences that are not function words (wildcards' words aside).
     let markers: [Set<String>]
@@ -70,7 +68,7 @@ public final class IntentClassifier: Sendable {
 
     /// The word that stands for any word the skills never use (and for a wildcard's words in training).
     static let unknown = "xxunknown"
-    static let formatVersion: UInt64 = 2
+    static let formatVersion: UInt64 = 5
 
     init(
         labels: [Label], contentHash: UInt64, features: [String], vocabulary: Set<String>,
@@ -167,27 +165,75 @@ public final class IntentClassifier: Sendable {
 
     /// Trains on `engine`'s sentences.
     public static func train(engine: IntentEngine, options: Options = Options()) -> IntentClassifier {
-        let data = TrainingData(engine: engine, options: options)
-        return data.train()
+        TrainingData(engine: engine, options: options).train(contentHash: contentHash(engine, options))
     }
 
-    /// The cached classifier for `engine`'s sentences from `cacheDirectory`, or a newly trained one (then written
-    /// there). A cache file that cannot be read is trained over; one that cannot be written is not an error.
+    /// The classifier for `engine`'s skills: the one this process already has for the same templates, else the one
+    /// cached in `cacheDirectory`, else a newly trained one (then written there). A cache file that cannot be read
+    /// is trained over; one that cannot be written is not an error.
     public static func load(engine: IntentEngine, cacheDirectory: String?, options: Options = Options())
         -> IntentClassifier
     {
-        let data = TrainingData(engine: engine, options: options)
-        guard let cacheDirectory else { return data.train() }
-        let file = cacheDirectory + "/intent-classifier-\(String(data.contentHash, radix: 16)).bin"
-        if let cached = FileManager.default.contents(atPath: file).flatMap({ try? decode($0) }),
-            cached.contentHash == data.contentHash
+        let hash = contentHash(engine, options)
+        if let known = memory.value(hash) { return known }
+        let file = cacheDirectory.map { $0 + "/intent-classifier-\(String(hash, radix: 16)).bin" }
+        if let file, let cached = FileManager.default.contents(atPath: file).flatMap({ try? decode($0) }),
+            cached.contentHash == hash
         {
-            return cached
+            return memory.keep(cached)
         }
-        let classifier = data.train()
-        try? FileManager.default.createDirectory(atPath: cacheDirectory, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: file, contents: classifier.encoded())
-        return classifier
+        let classifier = TrainingData(engine: engine, options: options).train(contentHash: hash)
+        if let cacheDirectory, let file {
+            try? FileManager.default.createDirectory(atPath: cacheDirectory, withIntermediateDirectories: true)
+            FileManager.default.createFile(atPath: file, contents: classifier.encoded())
+        }
+        return memory.keep(classifier)
+    }
+
+    /// The hash of everything training reads: every skill's sentences, rules, lists and skip words, and the options.
+    static func contentHash(_ engine: IntentEngine, _ options: Options) -> UInt64 {
+        var hash = FNV1a()
+        hash.add("\(formatVersion) \(options.samplesPerIntent) \(options.epochs) \(options.l2) \(options.seed)")
+        hash.add(engine.options.defaultSkipWords.joined(separator: "|"))
+        for skill in engine.compiled.resolved.map(\.templates) {
+            hash.add(skill.skill)
+            hash.add(skill.skipWords.joined(separator: "|"))
+            for intent in skill.intents {
+                hash.add(intent.name)
+                for block in intent.data {
+                    for sentence in block.sentences { hash.add(sentence.text) }
+                    for key in block.fixedSlots.keys.sorted() { hash.add("\(key)=\(block.fixedSlots[key]!)") }
+                    for key in block.requiresContext.keys.sorted() { hash.add("requires \(key)") }
+                }
+            }
+            for name in skill.expansionRules.keys.sorted() { hash.add("<\(name)> \(skill.expansionRules[name]!.text)") }
+            for name in skill.lists.keys.sorted() {
+                let list = skill.lists[name]!
+                hash.add("{\(name)} \(list.multiple)")
+                switch list.kind {
+                case .values(let values): for value in values { hash.add("\(value.spoken.text)=\(value.value)") }
+                case .range(let range): hash.add("\(range.from) \(range.to) \(range.step) \(range.type)")
+                case .wildcard: hash.add("*")
+                case .builtin(let type): hash.add("\(type)")
+                }
+            }
+        }
+        return hash.value
+    }
+
+    /// Classifiers this process trained or read, by content hash: every assistant over the same skills shares one.
+    private static let memory = Memory()
+
+    private final class Memory: @unchecked Sendable {
+        private let lock = NSLock()
+        private var classifiers: [UInt64: IntentClassifier] = [:]
+
+        func value(_ hash: UInt64) -> IntentClassifier? { lock.withLock { classifiers[hash] } }
+
+        func keep(_ classifier: IntentClassifier) -> IntentClassifier {
+            lock.withLock { classifiers[classifier.contentHash] = classifier }
+            return classifier
+        }
     }
 
     // MARK: Cache file: a JSON header line, then the weights and biases as little-endian floats.
@@ -242,7 +288,6 @@ private struct TrainingData {
     let labels: [IntentClassifier.Label]
     /// (label index, stems) per training sentence, in-scope ones only.
     let sentences: [(label: Int, stems: [String])]
-    let contentHash: UInt64
 
     init(engine: IntentEngine, options: IntentClassifier.Options) {
         self.options = options
@@ -252,8 +297,6 @@ private struct TrainingData {
         var labels: [IntentClassifier.Label] = []
         var labelIndex: [IntentClassifier.Label: Int] = [:]
         var sentences: [(label: Int, stems: [String])] = []
-        var hash = FNV1a()
-        hash.add("\(IntentClassifier.formatVersion) \(options.samplesPerIntent) \(options.epochs) \(options.functionWordShare) \(options.l2) \(options.seed)")
         for sample in samples {
             let label = IntentClassifier.Label(skill: sample.skill, intent: sample.intent)
             let index = labelIndex[label] ?? {
@@ -262,24 +305,24 @@ private struct TrainingData {
                 return labels.count - 1
             }()
             sentences.append((index, TextNormalizer.words(sample.text).map(IntentClassifier.stem)))
-            hash.add("\(sample.skill)/\(sample.intent)\t\(sample.text)")
         }
         labels.append(IntentClassifier.Label(skill: "", intent: ""))
         self.labels = labels
         self.sentences = sentences
-        self.contentHash = hash.value
     }
 
-    func train() -> IntentClassifier {
+    func train(contentHash: UInt64) -> IntentClassifier {
         let outOfScope = labels.count - 1
         let vocabulary = Set(sentences.flatMap(\.stems))
-        // Function words: stems that a large share of the intents use.
-        var intentsUsing: [String: Set<Int>] = [:]
-        for sentence in sentences { for stem in sentence.stems { intentsUsing[stem, default: []].insert(sentence.label) } }
-        let intentCount = max(1, labels.count - 1)
-        let functionWords = Set(intentsUsing.filter {
-            Double($0.value.count) >= options.functionWordShare * Double(intentCount) && $0.value.count >= 2
-        }.keys)
+        // Function words: English's closed classes, which mark no intent whatever the skills are, and — where there are
+        // enough intents to tell — the words a third of them share ("what", "is", "list" across many intents).
+        var functionWords = Set(PhraseShape.functionWords.map(IntentClassifier.stem))
+        let intentCount = labels.count - 1
+        if intentCount >= 10 {
+            var intentsUsing: [String: Set<Int>] = [:]
+            for sentence in sentences { for stem in sentence.stems { intentsUsing[stem, default: []].insert(sentence.label) } }
+            functionWords.formUnion(intentsUsing.filter { $0.value.count * 3 >= intentCount }.keys)
+        }
 
         var random = SplitMix64(seed: options.seed)
         var examples: [(label: Int, stems: [String])] = []

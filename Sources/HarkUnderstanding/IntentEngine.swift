@@ -192,3 +192,44 @@ public final class IntentEngine: Sendable {
         return sorted.compactMap { seen.insert([$0.0.skill, $0.0.intent]).inserted ? $0.0 : nil }
     }
 }
+
+extension IntentEngine {
+    /// The request a match stands for, said plainly: its template with the first wording of each choice, optional
+    /// words left out, and the slots it read in their own words — "turn off the lights in the bedroom" for a
+    /// near miss of "(turn | switch) off [the] lights [in [the] {area}]" — for "Did you mean …?". `spoken` replaces the
+    /// match's own slot words (a slot left out is left out of the sentence).
+    public func plainSentence(for match: IntentMatch, spoken: [String: String]? = nil) -> String {
+        let said = spoken ?? match.rawSlots
+        guard let skill = compiled.resolved.first(where: { $0.templates.skill == match.skill }),
+            let sentence = skill.sentences.first(where: { $0.template == match.template })
+        else { return match.matchedText }
+        var words: [String] = []
+        func filled(_ expression: TemplateExpression, depth: Int) -> Bool {
+            guard depth < 8 else { return false }
+            switch expression {
+            case .words, .empty: return false
+            case .slot(let reference): return said[reference.slotName] != nil
+            case .rule(let reference): return skill.rules[reference.name].map { filled($0, depth: depth + 1) } ?? false
+            case .sequence(let items), .alternatives(let items): return items.contains { filled($0, depth: depth) }
+            }
+        }
+        func walk(_ expression: TemplateExpression, depth: Int) {
+            guard depth < 8 else { return }
+            switch expression {
+            case .words(let literal): words.append(contentsOf: literal)
+            case .empty: break
+            case .slot(let reference): if let value = said[reference.slotName] { words.append(value) }
+            case .rule(let reference): if let rule = skill.rules[reference.name] { walk(rule, depth: depth + 1) }
+            case .sequence(let items): for item in items { walk(item, depth: depth) }
+            case .alternatives(let items):
+                if let withSlot = items.first(where: { filled($0, depth: depth) }) {
+                    walk(withSlot, depth: depth)
+                } else if !items.contains(.empty), let first = items.first {
+                    walk(first, depth: depth)
+                }
+            }
+        }
+        walk(sentence.expression, depth: 0)
+        return words.isEmpty ? match.matchedText : words.joined(separator: " ")
+    }
+}

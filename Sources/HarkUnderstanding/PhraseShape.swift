@@ -29,6 +29,16 @@ public enum PhraseShape {
         "and", "or", "but", "this", "these", "those", "there", "here",
     ]
 
+    /// English closed-class words — articles, pronouns, possessives, prepositions, conjunctions, auxiliaries, question
+    /// words, polite fillers — that say nothing about which skill is meant (``IntentClassifier``'s function words).
+    public static let functionWords: Set<String> = pronouns.union(auxiliaries).union(clauseOpeners).union(badStarts)
+        .union([
+            "a", "an", "the", "my", "your", "our", "their", "his", "its", "mine", "please", "kindly", "hey", "hi", "ok",
+            "okay", "um", "uh", "er", "just", "also", "too", "very", "really", "then", "now", "up", "out", "over",
+            "under", "as", "like", "get", "got", "let", "let's", "me", "some", "any", "no", "yes", "is", "what's",
+            "that's", "there's", "want", "would", "need", "tell", "give", "show",
+        ])
+
     /// True when `words` (normalised, lower case) read as a clause rather than a name.
     public static func isClause<Words: Collection>(_ words: Words) -> Bool where Words.Element == String {
         guard let first = words.first else { return false }
