@@ -15,8 +15,8 @@ public struct AssistantOptions: Sendable {
     public var nearMissOfferScore: Double = 0.75
     /// Requests no template matches go to the statistical fallback (``IntentClassifier``).
     public var statisticalFallback = true
-    /// A statistical reading at least this probable, with every telling word of the request one of the intent's
-    /// own, is acted on; a less certain one is asked back ("Did you mean …?").
+    /// A statistical reading at least this probable, with no word the skills know that is not the intent's own, is
+    /// acted on; a less certain one is asked back ("Did you mean …?").
     public var fallbackActProbability = 0.9
     /// …and at least this share of the request's telling words the intent's own (``IntentClassifier/Guess/coverage``).
     public var fallbackActCoverage = 0.5
@@ -336,7 +336,10 @@ public actor Assistant {
     /// Acts on a statistical reading when it is certain, else asks "Did you mean …?".
     private func follow(_ turn: inout Turn, _ reading: StatisticalReading) async {
         turn.confidence = reading.guess.probability
-        if reading.guess.probability >= options.fallbackActProbability, reading.guess.coverage >= options.fallbackActCoverage {
+        let guess = reading.guess
+        if guess.probability >= options.fallbackActProbability, guess.coverage >= options.fallbackActCoverage,
+            guess.onlyOwnKnownWords
+        {
             await proceed(&turn, reading.call)
         } else {
             offer(&turn, reading.call, sentence: reading.sentence)

@@ -35,6 +35,9 @@ public final class IntentClassifier: Sendable {
         /// The share of the sentence's telling words (every word but the function words most intents share, unknown
         /// words included) that are the class's markers: 1 when everything said belongs to the intent.
         public let coverage: Double
+        /// True when every telling word the skills know (number words count as known) is one of the class's markers:
+        /// nothing said belongs to another intent ("count to five hundred" is not "count to five").
+        public let onlyOwnKnownWords: Bool
     }
 
     /// How the classifier is trained.
@@ -90,14 +93,23 @@ public final class IntentClassifier: Sendable {
 
     /// Every class with its probability, most likely first.
     public func classify(_ text: String) -> [Guess] {
-        let known = stems(TextNormalizer.words(text)).map { vocabulary.contains($0) ? $0 : Self.unknown }
+        let words = TextNormalizer.words(text)
+        let known = stems(words).map { vocabulary.contains($0) ? $0 : Self.unknown }
         let probabilities = softmax(featureIDs(known))
         let telling = known.filter { !functionWords.contains($0) }
+        // Words the skills know, and number words (known to every skill through the number types).
+        let knownTelling = zip(words, known).compactMap { word, stem -> String? in
+            guard !functionWords.contains(stem) else { return nil }
+            if stem != Self.unknown { return stem }
+            return NumberWords.unitValues[word] != nil || NumberWords.tenValues[word] != nil
+                || NumberWords.scaleValues[word] != nil ? word : nil
+        }
         return labels.indices.map { index in
             let found = telling.filter { markers[index].contains($0) }
             return Guess(
                 label: labels[index], probability: Double(probabilities[index]), markers: found,
-                coverage: telling.isEmpty ? 0 : Double(found.count) / Double(telling.count))
+                coverage: telling.isEmpty ? 0 : Double(found.count) / Double(telling.count),
+                onlyOwnKnownWords: knownTelling.allSatisfy { markers[index].contains($0) })
         }
             .sorted { $0.probability != $1.probability ? $0.probability > $1.probability : $0.label.skill < $1.label.skill }
     }
