@@ -71,7 +71,7 @@ public final class IntentClassifier: Sendable {
 
     /// The word that stands for any word the skills never use (and for a wildcard's words in training).
     static let unknown = "xxunknown"
-    static let formatVersion: UInt64 = 5
+    static let formatVersion: UInt64 = 6
 
     init(
         labels: [Label], contentHash: UInt64, features: [String], vocabulary: Set<String>,
@@ -93,7 +93,12 @@ public final class IntentClassifier: Sendable {
 
     /// Every class with its probability, most likely first.
     public func classify(_ text: String) -> [Guess] {
-        let words = TextNormalizer.words(text)
+        // A function word the skills' sentences never use ("could", "you", "please") says nothing either way: it is
+        // left out rather than counted as an unknown word.
+        let words = TextNormalizer.words(text).filter {
+            let stem = Self.stem($0)
+            return vocabulary.contains(stem) || !functionWords.contains(stem)
+        }
         let known = stems(words).map { vocabulary.contains($0) ? $0 : Self.unknown }
         let probabilities = softmax(featureIDs(known))
         let telling = known.filter { !functionWords.contains($0) }
@@ -102,7 +107,7 @@ public final class IntentClassifier: Sendable {
             guard !functionWords.contains(stem) else { return nil }
             if stem != Self.unknown { return stem }
             return NumberWords.unitValues[word] != nil || NumberWords.tenValues[word] != nil
-                || NumberWords.scaleValues[word] != nil ? word : nil
+                || NumberWords.scaleValues[word] != nil || word == "hundred" ? word : nil
         }
         return labels.indices.map { index in
             let found = telling.filter { markers[index].contains($0) }
@@ -162,6 +167,7 @@ public final class IntentClassifier: Sendable {
         var word = word
         if word.hasSuffix("'s") { word.removeLast(2) }
         if word.count > 4, word.hasSuffix("ies") { return String(word.dropLast(3)) + "y" }
+        if ["hundred", "need", "bed", "red", "shed", "seed", "speed", "feed", "weed"].contains(word) { return word }
         for suffix in ["ing", "ed"] where word.count > suffix.count + 2 && word.hasSuffix(suffix) {
             var base = String(word.dropLast(suffix.count))
             if let last = base.last, base.count > 2, base.dropLast().last == last, !"aeiouls".contains(last) {
@@ -187,15 +193,15 @@ public final class IntentClassifier: Sendable {
         -> IntentClassifier
     {
         let hash = contentHash(engine, options)
-        if let known = memory.value(hash) { return known }
         let file = cacheDirectory.map { $0 + "/intent-classifier-\(String(hash, radix: 16)).bin" }
-        if let file, let cached = FileManager.default.contents(atPath: file).flatMap({ try? decode($0) }),
+        let known = memory.value(hash)
+        if known == nil, let file, let cached = FileManager.default.contents(atPath: file).flatMap({ try? decode($0) }),
             cached.contentHash == hash
         {
             return memory.keep(cached)
         }
-        let classifier = TrainingData(engine: engine, options: options).train(contentHash: hash)
-        if let cacheDirectory, let file {
+        let classifier = known ?? TrainingData(engine: engine, options: options).train(contentHash: hash)
+        if let cacheDirectory, let file, known == nil || !FileManager.default.fileExists(atPath: file) {
             try? FileManager.default.createDirectory(atPath: cacheDirectory, withIntermediateDirectories: true)
             FileManager.default.createFile(atPath: file, contents: classifier.encoded())
         }
