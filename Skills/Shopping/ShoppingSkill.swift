@@ -47,6 +47,7 @@ public struct ShoppingSkill: Skill {
         do {
             settings = try ShoppingSettings.read(merged)
         } catch let problem as ShoppingSettings.Problem {
+            context.logger.error("configuration: skills.shopping.\(problem.key) is not valid \(problem.value)")
             return .speak(try context.responses.render("setting_invalid", ["key": problem.key]))
         }
         var turn = ShoppingTurn(skill: self, request: request, context: context, settings: settings)

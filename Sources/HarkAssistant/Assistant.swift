@@ -574,25 +574,37 @@ public actor Assistant {
         return (value, match.rawSlots[slot] ?? value.spoken)
     }
 
-    private func context(for skill: InstalledSkill) -> SkillContext {
+    /// The context `skill` runs in; `calls` are the skills whose `InvokeIntent` led to it, outermost first.
+    private func context(for skill: InstalledSkill, calls: [String] = []) -> SkillContext {
         SkillContext(
             skillID: skill.id, storage: SQLiteSkillStorage(database: database, skill: skill.id),
             dataDirectory: options.dataDirectory + "/skills/" + skill.id,
             settings: options.skillSettings[skill.id] ?? [:], clock: options.clock,
             logger: Logger(label: "hark.skill.\(skill.id)"), responses: skill.package.responses,
-            skills: PermittedSkills(caller: skill.package.manifest, assistant: self))
+            skills: PermittedSkills(caller: skill.package.manifest, calls: calls + [skill.id], assistant: self))
     }
 
-    /// Runs another skill's intent for a skill whose manifest allows it (no dialog, no session).
-    func invoke(caller: SkillManifest, skill id: String, intent: String, slots: Slots) async throws -> SkillResponse {
+    /// How many skill-to-skill calls one request may nest (A calls B calls C calls D, and no further).
+    public static let maximumInvocationDepth = 3
+
+    /// Runs another skill's intent for a skill whose manifest allows it (no dialog, no session). `calls` is
+    /// the chain of skills that led here, ending with the caller: a skill already in it, or a chain longer
+    /// than ``maximumInvocationDepth``, is refused.
+    func invoke(
+        caller: SkillManifest, calls: [String], skill id: String, intent: String, slots: Slots
+    ) async throws -> SkillResponse {
         guard caller.allows(skill: id, intent: intent) else {
             throw SkillError.permissionDenied(caller: caller.id, target: "\(id).\(intent)")
+        }
+        guard !calls.contains(id) else { throw SkillError.invocationCycle(calls + [id]) }
+        guard calls.count <= Self.maximumInvocationDepth else {
+            throw SkillError.invocationTooDeep(calls + [id], limit: Self.maximumInvocationDepth)
         }
         guard let target = skills[id] else { throw SkillError.unknownSkill(id) }
         let request = SkillRequest(
             kind: .intent, intent: intent, slots: slots, utterance: "",
             session: SessionInfo(id: "skill:\(caller.id)"), dialogState: .completed)
-        return try await target.handler.handle(request, context: context(for: target))
+        return try await target.handler.handle(request, context: context(for: target, calls: calls))
     }
 
     private func loadSession(id: String, now: Date) async -> DialogSession {
@@ -620,9 +632,11 @@ public actor Assistant {
 /// The ``SkillInvoker`` a skill receives: calls go through the assistant, checked against the manifest.
 struct PermittedSkills: SkillInvoker {
     let caller: SkillManifest
+    /// The skills whose calls led to this one, ending with the caller.
+    let calls: [String]
     let assistant: Assistant
 
     func invoke(skill: String, intent: String, slots: Slots) async throws -> SkillResponse {
-        try await assistant.invoke(caller: caller, skill: skill, intent: intent, slots: slots)
+        try await assistant.invoke(caller: caller, calls: calls, skill: skill, intent: intent, slots: slots)
     }
 }

@@ -71,6 +71,9 @@ public struct SkillManifest: Sendable, Equatable {
         permissions.contains("\(skill).\(intent)") || permissions.contains("\(skill).*")
     }
 
+    /// The time limits a skill may ask for, in seconds.
+    public static let timeoutRange: ClosedRange<Double> = 0.1...600
+
     static let topLevelKeys: Set<String> = [
         "id", "name", "version", "description", "entry", "command", "url", "permissions", "intents", "timeout",
     ]
@@ -173,7 +176,12 @@ public struct SkillManifest: Sendable, Equatable {
         }
         var timeout: Double?
         if let node = root["timeout"] {
-            guard let seconds = node.float, seconds > 0 else { throw fail(node, "'timeout' must be a positive number of seconds") }
+            guard let seconds = node.float, timeoutRange.contains(seconds) else {
+                throw fail(
+                    node,
+                    "'timeout' must be a number of seconds from \(timeoutRange.lowerBound) to \(timeoutRange.upperBound), "
+                        + "not \(node.string ?? "?")")
+            }
             timeout = seconds
         }
         return SkillManifest(

@@ -90,14 +90,17 @@ public struct HarkConfiguration: Sendable, Equatable {
         }
         if let voice = raw.voice {
             config.voice.name = voice.name ?? config.voice.name
-            config.voice.rate = voice.rate ?? config.voice.rate
-            config.voice.pitch = voice.pitch ?? config.voice.pitch
+            config.voice.rate = try inRange(voice.rate, rateRange, "voice.rate", file: file) ?? config.voice.rate
+            config.voice.pitch = try inRange(voice.pitch, pitchRange, "voice.pitch", file: file) ?? config.voice.pitch
         }
         if let audio = raw.audio { config.audio = audio }
         if let skills = raw.skills { config.skillSettings = skills }
         config.skillsDirectories = raw.skills_directories?.map { NSString(string: $0).expandingTildeInPath }
         if let timeout = raw.session_timeout {
-            guard timeout > 0 else { throw ConfigurationError(file: file, message: "session_timeout: must be positive") }
+            guard timeout > 0, timeout <= sessionTimeoutLimit else {
+                throw ConfigurationError(
+                    file: file, message: "session_timeout: must be a number of seconds above 0, at most \(Int(sessionTimeoutLimit))")
+            }
             config.sessionTimeout = timeout
         }
         if let enabled = raw.enabled_skills {
@@ -114,6 +117,22 @@ public struct HarkConfiguration: Sendable, Equatable {
             config.speechModels.languageModel = speech.language_model ?? config.speechModels.languageModel
         }
         return config
+    }
+
+    /// Speaking rates eSpeak NG accepts, in words a minute.
+    static let rateRange = 80...450
+    /// Pitches eSpeak NG accepts.
+    static let pitchRange = 0...100
+    /// The longest `session_timeout`: a week.
+    static let sessionTimeoutLimit: Double = 7 * 86_400
+
+    private static func inRange(_ value: Int?, _ range: ClosedRange<Int>, _ field: String, file: String) throws -> Int? {
+        guard let value else { return nil }
+        guard range.contains(value) else {
+            throw ConfigurationError(
+                file: file, message: "\(field): must be from \(range.lowerBound) to \(range.upperBound), not \(value)")
+        }
+        return value
     }
 
     private struct RawConfiguration: Decodable {

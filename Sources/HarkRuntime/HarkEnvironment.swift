@@ -57,7 +57,8 @@ public struct HarkEnvironment: Sendable {
     /// Third-party skills (exec, http) in the skills directories, and the folders that could not be installed.
     public func scanSkillDirectories(reservedIDs: Set<String> = []) -> SkillDirectoryScan {
         SkillDirectoryLoader(
-            dataDirectory: paths.dataDirectory, settings: configuration.skillSettings, reservedIDs: reservedIDs
+            dataDirectory: paths.dataDirectory, settings: configuration.skillSettings, reservedIDs: reservedIDs,
+            settingsFile: paths.configFile
         ).scan(skillsDirectories)
     }
 }

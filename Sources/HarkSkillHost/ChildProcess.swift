@@ -97,8 +97,15 @@ final class ChildProcess: @unchecked Sendable {
         }
     }
 
+    /// Announces that a request is about to be sent: the next line the program writes is its answer.
+    /// Lines written when no answer is awaited are dropped (and counted), so they cannot pile up.
+    func expectAnswer() { mailbox.expectAnswer() }
+
     /// The next thing the program wrote, or `.timedOut`.
     func next(timeout: Duration) async -> ChildOutput { await mailbox.next(timeout: timeout) }
+
+    /// How many lines the program wrote that no request asked for (dropped).
+    var unaskedLines: Int { mailbox.droppedLines }
 
     /// Kills the program (SIGKILL) and closes its input.
     func kill() {
@@ -133,7 +140,9 @@ final class ChildProcess: @unchecked Sendable {
     }
 }
 
-/// Lines from a reader thread, waited for by one task at a time with a time limit.
+/// Lines from a reader thread, waited for by one task at a time with a time limit. Only an awaited answer
+/// is kept: a line that arrives when no request is outstanding, or after the one answer was taken, is
+/// dropped and counted, so a program that writes unasked holds at most one line in memory.
 final class OutputMailbox: @unchecked Sendable {
     private let lock = NSLock()
     private var queue: [ChildOutput] = []
@@ -141,10 +150,26 @@ final class OutputMailbox: @unchecked Sendable {
     private var nextID: UInt64 = 0
     private var expiredEarly: UInt64?
     private var finished = false
+    private var awaitingAnswer = false
+    private var dropped = 0
 
-    /// Hands `output` to the waiting task, or keeps it for the next one.
+    /// Lines dropped because no request asked for them.
+    var droppedLines: Int { lock.withLock { dropped } }
+
+    /// The next line is an answer to keep.
+    func expectAnswer() { lock.withLock { awaitingAnswer = true } }
+
+    /// Hands `output` to the waiting task, or keeps it for the next one; drops an unasked line.
     func push(_ output: ChildOutput) {
         lock.lock()
+        if case .line = output {
+            guard awaitingAnswer else {
+                dropped += 1
+                lock.unlock()
+                return
+            }
+            awaitingAnswer = false
+        }
         if case .exited = output { finished = true }
         if let waiter {
             self.waiter = nil
@@ -191,6 +216,7 @@ final class OutputMailbox: @unchecked Sendable {
             return
         }
         self.waiter = nil
+        awaitingAnswer = false
         lock.unlock()
         waiter.continuation.resume(returning: .timedOut)
     }

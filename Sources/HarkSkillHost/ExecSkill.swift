@@ -36,6 +36,12 @@ public struct ExecSkill: HostedSkill {
 
     public var health: SkillHealth { get async { await connection.health } }
 
+    /// Lines the program wrote to standard output that no request asked for (dropped, never queued).
+    public var unaskedLines: Int { get async { await connection.unaskedLines } }
+
+    /// Standard-error lines not logged because the program wrote more than 20 in 10 seconds.
+    public var suppressedErrorLines: Int { connection.stderrLimiter.suppressedLines }
+
     /// The program's executable, resolved as it would be started; throws when it does not exist.
     public func resolveProgram() throws -> String { try connection.resolveProgram() }
 
@@ -68,6 +74,12 @@ actor ExecConnection {
     private var process: ChildProcess?
     private var busy = false
     private var queue: [CheckedContinuation<Void, Never>] = []
+    /// Standard-error lines are logged at most 20 per 10 seconds; the rest are counted.
+    let stderrLimiter = LineRateLimiter()
+    /// Unasked lines of the current process already logged.
+    private var reportedUnasked = 0
+    /// Unasked lines of earlier processes of this skill.
+    private var earlierUnasked = 0
 
     init(
         skill: String, command: [String], folder: String, dataDirectory: String, parentEnvironment: [String: String],
@@ -89,17 +101,23 @@ actor ExecConnection {
         _ body: Data, check: @Sendable (Data) throws -> AlexaResponseEnvelope
     ) async throws -> AlexaResponseEnvelope {
         await acquire()
-        defer { release() }
+        defer {
+            reportSuppressedErrors()
+            release()
+        }
         do {
             try schedule.checkAvailable(skill: skill)
             let fresh = process?.isRunning != true
             let process = try running()
+            reportUnasked(process)
+            process.expectAnswer()
             guard process.send(body) else {
                 throw SkillHostError.exited(status: nil, stderr: process.lastErrorLines, skill: skill)
             }
             let timeout = schedule.options.timeout + (fresh ? schedule.options.startupAllowance : .zero)
             switch await process.next(timeout: timeout) {
             case .line(let data):
+                defer { reportUnasked(process) }
                 let envelope = try check(data)
                 schedule.succeeded()
                 return envelope
@@ -121,8 +139,32 @@ actor ExecConnection {
     }
 
     func stop() {
+        if let process {
+            reportUnasked(process)
+            earlierUnasked += process.unaskedLines
+        }
         process?.kill()
         process = nil
+    }
+
+    /// Lines the skill wrote that no request asked for, dropped, over all its processes.
+    var unaskedLines: Int { earlierUnasked + (process?.unaskedLines ?? 0) }
+
+    /// Logs how many standard-error lines were held back since the last report.
+    private func reportSuppressedErrors() {
+        let count = stderrLimiter.takeSuppressed()
+        guard count > 0 else { return }
+        logger.warning(
+            "\(skill) stderr: \(count) lines not logged (more than \(stderrLimiter.burst) in \(stderrLimiter.window))")
+    }
+
+    /// Logs the unasked lines `process` wrote since the last report.
+    private func reportUnasked(_ process: ChildProcess) {
+        let count = process.unaskedLines
+        guard count > reportedUnasked else { return }
+        logger.warning(
+            "\(skill): dropped \(count - reportedUnasked) output lines no request asked for (\(earlierUnasked + count) in all)")
+        reportedUnasked = count
     }
 
     /// The running process, started if needed.
@@ -139,12 +181,21 @@ actor ExecConnection {
         if environment["LANG"]!.isEmpty { environment["LANG"] = "C.UTF-8" }
         let logger = logger
         let skill = skill
+        let limiter = stderrLimiter
         do {
             let started = try ChildProcess(
                 executable: executable, arguments: Array(command.dropFirst()), directory: folder,
                 environment: environment, maxLineBytes: schedule.options.maxAnswerBytes,
-                log: { line in logger.warning("\(skill) stderr: \(line)") })
+                log: { line in
+                    guard case .log(let suppressed) = limiter.admit() else { return }
+                    if suppressed > 0 {
+                        logger.warning(
+                            "\(skill) stderr: \(suppressed) lines not logged (more than \(limiter.burst) in \(limiter.window))")
+                    }
+                    logger.warning("\(skill) stderr: \(line)")
+                })
             process = started
+            reportedUnasked = 0
             logger.debug("started skill \(skill): \(command.joined(separator: " ")) (pid \(started.pid))")
             return started
         } catch {

@@ -63,7 +63,8 @@ struct SkillsTestCommand: AsyncParsableCommand {
         let settings = environment.configuration.skillSettings
         try await SkillTests(folder: folder, package: package).run(configuration: environment.configuration) {
             _, dataFolder in
-            let loader = SkillDirectoryLoader(dataDirectory: dataFolder, settings: settings)
+            let loader = SkillDirectoryLoader(
+                dataDirectory: dataFolder, settings: settings, settingsFile: environment.paths.configFile)
             var skill = try loader.load(folder: folder).mapError { SkillError.invalid($0.message) }.get()
             skill.package = package
             return [skill]
