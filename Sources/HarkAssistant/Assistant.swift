@@ -23,6 +23,8 @@ public struct AssistantOptions: Sendable {
     public var dataDirectory: String
     /// The logger for dialog events and skill failures.
     public var logger = Logger(label: "hark.dialog")
+    /// Sessions idle longer than this (seconds) are deleted (`session_retention_days`, 30 by default); nil keeps them.
+    public var sessionRetention: TimeInterval? = 30 * 86_400
 
     public init(dataDirectory: String) {
         self.dataDirectory = dataDirectory
@@ -49,6 +51,8 @@ public actor Assistant {
     let options: AssistantOptions
     /// Small engines that read a bare answer ("milk", "tomorrow") as one slot's value, by skill and slot.
     private var slotReaders: [String: IntentEngine] = [:]
+    /// When old sessions were last deleted.
+    private var lastPurge: Date?
 
     /// Compiles every skill's templates (and the built-in intents) into one engine.
     public init(skills: [InstalledSkill], database: HarkDatabase, options: AssistantOptions) throws {
@@ -104,13 +108,17 @@ public actor Assistant {
         turn.timings["understand"] = Self.milliseconds(since: understandStart)
         turn.result = result
 
+        let askedBefore = session.isOpen ? session.pending : nil
         await decide(&turn, result: result)
+        let secret = sensitiveLabel(of: turn, askedBefore: askedBefore)
+        if let secret { redact(&turn, label: secret) }
 
         session = turn.session
         session.updatedAt = now
         session.lastReply = turn.reply.isEmpty ? session.lastReply : turn.reply
         session.record(
-            DialogSession.Turn(at: now, user: text, skill: turn.skill, intent: turn.intent, reply: turn.reply))
+            DialogSession.Turn(at: now, user: turn.text, skill: turn.skill, intent: turn.intent, reply: turn.reply))
+        await purgeSessionsIfDue(now: now)
         do {
             try await sessions.save(session)
         } catch {
@@ -119,7 +127,44 @@ public actor Assistant {
         turn.timings["total"] = Self.milliseconds(since: started)
         let dialogMs = turn.timings["total"]! - (turn.timings["understand"] ?? 0) - (turn.timings["skill"] ?? 0)
         turn.timings["dialog"] = max(0, dialogMs)
-        return turn.makeReply(sessionID: id)
+        var reply = turn.makeReply(sessionID: id)
+        reply.redaction = secret.map { "[\($0)]" }
+        return reply
+    }
+
+    // MARK: - Secrets and retention
+
+    /// The label of a slot a skill marks `sensitive: true` that this turn's words filled ("purchase code"):
+    /// the answer to a question for that slot, or a sentence that matched it.
+    private func sensitiveLabel(of turn: Turn, askedBefore pending: PendingQuestion?) -> String? {
+        func label(_ skill: String?, _ slot: String) -> String? {
+            skill.flatMap { skills[$0]?.package.manifest.sensitiveSlots[slot] }
+        }
+        if case .elicitSlot(let call, let slot)? = pending, let found = label(call.skill, slot) { return found }
+        if let found = turn.slots.keys.lazy.compactMap({ label(turn.skill, $0) }).first { return found }
+        guard let best = turn.result?.best else { return nil }
+        return best.slots.keys.lazy.compactMap { label(best.skill, $0) }.first
+    }
+
+    /// Replaces what the user said, and the sensitive slots' values, with `[label]`: the words are not kept
+    /// in the session's history, returned, printed or logged.
+    private func redact(_ turn: inout Turn, label: String) {
+        turn.text = "[\(label)]"
+        let secret = turn.skill.flatMap { skills[$0]?.package.manifest.sensitiveSlots } ?? [:]
+        for name in turn.slots.keys where secret[name] != nil { turn.slots[name] = .text("[\(secret[name]!)]") }
+    }
+
+    /// Deletes sessions idle longer than ``AssistantOptions/sessionRetention``, at most once an hour.
+    private func purgeSessionsIfDue(now: Date) async {
+        guard let retention = options.sessionRetention else { return }
+        if let last = lastPurge, now.timeIntervalSince(last) < 3600, now >= last { return }
+        lastPurge = now
+        do {
+            let removed = try await sessions.purge(idleSince: now.addingTimeInterval(-retention))
+            if removed > 0 { options.logger.info("deleted \(removed) sessions idle for more than \(Int(retention / 86_400)) days") }
+        } catch {
+            options.logger.warning("old sessions not deleted: \(error)")
+        }
     }
 
     // MARK: - Deciding what to do with one utterance

@@ -51,6 +51,9 @@ public struct SkillManifest: Sendable, Equatable {
     public var intents: [String: IntentRules]
     /// Seconds an `exec` or `http` skill may take to answer one request (nil: the host's default).
     public var timeout: Double?
+    /// Slots whose words are secret (`slots: { code: { sensitive: true, label: purchase code } }`), by name,
+    /// with the label Hark shows and stores in their place ("[purchase code]").
+    public var sensitiveSlots: [String: String] = [:]
 
     public init(
         id: String, name: String, version: String = "1.0.0", description: String = "", entry: Entry = .builtin,
@@ -76,6 +79,7 @@ public struct SkillManifest: Sendable, Equatable {
 
     static let topLevelKeys: Set<String> = [
         "id", "name", "version", "description", "entry", "command", "url", "permissions", "intents", "timeout",
+        "slots",
     ]
 
     /// Reads a `skill.yaml`; every problem is reported with the file and line.
@@ -184,10 +188,38 @@ public struct SkillManifest: Sendable, Equatable {
             }
             timeout = seconds
         }
-        return SkillManifest(
+        var sensitive: [String: String] = [:]
+        if let map = root["slots"] {
+            guard let mapping = map.mapping else { throw fail(map, "'slots' must map slot names to { sensitive: true }") }
+            for (key, value) in mapping {
+                guard let name = key.string, let fields = value.mapping else {
+                    throw fail(value, "slot '\(key.string ?? "?")': expected { sensitive: true, label: words }")
+                }
+                var isSensitive = false
+                var label = name.replacingOccurrences(of: "_", with: " ")
+                for (fkey, fvalue) in fields {
+                    switch fkey.string {
+                    case "sensitive":
+                        guard let flag = fvalue.bool else { throw fail(fvalue, "slot '\(name)': 'sensitive' must be true or false") }
+                        isSensitive = flag
+                    case "label":
+                        guard let text = fvalue.string, !text.isEmpty, !text.contains("]") else {
+                            throw fail(fvalue, "slot '\(name)': 'label' must be a few words")
+                        }
+                        label = text
+                    default:
+                        throw fail(fkey, "slot '\(name)': unknown key '\(fkey.string ?? "?")' (known: label, sensitive)")
+                    }
+                }
+                if isSensitive { sensitive[name] = label }
+            }
+        }
+        var manifest = SkillManifest(
             id: id, name: try string("name", required: true)!, version: try string("version", required: false) ?? "1.0.0",
             description: try string("description", required: false) ?? "", entry: entry, permissions: permissions,
             intents: intents, timeout: timeout)
+        manifest.sensitiveSlots = sensitive
+        return manifest
     }
 }
 

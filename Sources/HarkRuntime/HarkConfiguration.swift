@@ -11,6 +11,7 @@ import Yams
 /// audio: { capture_device: default, playback_device: default }
 /// speech: { acoustic_model: /usr/share/pocketsphinx/model/en-us/en-us, dictionary: …, language_model: … }
 /// session_timeout: 600
+/// session_retention_days: 30          # sessions idle longer are deleted
 /// skills_directories: [~/my-skills]    # third-party skill folders (default: DATA/skills)
 /// enabled_skills: [barista, shopping]   # only these skills listen (default: every installed skill)
 /// disabled_skills: [recipes]            # these skills do not
@@ -32,6 +33,8 @@ public struct HarkConfiguration: Sendable, Equatable {
     public var skillSettings: [String: [String: JSONValue]] = [:]
     /// A conversation idle longer than this starts over (seconds).
     public var sessionTimeout: Double = 600
+    /// Sessions idle longer than this many days are deleted from the database (`session_retention_days`).
+    public var sessionRetentionDays: Double = 30
     /// Folders of third-party skill folders (`skills_directories: [~/my-skills]`); nil: `DATA/skills`.
     public var skillsDirectories: [String]?
     /// Which installed skills are active (`enabled_skills:` / `disabled_skills:`, or `--skills`).
@@ -103,6 +106,12 @@ public struct HarkConfiguration: Sendable, Equatable {
             }
             config.sessionTimeout = timeout
         }
+        if let days = raw.session_retention_days {
+            guard days > 0, days <= 3650 else {
+                throw ConfigurationError(file: file, message: "session_retention_days: must be a number of days above 0, at most 3650")
+            }
+            config.sessionRetentionDays = days
+        }
         if let enabled = raw.enabled_skills {
             guard !enabled.isEmpty else {
                 throw ConfigurationError(
@@ -142,6 +151,7 @@ public struct HarkConfiguration: Sendable, Equatable {
         var speech: RawSpeech?
         var skills: [String: [String: JSONValue]]?
         var session_timeout: Double?
+        var session_retention_days: Double?
         var skills_directories: [String]?
         var enabled_skills: [String]?
         var disabled_skills: [String]?

@@ -35,6 +35,7 @@ public struct HarkEnvironment: Sendable {
         let database = try HarkDatabase(path: paths.database)
         var options = AssistantOptions(dataDirectory: paths.dataDirectory)
         options.sessionTimeout = configuration.sessionTimeout
+        options.sessionRetention = configuration.sessionRetentionDays * 86_400
         options.skillSettings = configuration.skillSettings
         let builtins = try BuiltinSkills.ids.filter(selection.isActive).map {
             try BuiltinSkills.make(id: $0, database: database, configuration: configuration, devicesFile: devicesFile)

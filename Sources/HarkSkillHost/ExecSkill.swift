@@ -172,7 +172,8 @@ actor ExecConnection {
         if let process, process.isRunning { return process }
         process = nil
         let executable = try resolveProgram()
-        try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         var environment: [String: String] = [
             "PATH": parentEnvironment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin",
             "LANG": parentEnvironment["LANG"] ?? "C.UTF-8",

@@ -1,4 +1,9 @@
 import ArgumentParser
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The `hark` command: the voice assistant's front door.
 @main
@@ -11,4 +16,20 @@ struct Hark: AsyncParsableCommand {
             TranscribeCommand.self, SayCommand.self, DoctorCommand.self, RunCommand.self,
         ]
     )
+
+    /// Runs the command with a private umask: every file Hark (or a skill it starts) creates is readable by
+    /// its user alone (files 0600, folders 0700), so the database and skill data never are world-readable.
+    static func main() async {
+        _ = umask(0o077)
+        do {
+            var command = try parseAsRoot()
+            if var command = command as? any AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
