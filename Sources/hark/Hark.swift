@@ -11,6 +11,10 @@ struct Hark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hark",
         abstract: "Hark: an offline voice assistant for Linux.",
+        discussion: """
+            Every command takes --log-level trace|debug|info|notice|warning|error|critical (default: log_level in
+            the configuration, else info); the log goes to standard error.
+            """,
         subcommands: [
             ListenCommand.self, DemoCommand.self, AskCommand.self, ChatCommand.self, SkillsCommand.self,
             TranscribeCommand.self, SayCommand.self, DoctorCommand.self, RunCommand.self,
@@ -22,7 +26,9 @@ struct Hark: AsyncParsableCommand {
     static func main() async {
         _ = umask(0o077)
         do {
-            var command = try parseAsRoot()
+            var arguments = Array(CommandLine.arguments.dropFirst())
+            HarkLogging.bootstrap(flag: try HarkLogging.takeFlag(from: &arguments))
+            var command = try parseAsRoot(arguments)
             if var command = command as? any AsyncParsableCommand {
                 try await command.run()
             } else {
