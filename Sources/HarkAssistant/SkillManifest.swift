@@ -69,6 +69,11 @@ public struct SkillManifest: Sendable, Equatable {
         self.timeout = timeout
     }
 
+    /// True when the skill asks for the network (`permissions: [network]`); exec skills have none otherwise.
+    public var usesNetwork: Bool { permissions.contains(Self.networkPermission) }
+    /// The permission that lets an exec skill use the network.
+    public static let networkPermission = "network"
+
     /// True when the permissions allow calling `intent` of skill `skill`.
     public func allows(skill: String, intent: String) -> Bool {
         permissions.contains("\(skill).\(intent)") || permissions.contains("\(skill).*")
@@ -148,8 +153,8 @@ public struct SkillManifest: Sendable, Equatable {
         if let list = root["permissions"] {
             guard let seq = list.sequence else { throw fail(list, "'permissions' must be a list like [shopping.AddItem]") }
             for item in seq {
-                guard let p = item.string, p.split(separator: ".").count == 2 else {
-                    throw fail(item, "permission '\(item.string ?? "?")' must be skill.Intent or skill.*")
+                guard let p = item.string, p == networkPermission || p.split(separator: ".").count == 2 else {
+                    throw fail(item, "permission '\(item.string ?? "?")' must be network, skill.Intent or skill.*")
                 }
                 permissions.append(p)
             }

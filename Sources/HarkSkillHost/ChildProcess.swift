@@ -45,7 +45,7 @@ final class ChildProcess: @unchecked Sendable {
         process.standardInput = stdin
         process.standardOutput = stdout
         process.standardError = stderr
-        try process.run()
+        try SpawnThread.shared.run { try process.run() }
         self.process = process
         pid = process.processIdentifier
         input = stdin.fileHandleForWriting
@@ -107,10 +107,14 @@ final class ChildProcess: @unchecked Sendable {
     /// How many lines the program wrote that no request asked for (dropped).
     var unaskedLines: Int { mailbox.droppedLines }
 
-    /// Kills the program (SIGKILL) and closes its input.
+    /// Kills the program and every process of its group (SIGKILL: a child ignoring SIGTERM goes too) and closes
+    /// its input. `Process` starts the program as the leader of a process group of its own.
     func kill() {
         try? input.close()
-        if process.isRunning { _ = Glibc.kill(pid, SIGKILL) }
+        if process.isRunning {
+            _ = Glibc.kill(-pid, SIGKILL)
+            _ = Glibc.kill(pid, SIGKILL)
+        }
     }
 
     deinit { kill() }
@@ -137,6 +141,45 @@ final class ChildProcess: @unchecked Sendable {
         }
         if !pending.isEmpty { onLine(Data(pending)) }
         return .ended
+    }
+}
+
+/// One thread, alive as long as Hark, that starts every skill program. A sandboxed program dies with the thread that
+/// started it (bubblewrap's `--die-with-parent` is the parent *thread's* death signal): started from a pool thread
+/// that exits when idle, a skill was killed a few seconds later. Started from here, it dies only with Hark.
+final class SpawnThread: @unchecked Sendable {
+    static let shared = SpawnThread()
+
+    private let condition = NSCondition()
+    private var jobs: [() -> Void] = []
+
+    private init() {
+        let thread = Thread { [self] in
+            while true {
+                condition.lock()
+                while jobs.isEmpty { condition.wait() }
+                let job = jobs.removeFirst()
+                condition.unlock()
+                job()
+            }
+        }
+        thread.name = "hark.skill-spawner"
+        thread.start()
+    }
+
+    /// Runs `body` on the spawning thread and waits for it.
+    func run(_ body: @escaping () throws -> Void) throws {
+        let done = DispatchSemaphore(value: 0)
+        var failure: (any Error)?
+        condition.lock()
+        jobs.append {
+            do { try body() } catch { failure = error }
+            done.signal()
+        }
+        condition.signal()
+        condition.unlock()
+        done.wait()
+        if let failure { throw failure }
     }
 }
 

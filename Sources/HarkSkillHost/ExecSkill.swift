@@ -8,7 +8,8 @@ import Logging
 /// its standard output (echoing the request's `requestId`), its standard error to Hark's log.
 ///
 /// The program sees a scrubbed environment: `PATH`, `LANG`, `HOME` (its own data folder),
-/// `HARK_SKILL_ID` and `HARK_SKILL_DATA`, nothing else. A request that takes longer than the time limit,
+/// `HARK_SKILL_ID` and `HARK_SKILL_DATA`, nothing else, and runs confined by ``SkillSandbox`` (no view of Hark's
+/// files, no network unless the manifest asks for `permissions: [network]`). A request that takes longer than the time limit,
 /// an answer over the size cap, output that is not a response for this request, or an exit, fails the
 /// request (one apology), marks the skill unhealthy and kills the program; it starts again on a later
 /// request after a pause that doubles with each failure, and a request during the pause fails at once.
@@ -31,7 +32,7 @@ public struct ExecSkill: HostedSkill {
         let logger = logger ?? Logger(label: "hark.skill.\(package.manifest.id)")
         connection = ExecConnection(
             skill: package.manifest.id, command: command, folder: package.folder, dataDirectory: dataDirectory,
-            parentEnvironment: environment, options: options, logger: logger)
+            parentEnvironment: environment, options: options, logger: logger, network: package.manifest.usesNetwork)
     }
 
     public var health: SkillHealth { get async { await connection.health } }
@@ -70,6 +71,8 @@ actor ExecConnection {
     let dataDirectory: String
     let parentEnvironment: [String: String]
     let logger: Logger
+    /// True when the manifest asks for `permissions: [network]`.
+    let network: Bool
     private var schedule: RestartSchedule
     private var process: ChildProcess?
     private var busy = false
@@ -83,8 +86,9 @@ actor ExecConnection {
 
     init(
         skill: String, command: [String], folder: String, dataDirectory: String, parentEnvironment: [String: String],
-        options: SkillHostOptions, logger: Logger
+        options: SkillHostOptions, logger: Logger, network: Bool = false
     ) {
+        self.network = network
         self.skill = skill
         self.command = command
         self.folder = folder
@@ -183,9 +187,13 @@ actor ExecConnection {
         let logger = logger
         let skill = skill
         let limiter = stderrLimiter
+        SkillSandbox.warnIfUnavailable { logger.warning("\($0)") }
+        let confined = schedule.options.sandbox.command(
+            executable: executable, arguments: Array(command.dropFirst()), folder: folder,
+            dataDirectory: dataDirectory, network: network)
         do {
             let started = try ChildProcess(
-                executable: executable, arguments: Array(command.dropFirst()), directory: folder,
+                executable: confined.executable, arguments: confined.arguments, directory: folder,
                 environment: environment, maxLineBytes: schedule.options.maxAnswerBytes,
                 log: { line in
                     guard case .log(let suppressed) = limiter.admit() else { return }

@@ -41,6 +41,8 @@ public struct SkillHostOptions: Sendable {
     public var firstBackoff: Duration = .milliseconds(500)
     /// The longest pause between restarts.
     public var maxBackoff: Duration = .seconds(30)
+    /// How exec skills are confined (bubblewrap when this machine allows it, rlimits, process groups).
+    public var sandbox = SkillSandbox()
 
     public init() {}
 

@@ -25,6 +25,7 @@ struct SkillsListCommand: AsyncParsableCommand {
             print("\(manifest.id)  \(manifest.name) \(manifest.version)  [\(skill.origin)]  \(health)")
             if !manifest.description.isEmpty { print("    \(manifest.description)") }
             print("    intents: \(skill.package.templates.intents.map(\.name).joined(separator: ", "))")
+            if !manifest.permissions.isEmpty { print("    permissions: \(manifest.permissions.joined(separator: ", "))") }
         }
         let scan = environment.scanSkillDirectories(reservedIDs: Set(BuiltinSkills.ids))
         let active = Set(installed.map(\.id))
