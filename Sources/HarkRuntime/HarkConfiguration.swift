@@ -124,6 +124,12 @@ public struct HarkConfiguration: Sendable, Equatable {
         {
             let key = context.codingPath.map(\.stringValue).joined(separator: ".")
             throw ConfigurationError(file: file, message: "\(key.isEmpty ? "top level" : key): \(context.debugDescription)")
+        } catch let DecodingError.keyNotFound(missing, context) {
+            // A value YAML reads as absent (an alias to nothing, a tag it cannot resolve) where a value belongs.
+            let key = (context.codingPath + [missing]).map(\.stringValue).joined(separator: ".")
+            throw ConfigurationError(file: file, message: "\(key): no usable value")
+        } catch {
+            throw ConfigurationError(file: file, message: "\(error)".replacingOccurrences(of: "\n", with: " "))
         }
         var config = HarkConfiguration()
         if let wake = raw.wake_phrase {
