@@ -151,7 +151,7 @@ public actor Assistant {
     private func redact(_ turn: inout Turn, label: String) {
         turn.text = "[\(label)]"
         let secret = turn.skill.flatMap { skills[$0]?.package.manifest.sensitiveSlots } ?? [:]
-        for name in turn.slots.keys where secret[name] != nil { turn.slots[name] = .text("[\(secret[name]!)]") }
+        for (name, label) in secret where turn.slots[name] != nil { turn.slots[name] = .text("[\(label)]") }
     }
 
     /// Deletes sessions idle longer than ``AssistantOptions/sessionRetention``, at most once an hour.

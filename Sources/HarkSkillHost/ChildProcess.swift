@@ -32,7 +32,7 @@ final class ChildProcess: @unchecked Sendable {
     init(
         executable: String, arguments: [String], directory: String, environment: [String: String],
         maxLineBytes: Int, log: @escaping @Sendable (String) -> Void
-    ) throws {
+    ) async throws {
         _ = Self.ignoreBrokenPipes
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
@@ -45,7 +45,7 @@ final class ChildProcess: @unchecked Sendable {
         process.standardInput = stdin
         process.standardOutput = stdout
         process.standardError = stderr
-        try SpawnThread.shared.run { try process.run() }
+        try await SpawnThread.shared.run { try process.run() }
         self.process = process
         pid = process.processIdentifier
         input = stdin.fileHandleForWriting
@@ -167,19 +167,14 @@ final class SpawnThread: @unchecked Sendable {
         thread.start()
     }
 
-    /// Runs `body` on the spawning thread and waits for it.
-    func run(_ body: @escaping () throws -> Void) throws {
-        let done = DispatchSemaphore(value: 0)
-        var failure: (any Error)?
-        condition.lock()
-        jobs.append {
-            do { try body() } catch { failure = error }
-            done.signal()
+    /// Runs `body` on the spawning thread; the caller's task waits without holding a thread.
+    func run(_ body: @escaping @Sendable () throws -> Void) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            condition.lock()
+            jobs.append { continuation.resume(with: Result { try body() }) }
+            condition.signal()
+            condition.unlock()
         }
-        condition.signal()
-        condition.unlock()
-        done.wait()
-        if let failure { throw failure }
     }
 }
 

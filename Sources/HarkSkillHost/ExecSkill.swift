@@ -112,7 +112,7 @@ actor ExecConnection {
         do {
             try schedule.checkAvailable(skill: skill)
             let fresh = process?.isRunning != true
-            let process = try running()
+            let process = try await running()
             reportUnasked(process)
             process.expectAnswer()
             guard process.send(body) else {
@@ -172,7 +172,7 @@ actor ExecConnection {
     }
 
     /// The running process, started if needed.
-    private func running() throws -> ChildProcess {
+    private func running() async throws -> ChildProcess {
         if let process, process.isRunning { return process }
         process = nil
         let executable = try resolveProgram()
@@ -192,7 +192,7 @@ actor ExecConnection {
             executable: executable, arguments: Array(command.dropFirst()), folder: folder,
             dataDirectory: dataDirectory, network: network)
         do {
-            let started = try ChildProcess(
+            let started = try await ChildProcess(
                 executable: confined.executable, arguments: confined.arguments, directory: folder,
                 environment: environment, maxLineBytes: schedule.options.maxAnswerBytes,
                 log: { line in
