@@ -12,7 +12,7 @@ struct Hark: AsyncParsableCommand {
         commandName: "hark",
         abstract: "Hark: an offline voice assistant for Linux.",
         discussion: """
-            Every command takes --log-level trace|debug|info|notice|warning|error|critical (default: log_level in
+            Every command takes --log-level trace|debug|info|notice|warning|error|critical (default: log_level in \
             the configuration, else info); the log goes to standard error.
             """,
         subcommands: [
