@@ -23,6 +23,7 @@ enum ChildOutput: Sendable, Equatable {
 final class ChildProcess: @unchecked Sendable {
     let pid: Int32
     private let process: Process
+    private let outFD: Int32
     private let input: FileHandle
     private let mailbox = OutputMailbox()
     private let stderrTail = LineTail(capacity: 6)
@@ -55,19 +56,23 @@ final class ChildProcess: @unchecked Sendable {
         let errFD = stderr.fileHandleForReading.fileDescriptor
         let outHandle = stdout.fileHandleForReading
         let errHandle = stderr.fileHandleForReading
+        self.outFD = outFD
         Thread.detachNewThread {
-            let outcome = Self.readLines(fd: outFD, maxLineBytes: maxLineBytes) { mailbox.push(.line($0)) }
+            let outcome = Self.readLines(fd: outFD, maxLineBytes: maxLineBytes, busy: mailbox.setReading) {
+                mailbox.push(.line($0))
+            }
             if outcome == .tooLarge {
                 mailbox.push(.tooLarge(limit: maxLineBytes))
             } else {
-                // Give the program a moment to be reaped so its exit status can be reported.
-                for _ in 0..<50 where process.isRunning { usleep(2000) }
+                // Give the program a moment to be reaped so its exit status can be reported (through prlimit and
+                // bubblewrap this takes a little longer on a busy machine).
+                for _ in 0..<250 where process.isRunning { usleep(2000) }
                 mailbox.push(.exited(status: process.isRunning ? nil : process.terminationStatus))
             }
             try? outHandle.close()
         }
         Thread.detachNewThread {
-            _ = Self.readLines(fd: errFD, maxLineBytes: 64 * 1024) { data in
+            _ = Self.readLines(fd: errFD, maxLineBytes: 64 * 1024, busy: { _ in }) { data in
                 let line = String(decoding: data, as: UTF8.self)
                 tail.append(line)
                 log(line)
@@ -98,8 +103,18 @@ final class ChildProcess: @unchecked Sendable {
     }
 
     /// Announces that a request is about to be sent: the next line the program writes is its answer.
-    /// Lines written when no answer is awaited are dropped (and counted), so they cannot pile up.
-    func expectAnswer() { mailbox.expectAnswer() }
+    /// Lines written when no answer is awaited are dropped (and counted), so they cannot pile up. Output the
+    /// program wrote before this request is first let through to the mailbox (waiting at most 100 ms for the pipe
+    /// to empty), so that it is dropped rather than taken for the answer.
+    func expectAnswer() async {
+        for _ in 0..<100 {
+            var pending: Int32 = 0
+            let unread = ioctl(outFD, UInt(FIONREAD), &pending) == 0 ? pending : 0
+            if unread == 0 && !mailbox.isReading { break }
+            try? await Task.sleep(for: .milliseconds(1))
+        }
+        mailbox.expectAnswer()
+    }
 
     /// The next thing the program wrote, or `.timedOut`.
     func next(timeout: Duration) async -> ChildOutput { await mailbox.next(timeout: timeout) }
@@ -121,14 +136,19 @@ final class ChildProcess: @unchecked Sendable {
 
     private enum ReadOutcome { case ended, tooLarge }
 
-    /// Reads `fd` to its end, handing over each line; stops early when a line exceeds `maxLineBytes`.
-    private static func readLines(fd: Int32, maxLineBytes: Int, onLine: (Data) -> Void) -> ReadOutcome {
+    /// Reads `fd` to its end, handing over each line; stops early when a line exceeds `maxLineBytes`. `busy` is
+    /// told when a read has returned data not yet handed over, and when it all has been.
+    private static func readLines(
+        fd: Int32, maxLineBytes: Int, busy: (Bool) -> Void, onLine: (Data) -> Void
+    ) -> ReadOutcome {
         var pending: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
             let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if count < 0 && errno == EINTR { continue }
             if count <= 0 { break }
+            busy(true)
+            defer { busy(false) }
             var start = 0
             for i in 0..<count where buffer[i] == 0x0A {
                 pending.append(contentsOf: buffer[start..<i])
@@ -191,8 +211,14 @@ final class OutputMailbox: @unchecked Sendable {
     private var awaitingAnswer = false
     private var dropped = 0
 
+    private var reading = false
+
     /// Lines dropped because no request asked for them.
     var droppedLines: Int { lock.withLock { dropped } }
+
+    /// True while the reader holds output it has read but not yet pushed.
+    var isReading: Bool { lock.withLock { reading } }
+    func setReading(_ value: Bool) { lock.withLock { reading = value } }
 
     /// The next line is an answer to keep.
     func expectAnswer() { lock.withLock { awaitingAnswer = true } }

@@ -114,7 +114,7 @@ actor ExecConnection {
             let fresh = process?.isRunning != true
             let process = try await running()
             reportUnasked(process)
-            process.expectAnswer()
+            await process.expectAnswer()
             guard process.send(body) else {
                 throw SkillHostError.exited(status: nil, stderr: process.lastErrorLines, skill: skill)
             }
