@@ -181,6 +181,9 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "HarkCLITests", dependencies: ["hark", "HarkAudio"], exclude: ["Fixtures"], swiftSettings: strict),
+        .testTarget(
+            name: "HarkRuntimeTests",
+            dependencies: ["HarkRuntime", "HarkAssistant", "HarkSkillKit", "HarkUnderstanding"], swiftSettings: strict),
     ]
 )
 

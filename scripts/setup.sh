@@ -11,6 +11,7 @@ packages=(
   libmosquitto-dev mosquitto mosquitto-clients  # MQTT for smart-home devices, broker for tests
   libsqlite3-dev                           # state
   sox                                      # audio tools used by benchmarks
+  bubblewrap util-linux                    # the exec-skill sandbox (bwrap) and its rlimits (prlimit)
 )
 
 missing=()

@@ -7,7 +7,7 @@ import HarkSkillKit
 /// Turn 1 (`Order`/`Reorder` without `code`): checks that ordering is on and not locked, plans the order
 /// (products from the catalogue), refuses it when the total is over the spending cap, reads the summary and
 /// elicits the slot `code`, remembering the plan in the session. Turn 2 (with `code`): parses the digits;
-/// wrong codes are counted in SQLite and the third in a row locks ordering for 15 minutes; the right code
+/// wrong codes are counted in SQLite and the third in a row locks ordering for 15 minutes, each later lock twice the last; the right code
 /// places the order in one transaction. The code is never spoken and never kept in the reply's slots.
 extension ShoppingTurn {
     mutating func order(reorder: Bool) async throws -> SkillResponse {
@@ -180,7 +180,8 @@ extension ShoppingTurn {
         }
         guard digits == code else {
             let state = try await store.recordWrongCode(
-                at: now, limit: ShoppingSkill.codeAttemptLimit, duration: ShoppingSkill.lockDuration)
+                at: now, limit: ShoppingSkill.codeAttemptLimit, duration: ShoppingSkill.lockDuration,
+                longest: ShoppingSkill.longestLock)
             if let until = state.lockedUntil, state.isLocked(at: now) {
                 let text = try say("code_locked_now", ["minutes": try minutes(until.timeIntervalSince(now))])
                 return SkillResponse(speech: text, updatedSlots: slots, sessionAttributes: [:])

@@ -12,6 +12,8 @@ struct ShoppingSettings: Sendable {
 
     static let defaultCurrency = "GBP"
     static let defaultSpendingCap = 150.0
+    /// The largest spending cap accepted (a larger one is a typo, and would not fit spoken amounts).
+    static let maximumSpendingCap = 1_000_000.0
 
     /// A setting that cannot be used, as the key and the value found.
     struct Problem: Error {
@@ -32,10 +34,10 @@ struct ShoppingSettings: Sendable {
             let text: String
             if let string = value.stringValue {
                 text = string.filter { !$0.isWhitespace }
-            } else if let number = value.numberValue, number.rounded() == number, number >= 0 {
+            } else if let number = value.numberValue, number.rounded() == number, (0...9999).contains(number) {
                 text = String(Int(number))
             } else {
-                throw Problem(key: "purchase_code", value: value.description)
+                throw Problem(key: "purchase_code", value: "")
             }
             if !text.isEmpty {
                 guard text.count == 4, text.allSatisfy(\.isASCII), text.allSatisfy(\.isNumber) else {
@@ -46,7 +48,8 @@ struct ShoppingSettings: Sendable {
             }
         }
         if let value = settings["spending_cap"] {
-            guard let cap = value.numberValue ?? value.stringValue.flatMap(Double.init), cap >= 0 else {
+            guard let cap = value.numberValue ?? value.stringValue.flatMap(Double.init), (0...maximumSpendingCap).contains(cap)
+            else {
                 throw Problem(key: "spending_cap", value: value.description)
             }
             result.spendingCap = cap

@@ -17,8 +17,11 @@ public struct ShoppingSkill: Skill {
 
     /// Wrong purchase codes in a row that lock ordering.
     static let codeAttemptLimit = 3
-    /// How long ordering stays locked after too many wrong codes (seconds).
+    /// How long ordering stays locked the first time after too many wrong codes (seconds); each further lock
+    /// before an order is placed lasts twice the last.
     static let lockDuration: TimeInterval = 15 * 60
+    /// The longest lock: 30 days.
+    static let longestLock: TimeInterval = 30 * 86_400
 
     let store: ShoppingStore
     let catalogue: ProductCatalogue
@@ -47,6 +50,7 @@ public struct ShoppingSkill: Skill {
         do {
             settings = try ShoppingSettings.read(merged)
         } catch let problem as ShoppingSettings.Problem {
+            context.logger.error("configuration: skills.shopping.\(problem.key) is not valid \(problem.value)")
             return .speak(try context.responses.render("setting_invalid", ["key": problem.key]))
         }
         var turn = ShoppingTurn(skill: self, request: request, context: context, settings: settings)

@@ -64,6 +64,8 @@ struct Purchase: Sendable {
 struct Lockout: Sendable {
     var failedAttempts: Int
     var lockedUntil: Date?
+    /// Locks since the last order placed (the next lock lasts `2^locks` times the first).
+    var locks = 0
 
     func isLocked(at now: Date) -> Bool { lockedUntil.map { $0 > now } ?? false }
 }
@@ -121,6 +123,10 @@ struct ShoppingStore: Sendable {
                 t.column("failed_attempts", .integer).notNull()
                 t.column("locked_until", .double)
             }
+        }
+        migrator.registerMigration("shopping.v2-lockout-count") { db in
+            // How many times ordering has been locked since the last order placed: each lock lasts twice the last.
+            try db.alter(table: "shopping_lockout") { t in t.add(column: "locks", .integer).notNull().defaults(to: 0) }
         }
         return migrator
     }
@@ -276,25 +282,32 @@ struct ShoppingStore: Sendable {
     }
 
     private static func lockout(_ db: Database) throws -> Lockout {
-        guard let row = try Row.fetchOne(db, sql: "SELECT failed_attempts, locked_until FROM shopping_lockout") else {
+        guard let row = try Row.fetchOne(db, sql: "SELECT failed_attempts, locked_until, locks FROM shopping_lockout")
+        else {
             return Lockout(failedAttempts: 0, lockedUntil: nil)
         }
         let until: Double? = row["locked_until"]
-        return Lockout(failedAttempts: row["failed_attempts"], lockedUntil: until.map(Date.init(timeIntervalSince1970:)))
+        return Lockout(
+            failedAttempts: row["failed_attempts"], lockedUntil: until.map(Date.init(timeIntervalSince1970:)),
+            locks: row["locks"])
     }
 
-    /// Counts a wrong code; the `limit`-th in a row locks ordering for `duration` seconds.
-    func recordWrongCode(at now: Date, limit: Int, duration: TimeInterval) async throws -> Lockout {
+    /// Counts a wrong code; the `limit`-th in a row locks ordering, for `duration` seconds the first time and
+    /// twice as long as the last lock each time after (at most `longest`), until an order is placed.
+    func recordWrongCode(
+        at now: Date, limit: Int, duration: TimeInterval, longest: TimeInterval
+    ) async throws -> Lockout {
         try await pool.write { db in
             var state = try Self.lockout(db)
-            if let until = state.lockedUntil, until <= now { state = Lockout(failedAttempts: 0, lockedUntil: nil) }
+            if let until = state.lockedUntil, until <= now { state = Lockout(failedAttempts: 0, lockedUntil: nil, locks: state.locks) }
             state.failedAttempts += 1
             if state.failedAttempts >= limit {
-                state = Lockout(failedAttempts: 0, lockedUntil: now.addingTimeInterval(duration))
+                let length = min(duration * pow(2, Double(min(state.locks, 30))), longest)
+                state = Lockout(failedAttempts: 0, lockedUntil: now.addingTimeInterval(length), locks: state.locks + 1)
             }
             try db.execute(
-                sql: "INSERT OR REPLACE INTO shopping_lockout (id, failed_attempts, locked_until) VALUES (1, ?, ?)",
-                arguments: [state.failedAttempts, state.lockedUntil?.timeIntervalSince1970])
+                sql: "INSERT OR REPLACE INTO shopping_lockout (id, failed_attempts, locked_until, locks) VALUES (1, ?, ?, ?)",
+                arguments: [state.failedAttempts, state.lockedUntil?.timeIntervalSince1970, state.locks])
             return state
         }
     }

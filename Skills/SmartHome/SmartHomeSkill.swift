@@ -454,6 +454,12 @@ extension MQTTBrokerSettings {
             }
             self.port = Int(number)
         }
-        if let timeout = fields["timeout"]?.numberValue, timeout > 0 { self.timeout = timeout }
+        if let timeout = fields["timeout"] {
+            guard let seconds = timeout.numberValue, seconds > 0, seconds <= 60 else {
+                throw DeviceRegistryError.invalid(
+                    "settings (skills.smarthome.mqtt.timeout)", "expected a number of seconds above 0, at most 60")
+            }
+            self.timeout = seconds
+        }
     }
 }

@@ -35,6 +35,8 @@ public struct AssistantOptions: Sendable {
     public var dataDirectory: String
     /// The logger for dialog events and skill failures.
     public var logger = Logger(label: "hark.dialog")
+    /// Sessions idle longer than this (seconds) are deleted (`session_retention_days`, 30 by default); nil keeps them.
+    public var sessionRetention: TimeInterval? = 30 * 86_400
 
     public init(dataDirectory: String) {
         self.dataDirectory = dataDirectory
@@ -63,6 +65,8 @@ public actor Assistant {
     private var slotReaders: [String: IntentEngine] = [:]
     /// The statistical fallback, trained (or read from the cache) the first time a request needs it.
     private var classifier: IntentClassifier?
+    /// When old sessions were last deleted.
+    private var lastPurge: Date?
 
     /// Compiles every skill's templates (and the built-in intents) into one engine.
     public init(skills: [InstalledSkill], database: HarkDatabase, options: AssistantOptions) throws {
@@ -118,13 +122,17 @@ public actor Assistant {
         turn.timings["understand"] = Self.milliseconds(since: understandStart)
         turn.result = result
 
+        let askedBefore = session.isOpen ? session.pending : nil
         await decide(&turn, result: result)
+        let secret = sensitiveLabel(of: turn, askedBefore: askedBefore)
+        if let secret { redact(&turn, label: secret) }
 
         session = turn.session
         session.updatedAt = now
         session.lastReply = turn.reply.isEmpty ? session.lastReply : turn.reply
         session.record(
-            DialogSession.Turn(at: now, user: text, skill: turn.skill, intent: turn.intent, reply: turn.reply))
+            DialogSession.Turn(at: now, user: turn.text, skill: turn.skill, intent: turn.intent, reply: turn.reply))
+        await purgeSessionsIfDue(now: now)
         do {
             try await sessions.save(session)
         } catch {
@@ -133,7 +141,44 @@ public actor Assistant {
         turn.timings["total"] = Self.milliseconds(since: started)
         let dialogMs = turn.timings["total"]! - (turn.timings["understand"] ?? 0) - (turn.timings["skill"] ?? 0)
         turn.timings["dialog"] = max(0, dialogMs)
-        return turn.makeReply(sessionID: id)
+        var reply = turn.makeReply(sessionID: id)
+        reply.redaction = secret.map { "[\($0)]" }
+        return reply
+    }
+
+    // MARK: - Secrets and retention
+
+    /// The label of a slot a skill marks `sensitive: true` that this turn's words filled ("purchase code"):
+    /// the answer to a question for that slot, or a sentence that matched it.
+    private func sensitiveLabel(of turn: Turn, askedBefore pending: PendingQuestion?) -> String? {
+        func label(_ skill: String?, _ slot: String) -> String? {
+            skill.flatMap { skills[$0]?.package.manifest.sensitiveSlots[slot] }
+        }
+        if case .elicitSlot(let call, let slot)? = pending, let found = label(call.skill, slot) { return found }
+        if let found = turn.slots.keys.lazy.compactMap({ label(turn.skill, $0) }).first { return found }
+        guard let best = turn.result?.best else { return nil }
+        return best.slots.keys.lazy.compactMap { label(best.skill, $0) }.first
+    }
+
+    /// Replaces what the user said, and the sensitive slots' values, with `[label]`: the words are not kept
+    /// in the session's history, returned, printed or logged.
+    private func redact(_ turn: inout Turn, label: String) {
+        turn.text = "[\(label)]"
+        let secret = turn.skill.flatMap { skills[$0]?.package.manifest.sensitiveSlots } ?? [:]
+        for (name, label) in secret where turn.slots[name] != nil { turn.slots[name] = .text("[\(label)]") }
+    }
+
+    /// Deletes sessions idle longer than ``AssistantOptions/sessionRetention``, at most once an hour.
+    private func purgeSessionsIfDue(now: Date) async {
+        guard let retention = options.sessionRetention else { return }
+        if let last = lastPurge, now.timeIntervalSince(last) < 3600, now >= last { return }
+        lastPurge = now
+        do {
+            let removed = try await sessions.purge(idleSince: now.addingTimeInterval(-retention))
+            if removed > 0 { options.logger.info("deleted \(removed) sessions idle for more than \(Int(retention / 86_400)) days") }
+        } catch {
+            options.logger.warning("old sessions not deleted: \(error)")
+        }
     }
 
     // MARK: - Deciding what to do with one utterance
@@ -663,25 +708,37 @@ public actor Assistant {
         return (value, match.rawSlots[slot] ?? value.spoken)
     }
 
-    private func context(for skill: InstalledSkill) -> SkillContext {
+    /// The context `skill` runs in; `calls` are the skills whose `InvokeIntent` led to it, outermost first.
+    private func context(for skill: InstalledSkill, calls: [String] = []) -> SkillContext {
         SkillContext(
             skillID: skill.id, storage: SQLiteSkillStorage(database: database, skill: skill.id),
             dataDirectory: options.dataDirectory + "/skills/" + skill.id,
             settings: options.skillSettings[skill.id] ?? [:], clock: options.clock,
             logger: Logger(label: "hark.skill.\(skill.id)"), responses: skill.package.responses,
-            skills: PermittedSkills(caller: skill.package.manifest, assistant: self))
+            skills: PermittedSkills(caller: skill.package.manifest, calls: calls + [skill.id], assistant: self))
     }
 
-    /// Runs another skill's intent for a skill whose manifest allows it (no dialog, no session).
-    func invoke(caller: SkillManifest, skill id: String, intent: String, slots: Slots) async throws -> SkillResponse {
+    /// How many skill-to-skill calls one request may nest (A calls B calls C calls D, and no further).
+    public static let maximumInvocationDepth = 3
+
+    /// Runs another skill's intent for a skill whose manifest allows it (no dialog, no session). `calls` is
+    /// the chain of skills that led here, ending with the caller: a skill already in it, or a chain longer
+    /// than ``maximumInvocationDepth``, is refused.
+    func invoke(
+        caller: SkillManifest, calls: [String], skill id: String, intent: String, slots: Slots
+    ) async throws -> SkillResponse {
         guard caller.allows(skill: id, intent: intent) else {
             throw SkillError.permissionDenied(caller: caller.id, target: "\(id).\(intent)")
+        }
+        guard !calls.contains(id) else { throw SkillError.invocationCycle(calls + [id]) }
+        guard calls.count <= Self.maximumInvocationDepth else {
+            throw SkillError.invocationTooDeep(calls + [id], limit: Self.maximumInvocationDepth)
         }
         guard let target = skills[id] else { throw SkillError.unknownSkill(id) }
         let request = SkillRequest(
             kind: .intent, intent: intent, slots: slots, utterance: "",
             session: SessionInfo(id: "skill:\(caller.id)"), dialogState: .completed)
-        return try await target.handler.handle(request, context: context(for: target))
+        return try await target.handler.handle(request, context: context(for: target, calls: calls))
     }
 
     private func loadSession(id: String, now: Date) async -> DialogSession {
@@ -709,9 +766,11 @@ public actor Assistant {
 /// The ``SkillInvoker`` a skill receives: calls go through the assistant, checked against the manifest.
 struct PermittedSkills: SkillInvoker {
     let caller: SkillManifest
+    /// The skills whose calls led to this one, ending with the caller.
+    let calls: [String]
     let assistant: Assistant
 
     func invoke(skill: String, intent: String, slots: Slots) async throws -> SkillResponse {
-        try await assistant.invoke(caller: caller, skill: skill, intent: intent, slots: slots)
+        try await assistant.invoke(caller: caller, calls: calls, skill: skill, intent: intent, slots: slots)
     }
 }

@@ -39,6 +39,9 @@ public struct AssistantReply: Sendable, Encodable {
     /// The slots of the request Hark asks about ("Did you mean …?", "…, right?", or the ones known so far when it asks
     /// for a missing slot); empty when it asked nothing.
     public var questionSlots: [String: SlotValue] = [:]
+    /// When the words held a slot a skill marks sensitive: the label shown in their place ("[purchase code]"),
+    /// which is then also ``text``. Whoever prints what was heard prints this instead.
+    public var redaction: String? = nil
 
     /// Another reading of the sentence.
     public struct Alternative: Sendable, Encodable, Equatable {

@@ -19,6 +19,14 @@ public struct HarkDatabase: Sendable {
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
         do {
+            // The file holds sessions and orders: its user's alone (SQLite gives -wal and -shm the same mode).
+            let fm = FileManager.default
+            if !fm.fileExists(atPath: path) {
+                fm.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+            }
+            for file in [path, path + "-wal", path + "-shm"] where fm.fileExists(atPath: file) {
+                try fm.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file)
+            }
             pool = try DatabasePool(path: path, configuration: config)
         } catch {
             throw StoreError("\(path): cannot open the database: \(error)")

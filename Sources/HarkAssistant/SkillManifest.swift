@@ -51,6 +51,9 @@ public struct SkillManifest: Sendable, Equatable {
     public var intents: [String: IntentRules]
     /// Seconds an `exec` or `http` skill may take to answer one request (nil: the host's default).
     public var timeout: Double?
+    /// Slots whose words are secret (`slots: { code: { sensitive: true, label: purchase code } }`), by name,
+    /// with the label Hark shows and stores in their place ("[purchase code]").
+    public var sensitiveSlots: [String: String] = [:]
 
     public init(
         id: String, name: String, version: String = "1.0.0", description: String = "", entry: Entry = .builtin,
@@ -66,13 +69,22 @@ public struct SkillManifest: Sendable, Equatable {
         self.timeout = timeout
     }
 
+    /// True when the skill asks for the network (`permissions: [network]`); exec skills have none otherwise.
+    public var usesNetwork: Bool { permissions.contains(Self.networkPermission) }
+    /// The permission that lets an exec skill use the network.
+    public static let networkPermission = "network"
+
     /// True when the permissions allow calling `intent` of skill `skill`.
     public func allows(skill: String, intent: String) -> Bool {
         permissions.contains("\(skill).\(intent)") || permissions.contains("\(skill).*")
     }
 
+    /// The time limits a skill may ask for, in seconds.
+    public static let timeoutRange: ClosedRange<Double> = 0.1...600
+
     static let topLevelKeys: Set<String> = [
         "id", "name", "version", "description", "entry", "command", "url", "permissions", "intents", "timeout",
+        "slots",
     ]
 
     /// Reads a `skill.yaml`; every problem is reported with the file and line.
@@ -141,8 +153,8 @@ public struct SkillManifest: Sendable, Equatable {
         if let list = root["permissions"] {
             guard let seq = list.sequence else { throw fail(list, "'permissions' must be a list like [shopping.AddItem]") }
             for item in seq {
-                guard let p = item.string, p.split(separator: ".").count == 2 else {
-                    throw fail(item, "permission '\(item.string ?? "?")' must be skill.Intent or skill.*")
+                guard let p = item.string, p == networkPermission || p.split(separator: ".").count == 2 else {
+                    throw fail(item, "permission '\(item.string ?? "?")' must be network, skill.Intent or skill.*")
                 }
                 permissions.append(p)
             }
@@ -173,13 +185,46 @@ public struct SkillManifest: Sendable, Equatable {
         }
         var timeout: Double?
         if let node = root["timeout"] {
-            guard let seconds = node.float, seconds > 0 else { throw fail(node, "'timeout' must be a positive number of seconds") }
+            guard let seconds = node.float, timeoutRange.contains(seconds) else {
+                throw fail(
+                    node,
+                    "'timeout' must be a number of seconds from \(timeoutRange.lowerBound) to \(timeoutRange.upperBound), "
+                        + "not \(node.string ?? "?")")
+            }
             timeout = seconds
         }
-        return SkillManifest(
+        var sensitive: [String: String] = [:]
+        if let map = root["slots"] {
+            guard let mapping = map.mapping else { throw fail(map, "'slots' must map slot names to { sensitive: true }") }
+            for (key, value) in mapping {
+                guard let name = key.string, let fields = value.mapping else {
+                    throw fail(value, "slot '\(key.string ?? "?")': expected { sensitive: true, label: words }")
+                }
+                var isSensitive = false
+                var label = name.replacingOccurrences(of: "_", with: " ")
+                for (fkey, fvalue) in fields {
+                    switch fkey.string {
+                    case "sensitive":
+                        guard let flag = fvalue.bool else { throw fail(fvalue, "slot '\(name)': 'sensitive' must be true or false") }
+                        isSensitive = flag
+                    case "label":
+                        guard let text = fvalue.string, !text.isEmpty, !text.contains("]") else {
+                            throw fail(fvalue, "slot '\(name)': 'label' must be a few words")
+                        }
+                        label = text
+                    default:
+                        throw fail(fkey, "slot '\(name)': unknown key '\(fkey.string ?? "?")' (known: label, sensitive)")
+                    }
+                }
+                if isSensitive { sensitive[name] = label }
+            }
+        }
+        var manifest = SkillManifest(
             id: id, name: try string("name", required: true)!, version: try string("version", required: false) ?? "1.0.0",
             description: try string("description", required: false) ?? "", entry: entry, permissions: permissions,
             intents: intents, timeout: timeout)
+        manifest.sensitiveSlots = sensitive
+        return manifest
     }
 }
 

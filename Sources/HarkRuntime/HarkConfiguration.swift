@@ -12,6 +12,8 @@ import Yams
 /// speech: { acoustic_model: /usr/share/pocketsphinx/model/en-us/en-us, dictionary: …, language_model: … }
 /// session_timeout: 600
 /// statistical_fallback: true          # understand paraphrases the templates miss (IntentClassifier)
+/// session_retention_days: 30          # sessions idle longer are deleted
+/// log_level: info                      # trace, debug, info, notice, warning, error or critical
 /// skills_directories: [~/my-skills]    # third-party skill folders (default: DATA/skills)
 /// enabled_skills: [barista, shopping]   # only these skills listen (default: every installed skill)
 /// disabled_skills: [recipes]            # these skills do not
@@ -35,6 +37,10 @@ public struct HarkConfiguration: Sendable, Equatable {
     public var sessionTimeout: Double = 600
     /// Whether requests no template matches go to the statistical fallback (`statistical_fallback:`).
     public var statisticalFallback = true
+    /// Sessions idle longer than this many days are deleted from the database (`session_retention_days`).
+    public var sessionRetentionDays: Double = 30
+    /// The least severe log messages shown (`log_level:`, one of ``logLevels``); nil: `info`, or `--log-level`.
+    public var logLevel: String?
     /// Folders of third-party skill folders (`skills_directories: [~/my-skills]`); nil: `DATA/skills`.
     public var skillsDirectories: [String]?
     /// Which installed skills are active (`enabled_skills:` / `disabled_skills:`, or `--skills`).
@@ -71,8 +77,46 @@ public struct HarkConfiguration: Sendable, Equatable {
         return try parse(text, file: path)
     }
 
+    /// The keys Hark reads, by section (`""` is the top level); `skills:` holds each skill's own settings.
+    static let knownKeys: [String: Set<String>] = [
+        "": [
+            "wake_phrase", "voice", "audio", "speech", "skills", "session_timeout", "session_retention_days",
+            "skills_directories", "enabled_skills", "disabled_skills", "log_level", "statistical_fallback",
+        ],
+        "voice": ["name", "rate", "pitch"],
+        "audio": ["capture_device", "playback_device"],
+        "speech": ["acoustic_model", "dictionary", "language_model"],
+    ]
+
+    /// The log levels `log_level:` and `--log-level` accept, most verbose first.
+    public static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+
+    /// Throws for a key Hark does not read (a typo would otherwise be silently ignored), with its line.
+    static func checkKeys(_ text: String, file: String) throws {
+        let root: Node?
+        do { root = try Yams.compose(yaml: text) } catch { return }  // the decoder reports syntax errors
+        guard let mapping = root?.mapping else { return }
+        func check(_ mapping: Node.Mapping, section: String) throws {
+            let known = knownKeys[section] ?? []
+            for (key, value) in mapping {
+                let name = key.string ?? "?"
+                let path = section.isEmpty ? name : section + "." + name
+                guard known.contains(name) else {
+                    let line = key.mark.map { ":\($0.line)" } ?? ""
+                    throw ConfigurationError(
+                        file: file + line,
+                        message: "unknown key '\(path)' (known\(section.isEmpty ? "" : " in " + section): "
+                            + "\(known.sorted().joined(separator: ", ")))")
+                }
+                if section.isEmpty, knownKeys[name] != nil, let inner = value.mapping { try check(inner, section: name) }
+            }
+        }
+        try check(mapping, section: "")
+    }
+
     /// Parses configuration YAML; `file` names the source in errors.
     public static func parse(_ text: String, file: String) throws -> HarkConfiguration {
+        try checkKeys(text, file: file)
         let raw: RawConfiguration
         do {
             raw = try YAMLDecoder().decode(RawConfiguration.self, from: text.isEmpty ? "{}" : text)
@@ -83,6 +127,12 @@ public struct HarkConfiguration: Sendable, Equatable {
         {
             let key = context.codingPath.map(\.stringValue).joined(separator: ".")
             throw ConfigurationError(file: file, message: "\(key.isEmpty ? "top level" : key): \(context.debugDescription)")
+        } catch let DecodingError.keyNotFound(missing, context) {
+            // A value YAML reads as absent (an alias to nothing, a tag it cannot resolve) where a value belongs.
+            let key = (context.codingPath + [missing]).map(\.stringValue).joined(separator: ".")
+            throw ConfigurationError(file: file, message: "\(key): no usable value")
+        } catch {
+            throw ConfigurationError(file: file, message: "\(error)".replacingOccurrences(of: "\n", with: " "))
         }
         var config = HarkConfiguration()
         if let wake = raw.wake_phrase {
@@ -93,17 +143,33 @@ public struct HarkConfiguration: Sendable, Equatable {
         }
         if let voice = raw.voice {
             config.voice.name = voice.name ?? config.voice.name
-            config.voice.rate = voice.rate ?? config.voice.rate
-            config.voice.pitch = voice.pitch ?? config.voice.pitch
+            config.voice.rate = try inRange(voice.rate, rateRange, "voice.rate", file: file) ?? config.voice.rate
+            config.voice.pitch = try inRange(voice.pitch, pitchRange, "voice.pitch", file: file) ?? config.voice.pitch
         }
         if let audio = raw.audio { config.audio = audio }
         if let skills = raw.skills { config.skillSettings = skills }
         config.skillsDirectories = raw.skills_directories?.map { NSString(string: $0).expandingTildeInPath }
         if let timeout = raw.session_timeout {
-            guard timeout > 0 else { throw ConfigurationError(file: file, message: "session_timeout: must be positive") }
+            guard timeout > 0, timeout <= sessionTimeoutLimit else {
+                throw ConfigurationError(
+                    file: file, message: "session_timeout: must be a number of seconds above 0, at most \(Int(sessionTimeoutLimit))")
+            }
             config.sessionTimeout = timeout
         }
         if let fallback = raw.statistical_fallback { config.statisticalFallback = fallback }
+        if let days = raw.session_retention_days {
+            guard days > 0, days <= 3650 else {
+                throw ConfigurationError(file: file, message: "session_retention_days: must be a number of days above 0, at most 3650")
+            }
+            config.sessionRetentionDays = days
+        }
+        if let level = raw.log_level {
+            guard logLevels.contains(level) else {
+                throw ConfigurationError(
+                    file: file, message: "log_level: '\(level)' is not one of \(logLevels.joined(separator: ", "))")
+            }
+            config.logLevel = level
+        }
         if let enabled = raw.enabled_skills {
             guard !enabled.isEmpty else {
                 throw ConfigurationError(
@@ -120,6 +186,22 @@ public struct HarkConfiguration: Sendable, Equatable {
         return config
     }
 
+    /// Speaking rates eSpeak NG accepts, in words a minute.
+    static let rateRange = 80...450
+    /// Pitches eSpeak NG accepts.
+    static let pitchRange = 0...100
+    /// The longest `session_timeout`: a week.
+    static let sessionTimeoutLimit: Double = 7 * 86_400
+
+    private static func inRange(_ value: Int?, _ range: ClosedRange<Int>, _ field: String, file: String) throws -> Int? {
+        guard let value else { return nil }
+        guard range.contains(value) else {
+            throw ConfigurationError(
+                file: file, message: "\(field): must be from \(range.lowerBound) to \(range.upperBound), not \(value)")
+        }
+        return value
+    }
+
     private struct RawConfiguration: Decodable {
         var wake_phrase: String?
         var voice: RawVoice?
@@ -128,6 +210,8 @@ public struct HarkConfiguration: Sendable, Equatable {
         var skills: [String: [String: JSONValue]]?
         var session_timeout: Double?
         var statistical_fallback: Bool?
+        var session_retention_days: Double?
+        var log_level: String?
         var skills_directories: [String]?
         var enabled_skills: [String]?
         var disabled_skills: [String]?

@@ -35,6 +35,7 @@ public struct HarkEnvironment: Sendable {
         let database = try HarkDatabase(path: paths.database)
         var options = AssistantOptions(dataDirectory: paths.dataDirectory)
         options.sessionTimeout = configuration.sessionTimeout
+        options.sessionRetention = configuration.sessionRetentionDays * 86_400
         options.skillSettings = configuration.skillSettings
         options.statisticalFallback = configuration.statisticalFallback
         options.cacheDirectory = paths.cacheDirectory
@@ -59,7 +60,8 @@ public struct HarkEnvironment: Sendable {
     /// Third-party skills (exec, http) in the skills directories, and the folders that could not be installed.
     public func scanSkillDirectories(reservedIDs: Set<String> = []) -> SkillDirectoryScan {
         SkillDirectoryLoader(
-            dataDirectory: paths.dataDirectory, settings: configuration.skillSettings, reservedIDs: reservedIDs
+            dataDirectory: paths.dataDirectory, settings: configuration.skillSettings, reservedIDs: reservedIDs,
+            settingsFile: paths.configFile
         ).scan(skillsDirectories)
     }
 }

@@ -41,8 +41,11 @@ public struct HarkPaths: Sendable, Equatable {
     /// The SQLite database holding lists, orders, device states and sessions.
     public var database: String { dataDirectory + "/hark.sqlite" }
 
-    /// Creates the data folder if needed; throws when it cannot be created.
+    /// Creates the data folder if needed, readable by its user alone (0700, also when it existed);
+    /// throws when it cannot be created.
     public func ensureDataDirectory() throws {
-        try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: dataDirectory)
     }
 }

@@ -23,6 +23,7 @@ enum ChildOutput: Sendable, Equatable {
 final class ChildProcess: @unchecked Sendable {
     let pid: Int32
     private let process: Process
+    private let outFD: Int32
     private let input: FileHandle
     private let mailbox = OutputMailbox()
     private let stderrTail = LineTail(capacity: 6)
@@ -32,7 +33,7 @@ final class ChildProcess: @unchecked Sendable {
     init(
         executable: String, arguments: [String], directory: String, environment: [String: String],
         maxLineBytes: Int, log: @escaping @Sendable (String) -> Void
-    ) throws {
+    ) async throws {
         _ = Self.ignoreBrokenPipes
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
@@ -45,7 +46,7 @@ final class ChildProcess: @unchecked Sendable {
         process.standardInput = stdin
         process.standardOutput = stdout
         process.standardError = stderr
-        try process.run()
+        try await SpawnThread.shared.run { try process.run() }
         self.process = process
         pid = process.processIdentifier
         input = stdin.fileHandleForWriting
@@ -55,19 +56,23 @@ final class ChildProcess: @unchecked Sendable {
         let errFD = stderr.fileHandleForReading.fileDescriptor
         let outHandle = stdout.fileHandleForReading
         let errHandle = stderr.fileHandleForReading
+        self.outFD = outFD
         Thread.detachNewThread {
-            let outcome = Self.readLines(fd: outFD, maxLineBytes: maxLineBytes) { mailbox.push(.line($0)) }
+            let outcome = Self.readLines(fd: outFD, maxLineBytes: maxLineBytes, busy: mailbox.setReading) {
+                mailbox.push(.line($0))
+            }
             if outcome == .tooLarge {
                 mailbox.push(.tooLarge(limit: maxLineBytes))
             } else {
-                // Give the program a moment to be reaped so its exit status can be reported.
-                for _ in 0..<50 where process.isRunning { usleep(2000) }
+                // Give the program a moment to be reaped so its exit status can be reported (through prlimit and
+                // bubblewrap this takes a little longer on a busy machine).
+                for _ in 0..<250 where process.isRunning { usleep(2000) }
                 mailbox.push(.exited(status: process.isRunning ? nil : process.terminationStatus))
             }
             try? outHandle.close()
         }
         Thread.detachNewThread {
-            _ = Self.readLines(fd: errFD, maxLineBytes: 64 * 1024) { data in
+            _ = Self.readLines(fd: errFD, maxLineBytes: 64 * 1024, busy: { _ in }) { data in
                 let line = String(decoding: data, as: UTF8.self)
                 tail.append(line)
                 log(line)
@@ -97,27 +102,53 @@ final class ChildProcess: @unchecked Sendable {
         }
     }
 
+    /// Announces that a request is about to be sent: the next line the program writes is its answer.
+    /// Lines written when no answer is awaited are dropped (and counted), so they cannot pile up. Output the
+    /// program wrote before this request is first let through to the mailbox (waiting at most 100 ms for the pipe
+    /// to empty), so that it is dropped rather than taken for the answer.
+    func expectAnswer() async {
+        for _ in 0..<100 {
+            var pending: Int32 = 0
+            let unread = ioctl(outFD, UInt(FIONREAD), &pending) == 0 ? pending : 0
+            if unread == 0 && !mailbox.isReading { break }
+            try? await Task.sleep(for: .milliseconds(1))
+        }
+        mailbox.expectAnswer()
+    }
+
     /// The next thing the program wrote, or `.timedOut`.
     func next(timeout: Duration) async -> ChildOutput { await mailbox.next(timeout: timeout) }
 
-    /// Kills the program (SIGKILL) and closes its input.
+    /// How many lines the program wrote that no request asked for (dropped).
+    var unaskedLines: Int { mailbox.droppedLines }
+
+    /// Kills the program and every process of its group (SIGKILL: a child ignoring SIGTERM goes too) and closes
+    /// its input. `Process` starts the program as the leader of a process group of its own.
     func kill() {
         try? input.close()
-        if process.isRunning { _ = Glibc.kill(pid, SIGKILL) }
+        if process.isRunning {
+            _ = Glibc.kill(-pid, SIGKILL)
+            _ = Glibc.kill(pid, SIGKILL)
+        }
     }
 
     deinit { kill() }
 
     private enum ReadOutcome { case ended, tooLarge }
 
-    /// Reads `fd` to its end, handing over each line; stops early when a line exceeds `maxLineBytes`.
-    private static func readLines(fd: Int32, maxLineBytes: Int, onLine: (Data) -> Void) -> ReadOutcome {
+    /// Reads `fd` to its end, handing over each line; stops early when a line exceeds `maxLineBytes`. `busy` is
+    /// told when a read has returned data not yet handed over, and when it all has been.
+    private static func readLines(
+        fd: Int32, maxLineBytes: Int, busy: (Bool) -> Void, onLine: (Data) -> Void
+    ) -> ReadOutcome {
         var pending: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
             let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if count < 0 && errno == EINTR { continue }
             if count <= 0 { break }
+            busy(true)
+            defer { busy(false) }
             var start = 0
             for i in 0..<count where buffer[i] == 0x0A {
                 pending.append(contentsOf: buffer[start..<i])
@@ -133,7 +164,43 @@ final class ChildProcess: @unchecked Sendable {
     }
 }
 
-/// Lines from a reader thread, waited for by one task at a time with a time limit.
+/// One thread, alive as long as Hark, that starts every skill program. A sandboxed program dies with the thread that
+/// started it (bubblewrap's `--die-with-parent` is the parent *thread's* death signal): started from a pool thread
+/// that exits when idle, a skill was killed a few seconds later. Started from here, it dies only with Hark.
+final class SpawnThread: @unchecked Sendable {
+    static let shared = SpawnThread()
+
+    private let condition = NSCondition()
+    private var jobs: [() -> Void] = []
+
+    private init() {
+        let thread = Thread { [self] in
+            while true {
+                condition.lock()
+                while jobs.isEmpty { condition.wait() }
+                let job = jobs.removeFirst()
+                condition.unlock()
+                job()
+            }
+        }
+        thread.name = "hark.skill-spawner"
+        thread.start()
+    }
+
+    /// Runs `body` on the spawning thread; the caller's task waits without holding a thread.
+    func run(_ body: @escaping @Sendable () throws -> Void) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            condition.lock()
+            jobs.append { continuation.resume(with: Result { try body() }) }
+            condition.signal()
+            condition.unlock()
+        }
+    }
+}
+
+/// Lines from a reader thread, waited for by one task at a time with a time limit. Only an awaited answer
+/// is kept: a line that arrives when no request is outstanding, or after the one answer was taken, is
+/// dropped and counted, so a program that writes unasked holds at most one line in memory.
 final class OutputMailbox: @unchecked Sendable {
     private let lock = NSLock()
     private var queue: [ChildOutput] = []
@@ -141,10 +208,32 @@ final class OutputMailbox: @unchecked Sendable {
     private var nextID: UInt64 = 0
     private var expiredEarly: UInt64?
     private var finished = false
+    private var awaitingAnswer = false
+    private var dropped = 0
 
-    /// Hands `output` to the waiting task, or keeps it for the next one.
+    private var reading = false
+
+    /// Lines dropped because no request asked for them.
+    var droppedLines: Int { lock.withLock { dropped } }
+
+    /// True while the reader holds output it has read but not yet pushed.
+    var isReading: Bool { lock.withLock { reading } }
+    func setReading(_ value: Bool) { lock.withLock { reading = value } }
+
+    /// The next line is an answer to keep.
+    func expectAnswer() { lock.withLock { awaitingAnswer = true } }
+
+    /// Hands `output` to the waiting task, or keeps it for the next one; drops an unasked line.
     func push(_ output: ChildOutput) {
         lock.lock()
+        if case .line = output {
+            guard awaitingAnswer else {
+                dropped += 1
+                lock.unlock()
+                return
+            }
+            awaitingAnswer = false
+        }
         if case .exited = output { finished = true }
         if let waiter {
             self.waiter = nil
@@ -191,6 +280,7 @@ final class OutputMailbox: @unchecked Sendable {
             return
         }
         self.waiter = nil
+        awaitingAnswer = false
         lock.unlock()
         waiter.continuation.resume(returning: .timedOut)
     }

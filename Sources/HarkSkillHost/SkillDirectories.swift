@@ -50,6 +50,8 @@ public struct SkillDirectoryLoader: Sendable {
     public var dataDirectory: String
     /// Per-skill settings (`timeout` overrides skill.yaml's).
     public var settings: [String: [String: JSONValue]]
+    /// The file the settings come from, named in errors.
+    public var settingsFile: String
     /// Limits for every skill.
     public var options: SkillHostOptions
     /// Ids already taken (built-in skills).
@@ -60,10 +62,12 @@ public struct SkillDirectoryLoader: Sendable {
     public init(
         dataDirectory: String, settings: [String: [String: JSONValue]] = [:],
         options: SkillHostOptions = SkillHostOptions(),
-        reservedIDs: Set<String> = [], environment: [String: String] = ProcessInfo.processInfo.environment
+        reservedIDs: Set<String> = [], environment: [String: String] = ProcessInfo.processInfo.environment,
+        settingsFile: String = "config.yaml"
     ) {
         self.dataDirectory = dataDirectory
         self.settings = settings
+        self.settingsFile = settingsFile
         self.options = options
         self.reservedIDs = reservedIDs
         self.environment = environment
@@ -108,7 +112,12 @@ public struct SkillDirectoryLoader: Sendable {
                 SkillLoadProblem(
                     folder: folder, id: id, message: "\(folder)/skill.yaml: id '\(id)' is already installed"))
         }
-        let options = options.applying(manifestTimeout: package.manifest.timeout, settings: settings[id] ?? [:])
+        let options: SkillHostOptions
+        do {
+            options = try self.options.applying(manifestTimeout: package.manifest.timeout, settings: settings[id] ?? [:])
+        } catch {
+            return .failure(SkillLoadProblem(folder: folder, id: id, message: "\(settingsFile): skills.\(id).\(error)"))
+        }
         switch package.manifest.entry {
         case .builtin:
             return .failure(

@@ -1,4 +1,5 @@
 import Foundation
+import HarkAssistant
 import HarkSkillKit
 
 /// How an installed skill is doing, for `hark skills list`.
@@ -40,17 +41,39 @@ public struct SkillHostOptions: Sendable {
     public var firstBackoff: Duration = .milliseconds(500)
     /// The longest pause between restarts.
     public var maxBackoff: Duration = .seconds(30)
+    /// How exec skills are confined (bubblewrap when this machine allows it, rlimits, process groups).
+    public var sandbox = SkillSandbox()
 
     public init() {}
 
     /// These options with the timeout a skill's manifest or settings ask for (settings win).
-    public func applying(manifestTimeout: Double?, settings: [String: JSONValue]) -> SkillHostOptions {
+    /// - Throws: ``SettingRangeError`` (field `timeout`) when the setting is not a number of seconds in
+    ///   ``SkillManifest/timeoutRange``.
+    public func applying(manifestTimeout: Double?, settings: [String: JSONValue]) throws -> SkillHostOptions {
         var copy = self
-        if let seconds = settings["timeout"]?.numberValue ?? manifestTimeout, seconds > 0 {
-            copy.timeout = .milliseconds(Int64(seconds * 1000))
+        if let setting = settings["timeout"] {
+            guard let seconds = setting.numberValue, SkillManifest.timeoutRange.contains(seconds) else {
+                throw SettingRangeError(
+                    field: "timeout",
+                    message: "must be a number of seconds from \(SkillManifest.timeoutRange.lowerBound) to "
+                        + "\(SkillManifest.timeoutRange.upperBound), not \(setting)")
+            }
+            copy.timeout = .milliseconds(Int64((seconds * 1000).rounded()))
+        } else if let seconds = manifestTimeout, SkillManifest.timeoutRange.contains(seconds) {
+            copy.timeout = .milliseconds(Int64((seconds * 1000).rounded()))
         }
         return copy
     }
+}
+
+/// A setting out of its range: the field and what it must be.
+public struct SettingRangeError: Error, CustomStringConvertible {
+    /// The setting's name within the skill's settings.
+    public var field: String
+    /// What the value must be.
+    public var message: String
+
+    public var description: String { "\(field): \(message)" }
 }
 
 /// Failures and restart pauses of one skill: after a crash the skill rests for a pause that doubles with

@@ -365,9 +365,47 @@ public enum AlexaMapping {
         }
     }
 
-    /// `PT1H30M` for 5400 seconds.
+    /// The longest duration a slot may hold: a hundred years, in seconds.
+    public static let maximumDurationSeconds: Double = 100 * 366 * 86_400
+    /// The largest magnitude a number slot may hold.
+    public static let maximumNumber: Double = 1e15
+
+    /// Why `value` is out of range (a duration beyond ``maximumDurationSeconds`` or negative, a number beyond
+    /// ``maximumNumber``, a time that is no time of day), or nil when it is in range.
+    public static func rangeProblem(_ value: SlotValue) -> String? {
+        switch value {
+        case .duration(let seconds):
+            guard seconds.isFinite, seconds >= 0, seconds <= maximumDurationSeconds else {
+                return "a duration of \(seconds) seconds is out of range (0 to 100 years)"
+            }
+        case .number(let n), .percentage(let n), .temperature(let n, _):
+            guard n.isFinite, abs(n) <= maximumNumber else { return "the number \(n) is out of range (±1e15)" }
+        case .time(let hour, let minute):
+            guard (0..<24).contains(hour), (0..<60).contains(minute) else {
+                return "\(hour):\(minute) is not a time of day"
+            }
+        case .list(let items): return items.lazy.compactMap(rangeProblem).first
+        case .text, .date: break
+        }
+        return nil
+    }
+
+    /// Hark slots from an answer's slots, each value range-checked; `field` names them in errors.
+    /// - Throws: ``SkillError/invalid(_:)`` naming the field and the value out of range.
+    public static func checkedSlots(_ alexa: [String: AlexaSlot]?, field: String) throws -> Slots {
+        let slots = slots(alexa).slots
+        for name in slots.values.keys.sorted() {
+            if let value = slots[name], let problem = rangeProblem(value) {
+                let said = alexa?[name]?.value.map { " ('\($0)')" } ?? ""
+                throw SkillError.invalid("\(field).\(name)\(said): \(problem)")
+            }
+        }
+        return slots
+    }
+
+    /// `PT1H30M` for 5400 seconds (durations beyond ``maximumDurationSeconds`` are written as that).
     public static func isoDuration(_ seconds: Double) -> String {
-        var rest = Int(seconds.rounded())
+        var rest = Int(seconds.isFinite ? min(max(seconds, 0), maximumDurationSeconds).rounded() : 0)
         var text = "P"
         let days = rest / 86_400
         rest %= 86_400
@@ -644,8 +682,10 @@ extension AlexaResponseEnvelope {
                     ? AlexaMapping.plainText(ofSSML: $0.outputSpeech.speech) : $0.outputSpeech.speech
             },
             endSession: body.shouldEndSession ?? true, sessionAttributes: sessionAttributes, data: data ?? [:])
-        for directive in body.directives ?? [] {
-            let updated = directive.updatedIntent.map { AlexaMapping.slots($0.slots).slots }
+        for (index, directive) in (body.directives ?? []).enumerated() {
+            let updated = try directive.updatedIntent.map {
+                try AlexaMapping.checkedSlots($0.slots, field: "response.directives[\(index)].updatedIntent.slots")
+            }
             switch directive.type {
             case "Dialog.ElicitSlot":
                 guard let slot = directive.slotToElicit else {
@@ -689,6 +729,9 @@ extension AlexaResponseEnvelope {
                         }
                         slots[name] = typed
                     default: throw SkillError.invalid("Hark.InvokeIntent: slot '\(name)' has no value")
+                    }
+                    if let value = slots[name], let problem = AlexaMapping.rangeProblem(value) {
+                        throw SkillError.invalid("Hark.InvokeIntent: slot '\(name)': \(problem)")
                     }
                 }
                 return (skill, intent, slots)

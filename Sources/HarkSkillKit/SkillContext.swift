@@ -106,6 +106,8 @@ public struct SkillError: Error, CustomStringConvertible, Equatable {
         case unknownResponse(key: String, file: String)
         case missingValue(key: String, placeholder: String)
         case invalid(String)
+        case invocationCycle([String])
+        case invocationTooDeep([String], limit: Int)
     }
     private let kind: Kind
 
@@ -123,6 +125,12 @@ public struct SkillError: Error, CustomStringConvertible, Equatable {
     public static func missingValue(key: String, placeholder: String) -> SkillError {
         SkillError(kind: .missingValue(key: key, placeholder: placeholder))
     }
+    /// A skill-to-skill call that would call a skill already in the chain (`a → b → a`).
+    public static func invocationCycle(_ chain: [String]) -> SkillError { SkillError(kind: .invocationCycle(chain)) }
+    /// A chain of skill-to-skill calls longer than the limit.
+    public static func invocationTooDeep(_ chain: [String], limit: Int) -> SkillError {
+        SkillError(kind: .invocationTooDeep(chain, limit: limit))
+    }
     /// Anything else, with a message.
     public static func invalid(_ message: String) -> SkillError { SkillError(kind: .invalid(message)) }
 
@@ -134,6 +142,10 @@ public struct SkillError: Error, CustomStringConvertible, Equatable {
         case .unknownResponse(let key, let file): return "\(file): no response '\(key)'"
         case .missingValue(let key, let placeholder): return "response '\(key)' needs a value for {\(placeholder)}"
         case .invalid(let message): return message
+        case .invocationCycle(let chain):
+            return "InvokeIntent cycle refused: \(chain.joined(separator: " → ")) (a skill may not be called again by a skill it called)"
+        case .invocationTooDeep(let chain, let limit):
+            return "InvokeIntent chain refused: \(chain.joined(separator: " → ")) nests deeper than \(limit) calls"
         }
     }
 }

@@ -173,7 +173,8 @@ public enum SlotValue: Sendable, Hashable, Codable, CustomStringConvertible {
     }
 
     private static func spokenDuration(_ seconds: Double) -> String {
-        var rest = Int(seconds.rounded())
+        // A duration read from outside (a skill's answer) may be any Double: clamp, never trap.
+        var rest = seconds.isFinite ? Int(min(max(seconds, 0), 1e15).rounded()) : 0
         var parts: [String] = []
         for (size, name) in [(86_400, "day"), (3600, "hour"), (60, "minute"), (1, "second")] where rest >= size {
             let count = rest / size

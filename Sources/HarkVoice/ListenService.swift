@@ -57,6 +57,67 @@ final class StopFlag: Sendable {
     func set() { value.store(true, ordering: .relaxed) }
 }
 
+/// What `hark listen` runs after SIGHUP: the voice loop and assistant built afresh from the configuration
+/// and the skill folders, and a line saying what was loaded.
+public struct ReloadedListener: Sendable {
+    public var loop: VoiceLoop
+    public var assistant: Assistant
+    public var summary: String
+
+    public init(loop: VoiceLoop, assistant: Assistant, summary: String) {
+        self.loop = loop
+        self.assistant = assistant
+        self.summary = summary
+    }
+}
+
+/// How ``ListenService`` reloads on SIGHUP: `build` makes the new loop (it may throw, e.g. for a malformed
+/// configuration: the old loop then goes on), `report` hears the outcome.
+public struct ListenReload: Sendable {
+    public var build: @Sendable () async throws -> ReloadedListener
+    public var report: @Sendable (Result<String, any Error>) -> Void
+
+    public init(
+        build: @escaping @Sendable () async throws -> ReloadedListener,
+        report: @escaping @Sendable (Result<String, any Error>) -> Void
+    ) {
+        self.build = build
+        self.report = report
+    }
+}
+
+/// A reload built in the background, waiting to be swapped in between two chunks.
+final class ReloadMailbox: Sendable {
+    private let state = Mutex<(running: Bool, ready: ReloadedListener?)>((false, nil))
+
+    /// Starts `reload` unless one is already being built.
+    func start(_ reload: ListenReload) {
+        let starting = state.withLock { state -> Bool in
+            guard !state.running else { return false }
+            state.running = true
+            return true
+        }
+        guard starting else { return }
+        Task {
+            do {
+                let built = try await reload.build()
+                state.withLock { $0 = (false, built) }
+            } catch {
+                state.withLock { $0.running = false }
+                reload.report(.failure(error))
+            }
+        }
+    }
+
+    /// The reload built, once.
+    func take() -> ReloadedListener? {
+        state.withLock { state in
+            defer { state.ready = nil }
+            return state.ready
+        }
+    }
+}
+
 /// Plays replies on an ALSA playback device, one at a time, on its own thread, and can be stopped midway
 /// (barge-in). Each reply opens the device afresh, so a `file`-plugin speaker writes one WAV per reply.
 public final class ReplyPlayer: Sendable {
@@ -130,25 +191,36 @@ public final class ReplyPlayer: Sendable {
 /// On graceful shutdown (SIGINT/SIGTERM through the `ServiceGroup`) it stops reading after the chunk in progress,
 /// handles what was captured, waits for the reply being played and shuts the assistant down (skills finish their
 /// writes). A capture error ends it with that error, after the same clean-up.
+///
+/// With a ``ListenReload``, SIGHUP builds a new loop and assistant from the configuration and the skill folders
+/// while the old ones go on listening; the new ones take over between two chunks (the old assistant's skills are
+/// shut down). A reload that fails leaves the old ones running.
 public struct ListenService: Service {
     private let microphone: MicrophoneReader
     private let loop: VoiceLoop
     private let player: ReplyPlayer?
     private let assistant: Assistant
     private let report: @Sendable (VoiceTurn) -> Void
+    private let reload: ListenReload?
+    private let hangups: UnixSignalsSequence?
 
     /// - Parameters:
     ///   - capture: the opened microphone (16 kHz mono).
     ///   - player: where replies are played; nil to play nothing (replies only go to files).
     ///   - report: called with every turn (the CLI prints it).
+    ///   - reload: how to reload on SIGHUP; `hangups` must then be SIGHUP trapped (before the caller said it
+    ///     is ready, so that a SIGHUP never finds the default action, which ends the process).
     public init(
         capture: AudioCapture, loop: VoiceLoop, player: ReplyPlayer?, assistant: Assistant,
+        reload: ListenReload? = nil, hangups: UnixSignalsSequence? = nil,
         report: @escaping @Sendable (VoiceTurn) -> Void
     ) {
         microphone = MicrophoneReader(capture: capture, chunkSeconds: 0.1) { player?.isPlaying ?? false }
         self.loop = loop
         self.player = player
         self.assistant = assistant
+        self.reload = reload
+        self.hangups = hangups
         self.report = report
     }
 
@@ -156,10 +228,23 @@ public struct ListenService: Service {
         let (chunks, continuation) = AsyncStream<CapturedChunk>.makeStream()
         let stop = StopFlag()
         let failure = Mutex<(any Error)?>(nil)
+        let mailbox = ReloadMailbox()
+        let watcher: Task<Void, Never>? = reload.flatMap { reload in
+            hangups.map { hangups in Task { for await _ in hangups { mailbox.start(reload) } } }
+        }
+        defer { watcher?.cancel() }
         microphone.start(into: continuation, stop: stop) { error in failure.withLock { $0 = error } }
+        var loop = self.loop
+        var assistant = self.assistant
         await withGracefulShutdownHandler {
             await withTaskCancellationHandler {
                 for await chunk in chunks {
+                    if let fresh = mailbox.take() {
+                        for turn in await loop.finish() { deliver(turn) }
+                        await assistant.shutdown()
+                        (loop, assistant) = (fresh.loop, fresh.assistant)
+                        reload?.report(.success(fresh.summary))
+                    }
                     for turn in await loop.hear(chunk.audio, speaking: chunk.duringPlayback) { deliver(turn) }
                 }
             } onCancel: {
@@ -171,6 +256,7 @@ public struct ListenService: Service {
         for turn in await loop.finish() { deliver(turn) }
         await player?.waitUntilDone()
         await assistant.shutdown()
+        if let fresh = mailbox.take() { await fresh.assistant.shutdown() }
         if let error = failure.withLock({ $0 }) { throw error }
     }
 
@@ -185,11 +271,19 @@ public struct ListenService: Service {
 public enum Listener {
     /// Runs microphone → ``VoiceLoop`` → player until a signal arrives or the capture fails; returns after the
     /// reply in progress is finished and the assistant is shut down.
+    /// - Parameters:
+    ///   - reload: what SIGHUP does (nil: SIGHUP is not trapped).
+    ///   - ready: called once signals are trapped, just before listening starts.
     public static func run(
         capture: AudioCapture, loop: VoiceLoop, player: ReplyPlayer?, assistant: Assistant, logger: Logger,
+        reload: ListenReload? = nil, ready: @Sendable () -> Void = {},
         report: @escaping @Sendable (VoiceTurn) -> Void
     ) async throws {
-        let listen = ListenService(capture: capture, loop: loop, player: player, assistant: assistant, report: report)
+        let hangups = reload == nil ? nil : await UnixSignalsSequence(trapping: .sighup)
+        let listen = ListenService(
+            capture: capture, loop: loop, player: player, assistant: assistant, reload: reload, hangups: hangups,
+            report: report)
+        ready()
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: [.init(service: listen, successTerminationBehavior: .gracefullyShutdownGroup)],

@@ -77,7 +77,8 @@ public struct VoiceTurn: Sendable {
     public var report: [String] {
         var lines: [String] = []
         let heard = transcript.map { t in
-            (t.heardWakePhrase ? "[wake] " : "") + (t.text.isEmpty ? "(no request)" : t.text)
+            // A sensitive answer (a purchase code) is shown as its label, never as the words.
+            (t.heardWakePhrase ? "[wake] " : "") + (reply?.redaction ?? (t.text.isEmpty ? "(no request)" : t.text))
                 + String(format: "  (confidence %.2f, %.0f ms)", t.confidence, t.decodeMilliseconds)
         }
         lines.append("heard:  " + (heard ?? "(not recognised)"))

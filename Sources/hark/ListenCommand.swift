@@ -16,7 +16,9 @@ struct ListenCommand: AsyncParsableCommand {
             Say the wake phrase and a request in one breath ("hey hark, add milk to my shopping list"), or the
             wake phrase alone and, after the tone, the request. While a skill awaits an answer, reply without the
             wake phrase. Say "stop" while Hark is talking to silence it. Ctrl-C (or SIGTERM) ends cleanly.
-            Without a capture device, runs `hark demo` instead.
+            SIGHUP reloads the configuration and the skills (the microphone and speaker stay as they are); a
+            configuration that cannot be read is reported and the previous one goes on.
+            Without a capture device, runs `hark demo` instead, or with --no-demo exits with status 1.
             """)
 
     @Option(help: "ALSA capture device (default: audio.capture_device from the configuration, else 'default').")
@@ -27,6 +29,8 @@ struct ListenCommand: AsyncParsableCommand {
     @Option(help: "Also write every spoken reply to reply-NNN.wav in this folder.") var outputDirectory: String?
     @Option(help: "Seconds to wait for a follow-up without the wake phrase.") var followUp: Double = 8
     @Flag(help: "Say \"yes?\" after the wake phrase alone, instead of the tone.") var sayYes = false
+    @Flag(help: "Without a microphone, exit with status 1 instead of running the demo (for a service manager).")
+    var noDemo = false
     @OptionGroup var assistantOptions: AssistantOptionsGroup
 
     func validate() throws {
@@ -40,6 +44,7 @@ struct ListenCommand: AsyncParsableCommand {
         do {
             capture = try AudioCapture(device: captureDevice, format: .speech, latency: 0.1)
         } catch {
+            if noDemo { throw NoMicrophoneError(device: captureDevice, reason: "\(error)") }
             print("hark listen: no microphone (\(error)); running the spoken demo instead.")
             fflush(nil)
             try await SpokenDemo(
@@ -54,11 +59,42 @@ struct ListenCommand: AsyncParsableCommand {
             outputDirectory: outputDirectory, followUp: followUp, sayYes: sayYes)
         let player = noPlayback
             ? nil : ReplyPlayer(device: playbackDevice ?? environment.configuration.audio.playbackDevice, logger: logger)
-        print("Listening on '\(captureDevice)' for \"\(environment.configuration.wakePhrase)\" (Ctrl-C to stop).")
-        fflush(nil)
+        let reload = ListenReload(
+            build: { [assistantOptions, outputDirectory, followUp, sayYes] in
+                let environment = try assistantOptions.environment()
+                HarkLogging.apply(environment.configuration)
+                let assistant = try environment.makeAssistant(devicesFile: assistantOptions.devices)
+                do {
+                    let loop = try await makeVoiceLoop(
+                        environment: environment, assistant: assistant, area: assistantOptions.area,
+                        outputDirectory: outputDirectory, followUp: followUp, sayYes: sayYes)
+                    let ids = await assistant.installedSkills.map(\.id)
+                    return ReloadedListener(
+                        loop: loop, assistant: assistant,
+                        summary: "reloaded \(environment.paths.configFile) and \(ids.count) skills (\(ids.joined(separator: ", "))); "
+                            + "wake phrase \"\(environment.configuration.wakePhrase)\"")
+                } catch {
+                    await assistant.shutdown()
+                    throw error
+                }
+            },
+            report: { outcome in
+                switch outcome {
+                case .success(let summary): print("hark listen: \(summary)")
+                case .failure(let error):
+                    print("hark listen: reload failed: \(error); still listening with the previous configuration and skills")
+                }
+                fflush(nil)
+            })
+        let wakePhrase = environment.configuration.wakePhrase
         let counter = TurnCounter()
-        try await Listener.run(capture: capture, loop: loop, player: player, assistant: assistant, logger: logger) {
-            turn in
+        try await Listener.run(
+            capture: capture, loop: loop, player: player, assistant: assistant, logger: logger, reload: reload,
+            ready: {
+                print("Listening on '\(captureDevice)' for \"\(wakePhrase)\" (Ctrl-C to stop, SIGHUP to reload).")
+                fflush(nil)
+            }
+        ) { turn in
             let number = counter.next()
             print("[\(number)] " + turn.report.joined(separator: "\n    "))
             fflush(nil)
@@ -66,6 +102,13 @@ struct ListenCommand: AsyncParsableCommand {
         let count = counter.value
         print("Stopped after \(count) utterance\(count == 1 ? "" : "s").")
     }
+}
+
+/// `hark listen --no-demo` without a microphone.
+struct NoMicrophoneError: Error, CustomStringConvertible {
+    var device: String
+    var reason: String
+    var description: String { "no microphone: capture device '\(device)' cannot be opened (\(reason))" }
 }
 
 /// Numbers the turns `hark listen` reports (the report closure runs on the loop's task).

@@ -208,16 +208,17 @@ struct RunCommand: AsyncParsableCommand {
         object["intentAlternatives"] = object.removeValue(forKey: "alternatives")
         object["input"] = input
         object["speech"] = transcript != nil
-        object["text"] = transcript?.text ?? ""
+        object["text"] = reply.redaction ?? transcript?.text ?? ""
         object["heardWakePhrase"] = transcript?.heardWakePhrase ?? false
         if let wake = transcript?.wakeConfidence { object["wakeConfidence"] = (wake * 1000).rounded() / 1000 }
         object["confidence"] = ((transcript?.confidence ?? 0) * 1000).rounded() / 1000
-        object["alternatives"] = transcript?.alternatives ?? []
+        // The recognizer's other readings of a sensitive answer are as secret as the words.
+        object["alternatives"] = reply.redaction == nil ? transcript?.alternatives ?? [] : []
         if let audio = transcript?.audioSeconds { object["audioSeconds"] = (audio * 1000).rounded() / 1000 }
         if let doubt = transcript?.doubt {
-            object["doubt"] = ["reason": doubt.reason.rawValue, "competing": doubt.competing]
+            object["doubt"] = ["reason": doubt.reason.rawValue, "competing": reply.redaction == nil ? doubt.competing : []]
         }
-        if let firstPass = transcript?.firstPassText { object["firstPassText"] = firstPass }
+        if let firstPass = transcript?.firstPassText, reply.redaction == nil { object["firstPassText"] = firstPass }
         if let output { object["output"] = output }
         object["timings"] = timings.mapValues { ($0 * 1000).rounded() / 1000 }
         let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])

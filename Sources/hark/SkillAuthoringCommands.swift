@@ -25,6 +25,7 @@ struct SkillsListCommand: AsyncParsableCommand {
             print("\(manifest.id)  \(manifest.name) \(manifest.version)  [\(skill.origin)]  \(health)")
             if !manifest.description.isEmpty { print("    \(manifest.description)") }
             print("    intents: \(skill.package.templates.intents.map(\.name).joined(separator: ", "))")
+            if !manifest.permissions.isEmpty { print("    permissions: \(manifest.permissions.joined(separator: ", "))") }
         }
         let scan = environment.scanSkillDirectories(reservedIDs: Set(BuiltinSkills.ids))
         let active = Set(installed.map(\.id))
@@ -63,7 +64,8 @@ struct SkillsTestCommand: AsyncParsableCommand {
         let settings = environment.configuration.skillSettings
         try await SkillTests(folder: folder, package: package).run(configuration: environment.configuration) {
             _, dataFolder in
-            let loader = SkillDirectoryLoader(dataDirectory: dataFolder, settings: settings)
+            let loader = SkillDirectoryLoader(
+                dataDirectory: dataFolder, settings: settings, settingsFile: environment.paths.configFile)
             var skill = try loader.load(folder: folder).mapError { SkillError.invalid($0.message) }.get()
             skill.package = package
             return [skill]

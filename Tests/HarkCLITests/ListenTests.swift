@@ -202,7 +202,8 @@ final class ProcessRunner: @unchecked Sendable {
     private var err = Data()
 
     static func start(
-        _ executable: String, _ arguments: [String], environment: [String: String] = [:], directory: String? = nil
+        _ executable: String, _ arguments: [String], environment: [String: String] = [:], directory: String? = nil,
+        standardInput: Pipe? = nil
     ) throws -> ProcessRunner {
         let runner = ProcessRunner()
         let process = runner.process
@@ -216,7 +217,7 @@ final class ProcessRunner: @unchecked Sendable {
         let errPipe = Pipe()
         process.standardOutput = outPipe
         process.standardError = errPipe
-        process.standardInput = FileHandle.nullDevice
+        process.standardInput = standardInput ?? FileHandle.nullDevice
         outPipe.fileHandleForReading.readabilityHandler = { handle in
             let data = handle.availableData
             runner.lock.withLock { runner.out.append(data) }

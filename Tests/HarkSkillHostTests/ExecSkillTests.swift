@@ -84,6 +84,47 @@ import Testing
         Self.expectIsolated(result, reason: "no answer within 0.3 s")
     }
 
+    /// Where bubblewrap cannot run, the process group still goes whole: a child ignoring SIGTERM dies with the skill.
+    @Test(arguments: [false, true])
+    func aTimedOutProgramTakesItsChildrenWithIt(bubblewrap: Bool) async throws {
+        let marker = "hark-child-\(UUID().uuidString)"
+        let program = """
+            import subprocess, sys, time
+            child = "import signal, time\\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\\ntime.sleep(300)\\n"
+            for line in sys.stdin:
+                subprocess.Popen([sys.executable, "-c", child, "\(marker)"])
+                time.sleep(300)
+            """
+        var options = SkillHostOptions()
+        if !bubblewrap { options.sandbox = SkillSandbox(bubblewrap: nil) }
+        let result = try await Self.scenario(program, timeout: 0.5, options: options)
+        Self.expectIsolated(result, reason: "no answer within 0.5 s")
+        usleep(300_000)
+        let left = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).filter { entry in
+            Int32(entry) != nil
+                && String(decoding: FileManager.default.contents(atPath: "/proc/\(entry)/cmdline") ?? Data(), as: UTF8.self)
+                    .contains(marker)
+        }
+        for pid in left { kill(Int32(pid)!, SIGKILL) }
+        #expect(left.isEmpty, "left behind: \(left)")
+    }
+
+    @Test func sandboxCommandsConfineOrOnlyLimit() {
+        let confined = SkillSandbox(bubblewrap: "/usr/bin/bwrap").command(
+            executable: "/usr/bin/python3", arguments: ["skill.py"], folder: "/skills/x", dataDirectory: "/data/skill-data/x",
+            network: false)
+        #expect(confined.executable == "/usr/bin/prlimit")
+        #expect(confined.arguments.contains("/usr/bin/bwrap") && confined.arguments.contains("--unshare-all"))
+        #expect(!confined.arguments.contains("--share-net"))
+        #expect(confined.arguments.suffix(2) == ["/usr/bin/python3", "skill.py"])
+        let networked = SkillSandbox(bubblewrap: "/usr/bin/bwrap").command(
+            executable: "/usr/bin/python3", arguments: [], folder: "/skills/x", dataDirectory: "/d", network: true)
+        #expect(networked.arguments.contains("--share-net"))
+        let limited = SkillSandbox(bubblewrap: nil).command(
+            executable: "/usr/bin/python3", arguments: ["skill.py"], folder: "/skills/x", dataDirectory: "/d", network: false)
+        #expect(limited.arguments == ["--as=4294967296", "--nproc=4096", "--nofile=256", "--", "/usr/bin/python3", "skill.py"])
+    }
+
     @Test func programThatAnswersTenMegabytes() async throws {
         let program =
             "import sys\nfor line in sys.stdin:\n    sys.stdout.write('{\"version\":\"' + 'x' * 10_000_000 + '\"}\\n')\n    sys.stdout.flush()\n"

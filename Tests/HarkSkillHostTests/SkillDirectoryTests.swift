@@ -76,10 +76,10 @@ import Testing
         #expect(problems.first?.message.contains("id 'good' is already installed") == true)
     }
 
-    @Test func timeoutFromSettingsWinsOverTheManifest() {
-        let options = SkillHostOptions().applying(manifestTimeout: 3, settings: ["timeout": 0.5])
+    @Test func timeoutFromSettingsWinsOverTheManifest() throws {
+        let options = try SkillHostOptions().applying(manifestTimeout: 3, settings: ["timeout": 0.5])
         #expect(options.timeout == .milliseconds(500))
-        #expect(SkillHostOptions().applying(manifestTimeout: 3, settings: [:]).timeout == .seconds(3))
+        #expect(try SkillHostOptions().applying(manifestTimeout: 3, settings: [:]).timeout == .seconds(3))
         #expect(SkillHostOptions().timeout == .seconds(8))
     }
 

@@ -126,6 +126,42 @@ import Testing
         #expect(placed.reply.hasPrefix("Done."), "\(placed.reply)")
     }
 
+    @Test func eachLockLastsTwiceTheLastUntilAnOrderIsPlaced() async throws {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("hark-shop-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        var now = Date(timeIntervalSince1970: 1_767_261_600)
+        func assistant() throws -> Assistant {
+            let database = try HarkDatabase(path: home + "/hark.sqlite")
+            var options = AssistantOptions(dataDirectory: home)
+            options.variation = .first
+            options.clock = FixedClock(now)
+            return try Assistant(skills: Self.factory(Self.code)(database, home), database: database, options: options)
+        }
+        /// Three wrong codes; the reply to the third.
+        func guessThreeTimes() async throws -> String {
+            let hark = try assistant()
+            let session = UUID().uuidString
+            _ = await hark.respond(to: "order coffee", sessionID: session)
+            _ = await hark.respond(to: "one one one one", sessionID: session)
+            _ = await hark.respond(to: "two two two two", sessionID: session)
+            return await hark.respond(to: "nine nine nine nine", sessionID: session).reply
+        }
+        var minutes = 15
+        for _ in 0..<4 {
+            #expect(try await guessThreeTimes().hasSuffix("ordering is locked for \(minutes) minutes."))
+            now = now.addingTimeInterval(Double(minutes * 60 - 60))
+            #expect(try await assistant().respond(to: "order coffee", sessionID: "x").reply.contains("another 1 minute"))
+            now = now.addingTimeInterval(61)
+            minutes *= 2
+        }
+        // The right code resets the doubling.
+        let hark = try assistant()
+        _ = await hark.respond(to: "order coffee", sessionID: "ok")
+        #expect(await hark.respond(to: "1 2 3 4", sessionID: "ok").reply.hasPrefix("Done."))
+        #expect(try await guessThreeTimes().hasSuffix("ordering is locked for 15 minutes."))
+    }
+
     // MARK: Settings
 
     @Test func theSpendingCapAndCurrencyComeFromTheSettings() async throws {
