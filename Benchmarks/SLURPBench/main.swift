@@ -226,6 +226,7 @@ if options.misses {
 }
 
 if let python = options.hassil {
+    fflush(stdout)
     let script = packageRoot + "/Benchmarks/SLURPBench/hassil_slurp.py"
     let process = Process()
     process.executableURL = URL(fileURLWithPath: python)
