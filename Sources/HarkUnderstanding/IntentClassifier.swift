@@ -11,9 +11,10 @@ import Foundation
 /// uses is nobody's. So "play a song from my favourites" is out of scope and "shut the lights off please" is
 /// `TurnOff`, with no list of out-of-scope sentences to keep up to date.
 ///
-/// Training is deterministic (a fixed seed) and takes milliseconds to a second; ``load(engine:cacheDirectory:)``
-/// keeps the weights in a file named by the hash of the training sentences, so a skill author's new sentences are
-/// picked up at the next start and unchanged skills are not trained twice.
+/// Training is deterministic (a fixed seed) and takes milliseconds to a second; ``load(engine:cacheDirectory:options:)``
+/// keeps the weights in a file named by the hash of the skills' sentences, lists and rules (and ``formatVersion``:
+/// bump it whenever training changes), so a skill author's new sentences are picked up at the next start and
+/// unchanged skills are not trained twice.
 public final class IntentClassifier: Sendable {
     /// One class the classifier can answer.
     public struct Label: Sendable, Hashable, Codable {
@@ -29,11 +30,10 @@ public final class IntentClassifier: Sendable {
     public struct Guess: Sendable, Hashable {
         public let label: Label
         public let probability: Double
-        /// The words of the sentence that the class's own sentences use and most other intents do not (its
-        /// markers: "lights", "recipe", "forecast"); empty for out of scope.
+        /// The words of the sentence that the class's own sentences use, function words aside (its markers:
+        /// "lights", "recipe", "forecast"); empty for out of scope.
         public let markers: [String]
-        /// The share of the sentence's telling words (every word but the function words most intents share, unknown
-        /// words included) that are the class's markers: 1 when everything said belongs to the intent.
+        /// The share of the sentence's telling words (every word but the function words, unknown words included) that are the class's markers: 1 when everything said belongs to the intent.
         public let coverage: Double
         /// True when every telling word the skills know (number words count as known) is one of the class's markers:
         /// nothing said belongs to another intent ("count to five hundred" is not "count to five").
@@ -63,7 +63,7 @@ public final class IntentClassifier: Sendable {
     let vocabulary: Set<String>
     /// Stems of English's closed-class words (``PhraseShape/functionWords``).
     let functionWords: Set<String>
-    /// Per label, the stems of its sentences that are not function words (wildcards' words aside).
+    /// Per label, the stems of its sentences that are not function words (wildcards' words aside): its markers.
     let markers: [Set<String>]
     /// `features × labels`, row-major by feature.
     let weights: [Float]
@@ -125,11 +125,6 @@ public final class IntentClassifier: Sendable {
     public func isForeign(_ text: String) -> Bool {
         let telling = stems(TextNormalizer.words(text)).filter { !functionWords.contains($0) }
         return !telling.isEmpty && telling.allSatisfy { !vocabulary.contains($0) }
-    }
-
-    /// The probability of one intent.
-    public func probability(of skill: String, _ intent: String, in guesses: [Guess]) -> Double {
-        guesses.first { $0.label.skill == skill && $0.label.intent == intent }?.probability ?? 0
     }
 
     private func softmax(_ features: [Int32]) -> [Float] {
@@ -373,6 +368,7 @@ private struct TrainingData {
         var bias = [Float](repeating: 0, count: classes)
         var order = Array(encoded.indices)
         var scores = [Float](repeating: 0, count: classes)
+        let decay = Float(1 - options.l2)
         for epoch in 0..<options.epochs {
             order.shuffle(using: &random)
             let rate = Float(0.5 / (1 + Double(epoch)))
@@ -389,7 +385,6 @@ private struct TrainingData {
                     scores[label] = exp(scores[label] - top)
                     total += scores[label]
                 }
-                let decay = Float(1 - options.l2)
                 for label in 0..<classes {
                     let gradient = scores[label] / total - (label == example.label ? 1 : 0)
                     bias[label] -= rate * gradient

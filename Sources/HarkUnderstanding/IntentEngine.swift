@@ -34,7 +34,8 @@ public struct IntentMatch: Sendable, Hashable {
     /// Slot name → the words as written or recognised (digits as typed), for slots filled from the text.
     public let rawSlots: [String: String]
     /// 0…1: the share of the words explained, weighted (literal 1.0, skip word 0.95, list value 0.9, typed value
-    /// 0.85, wildcard 0.5, or 0 when its words read as a clause: ``PhraseShape``). Full matches only reach 1.0 when every word is a literal of the template.
+    /// 0.85, wildcard 0.5, or 0 when its words read as a clause: ``PhraseShape``). Full matches only reach 1.0 when
+    /// every word is a literal of the template.
     /// Near misses score lower (unexplained words count 0, missing template words count against).
     public let score: Double
     /// True when the whole text fits the template; false for a near miss.
