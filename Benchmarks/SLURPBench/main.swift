@@ -226,7 +226,7 @@ if options.misses {
 }
 
 if let python = options.hassil {
-    fflush(stdout)
+    fflush(nil)  // our figures print before the peer's
     let script = packageRoot + "/Benchmarks/SLURPBench/hassil_slurp.py"
     let process = Process()
     process.executableURL = URL(fileURLWithPath: python)
