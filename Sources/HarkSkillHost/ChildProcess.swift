@@ -57,6 +57,8 @@ final class ChildProcess: @unchecked Sendable {
         let outHandle = stdout.fileHandleForReading
         let errHandle = stderr.fileHandleForReading
         self.outFD = outFD
+        // Signalled when the error output ends, so an exit is reported with the program's last words.
+        let errorOutputEnded = DispatchSemaphore(value: 0)
         Thread.detachNewThread {
             let outcome = Self.readLines(fd: outFD, maxLineBytes: maxLineBytes, busy: mailbox.setReading) {
                 mailbox.push(.line($0))
@@ -67,6 +69,7 @@ final class ChildProcess: @unchecked Sendable {
                 // Give the program a moment to be reaped so its exit status can be reported (through prlimit and
                 // bubblewrap this takes a little longer on a busy machine).
                 for _ in 0..<250 where process.isRunning { usleep(2000) }
+                _ = errorOutputEnded.wait(timeout: .now() + .milliseconds(500))
                 mailbox.push(.exited(status: process.isRunning ? nil : process.terminationStatus))
             }
             try? outHandle.close()
@@ -77,6 +80,7 @@ final class ChildProcess: @unchecked Sendable {
                 tail.append(line)
                 log(line)
             }
+            errorOutputEnded.signal()
             try? errHandle.close()
         }
     }
