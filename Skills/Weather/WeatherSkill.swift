@@ -89,12 +89,10 @@ public final class WeatherSkill: Skill {
             }
             var conditionName = request.slots.text("condition")
             if conditionName == nil, isFollowUp { conditionName = remembered["condition"]?.stringValue }
-            let condition = try conditionName.map { name in
-                guard let condition = WeatherCondition(rawValue: name) else {
-                    throw SkillError.invalid("weather: unknown condition '\(name)' (intents/en.yaml disagrees)")
-                }
-                return condition
-            }
+            // A word the condition list does not hold ("will it be nice tomorrow": the dialog passes a near miss on
+            // with the word as said) cannot be judged from a forecast: the answer is the forecast, saying so.
+            let condition = conditionName.flatMap(WeatherCondition.init(rawValue:))
+            let unjudged = condition == nil ? conditionName : nil
 
             let speech = WeatherSpeech(responses: responses, units: settings.units, today: today)
             if let range, let early = try Self.outOfReach(range, today: today, speech: speech, responses: responses) {
@@ -118,7 +116,11 @@ public final class WeatherSkill: Skill {
             let includeNow = days.count == 1 && days[0].day == localToday
             var text: String
             switch condition {
-            case nil: text = try speech.summary(forecast, days: days, includeNow: includeNow)
+            case nil:
+                text = try speech.summary(forecast, days: days, includeNow: includeNow)
+                if let unjudged {
+                    text = try responses.render("unjudged_condition", ["condition": unjudged]) + " " + text
+                }
             case .temperature?: text = try speech.temperatures(forecast, days: days, includeNow: includeNow)
             case let condition?: text = try speech.answer(condition, forecast, days: days)
             }
