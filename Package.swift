@@ -15,6 +15,15 @@ let package = Package(
         .executable(name: "hark", targets: ["hark"]),
         .library(name: "HarkSkillKit", targets: ["HarkSkillKit"]),
         .library(name: "HarkSkillTesting", targets: ["HarkSkillTesting"]),
+        // The engines and the runtime, for the benchmarks (their own package, `Benchmarks/Package.swift`, so that
+        // building Hark and running its tests does not build them).
+        .library(name: "HarkAudio", targets: ["HarkAudio"]),
+        .library(name: "HarkSpeech", targets: ["HarkSpeech"]),
+        .library(name: "HarkUnderstanding", targets: ["HarkUnderstanding"]),
+        .library(name: "HarkAssistant", targets: ["HarkAssistant"]),
+        .library(name: "HarkVoice", targets: ["HarkVoice"]),
+        .library(name: "HarkRuntime", targets: ["HarkRuntime"]),
+        .library(name: "SmartHomeSkill", targets: ["SmartHomeSkill"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.0"),
@@ -119,32 +128,6 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
-
-        // Benchmarks (executables that print figures; not tests).
-        .executableTarget(
-            name: "UnderstandingBench", dependencies: ["HarkUnderstanding"], path: "Benchmarks/UnderstandingBench",
-            swiftSettings: strict),
-        .target(
-            name: "BenchmarkPeers", path: "Benchmarks/BenchmarkPeers", exclude: ["peer_pocketsphinx5.py"],
-            swiftSettings: strict),
-        .executableTarget(
-            name: "SpeechBench", dependencies: ["HarkSpeech", "HarkAudio", "BenchmarkPeers"],
-            path: "Benchmarks/SpeechBench", swiftSettings: strict),
-        .executableTarget(
-            name: "VoiceBench", dependencies: ["HarkVoice", "HarkRuntime", "HarkSpeech", "HarkAudio", "BenchmarkPeers"],
-            path: "Benchmarks/VoiceBench", swiftSettings: strict),
-        .executableTarget(
-            name: "RealVoiceBench", dependencies: ["HarkAudio", "HarkSpeech", "HarkUnderstanding", "BenchmarkPeers"],
-            path: "Benchmarks/RealVoiceBench", exclude: ["peer_kws.py"], swiftSettings: strict),
-        .executableTarget(
-            name: "HABench", dependencies: ["SmartHomeSkill", "HarkAssistant", "HarkSkillKit"], path: "Benchmarks/HABench",
-            exclude: ["hassil_bench.py"], swiftSettings: strict),
-        .executableTarget(
-            name: "SLURPBench", dependencies: ["HarkRuntime", "HarkAssistant", "HarkUnderstanding"],
-            path: "Benchmarks/SLURPBench", exclude: ["hassil_slurp.py"], swiftSettings: strict),
-        .executableTarget(
-            name: "WakeBench", dependencies: ["HarkVoice", "HarkRuntime", "HarkSpeech", "HarkAudio"],
-            path: "Benchmarks/WakeBench", exclude: ["keyphrase_spotting.py"], swiftSettings: strict),
 
         // Tests.
         .testTarget(name: "HarkAudioTests", dependencies: ["HarkAudio"], swiftSettings: strict),

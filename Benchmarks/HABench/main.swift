@@ -2,8 +2,8 @@
 // smarthome skill's templates, the fixtures' devices as the registry and a name mapping only; hassil's figures on
 // the same rows side by side when its venv exists. Prints figures; it is not a test.
 //
-//   swift build -c release --product HABench
-//   .build/release/HABench [FIXTURES.json [CORPUS.jsonl]] [--passes N]
+//   swift build --package-path Benchmarks -c release --product HABench
+//   Benchmarks/.build/release/HABench [FIXTURES.json [CORPUS.jsonl]] [--passes N]
 //
 // Environment: HASSIL_PYTHON (default /tmp/hassil-venv/bin/python) runs Benchmarks/HABench/hassil_bench.py.
 import Foundation

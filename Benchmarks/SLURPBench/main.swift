@@ -2,8 +2,8 @@
 // development split mapped to Hark's skills) through the whole assistant — every built-in skill, the dialog, the
 // skills' handlers — exactly as `hark ask` answers typed text. Prints figures; it is not a test.
 //
-//   swift build -c release --product SLURPBench
-//   .build/release/SLURPBench [--data FILE] [--misses] [--no-fallback] [--hassil PYTHON] [--passes N]
+//   swift build --package-path Benchmarks -c release --product SLURPBench
+//   Benchmarks/.build/release/SLURPBench [--data FILE] [--misses] [--no-fallback] [--hassil PYTHON] [--passes N]
 //
 // Per row the outcome is one of: acted (a skill's handler ran), asked for a missing slot of an intent, asked back
 // ("Did you mean …?" / "…, right?") about an intent, or not understood. "Intent right" counts a row whose intent Hark

@@ -1,7 +1,7 @@
 // Understanding benchmark: generates a large Home-Assistant-like template set, compiles it, and measures matching.
 //
-// Usage: swift build -c release --product UnderstandingBench
-//        .build/release/UnderstandingBench [SKILLS [INTENTS]] [--slowest] [--mismatches] [--near-only]
+// Usage: swift build --package-path Benchmarks -c release --product UnderstandingBench
+//        Benchmarks/.build/release/UnderstandingBench [SKILLS [INTENTS]] [--slowest] [--mismatches] [--near-only]
 //            [--jsgf FILE] [--hassil PYTHON]
 // Figures: load and compile time, peak memory (VmHWM), export sizes, then match throughput and latency (wall clock
 // and this thread's CPU time, which leaves out time other processes took on a shared machine) on sampled

@@ -10,7 +10,7 @@
 // model, and python `pocketsphinx` 5 from PyPI (when POCKETSPHINX5_PYTHON is set or .build/voicebench-venv exists),
 // both read by Hark's matcher.
 //
-//   swift build -c release --product VoiceBench && .build/release/VoiceBench [--per-skill N] [--peer-clips N]
+//   swift build --package-path Benchmarks -c release --product VoiceBench && Benchmarks/.build/release/VoiceBench [--per-skill N] [--peer-clips N]
 //       [--voices en-us,en-us+f2,en+m3,en-us+f4] [--rates 150,190] [--snr 10] [--wake-clips N] [--no-peers]
 //       [--wildcards] [--held-out] [--misses N] [--max-list N|all] [--max-sentences N|all]
 //       [--max-block N|all] [--nbest N] [--refine] [--refine-list N|all]

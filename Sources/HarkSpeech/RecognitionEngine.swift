@@ -186,7 +186,7 @@ final class RecognitionEngine {
     /// PocketSphinx refuses a grammar whose words are missing and names only the first one, in its log.
     private func checkGrammar(text: String, file: String?, source: String) throws {
         do {
-            _ = try JSGFChecker.check(text)
+            _ = try JSGFParser.check(text)
         } catch {
             throw SpeechError.grammarSyntax(source: source, line: error.line, problem: error.message)
         }

@@ -78,101 +78,18 @@ struct JSGFRules: Sendable {
         case repeated(Expansion, atLeastOnce: Bool)
     }
 
-    var rules: [String: Expansion] = [:]
-    var publicRule = ""
+    var rules: [String: Expansion]
+    var publicRule: String
 
+    /// Parses `text` with ``JSGFParser``; its first public rule is the grammar's.
+    /// - Throws: ``SpeechError`` naming `source` and the line of the first problem.
     init(_ text: String, source: String) throws {
-        // A rule may go on over several lines: its statement ends with ";".
-        var statements: [String] = []
-        var pending = ""
-        for line in text.split(separator: "\n") {
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            guard !trimmed.hasPrefix("//") else { continue }
-            pending += (pending.isEmpty ? "" : " ") + trimmed
-            if trimmed.hasSuffix(";") {
-                statements.append(pending)
-                pending = ""
-            }
-        }
-        for trimmed in statements {
-            guard !trimmed.hasPrefix("#"), !trimmed.hasPrefix("grammar "), let equals = trimmed.firstIndex(of: "=")
-            else { continue }
-            var left = trimmed[..<equals].trimmingCharacters(in: .whitespaces)
-            let isPublic = left.hasPrefix("public ")
-            if isPublic { left.removeFirst("public ".count) }
-            let name = left.trimmingCharacters(in: ["<", ">", " "])
-            var parser = Parser(tokens: Self.tokenize(trimmed[trimmed.index(after: equals)...].dropLast()))
-            rules[name] = parser.alternatives()
-            if isPublic && publicRule.isEmpty { publicRule = name }
-        }
-        guard !publicRule.isEmpty else {
-            throw SpeechError.grammarSyntax(source: source, line: nil, problem: "no public rule")
-        }
-    }
-
-    private static func tokenize(_ text: Substring) -> [String] {
-        var tokens: [String] = []
-        var current = ""
-        var inReference = false
-        for character in text {
-            if inReference {
-                current.append(character)
-                if character == ">" {
-                    tokens.append(current)
-                    current = ""
-                    inReference = false
-                }
-            } else if character == "<" {
-                if !current.isEmpty { tokens.append(current) }
-                current = "<"
-                inReference = true
-            } else if "()[]|*+".contains(character) || character.isWhitespace {
-                if !current.isEmpty { tokens.append(current) }
-                current = ""
-                if !character.isWhitespace { tokens.append(String(character)) }
-            } else {
-                current.append(character)
-            }
-        }
-        if !current.isEmpty { tokens.append(current) }
-        return tokens
-    }
-
-    private struct Parser {
-        var tokens: [String]
-        var position = 0
-
-        mutating func alternatives() -> Expansion {
-            var result = [sequence()]
-            while position < tokens.count, tokens[position] == "|" {
-                position += 1
-                result.append(sequence())
-            }
-            return result.count == 1 ? result[0] : .alternatives(result)
-        }
-
-        private mutating func sequence() -> Expansion {
-            var items: [Expansion] = []
-            while position < tokens.count, !["|", ")", "]"].contains(tokens[position]) {
-                let token = tokens[position]
-                position += 1
-                var item: Expansion
-                if token == "(" || token == "[" {
-                    let inner = alternatives()
-                    position += 1  // the closing bracket
-                    item = token == "[" ? .optional(inner) : inner
-                } else if token.hasPrefix("<") {
-                    item = .reference(String(token.dropFirst().dropLast()))
-                } else {
-                    item = .word(token)
-                }
-                if position < tokens.count, tokens[position] == "*" || tokens[position] == "+" {
-                    item = .repeated(item, atLeastOnce: tokens[position] == "+")
-                    position += 1
-                }
-                items.append(item)
-            }
-            return items.count == 1 ? items[0] : .sequence(items)
+        do {
+            let parsed = try JSGFParser.parse(text)
+            rules = parsed.rules
+            publicRule = parsed.outline.publicRules[0]
+        } catch {
+            throw SpeechError.grammarSyntax(source: source, line: error.line, problem: error.message)
         }
     }
 }

@@ -328,7 +328,7 @@ extension RecognitionGrammarOptions {
         let sizes = skill.valueSpellings.mapValues(\.count).sorted { ($0.value, $0.key) < ($1.value, $1.key) }
         var budget = share * sizes.count
         var limits: [String: Int] = [:]
-        for (index, (name, size)) in sizes.enumerated() {
+        for (index, (_, size)) in sizes.enumerated() {
             let level = budget / (sizes.count - index)
             if size > level {
                 // This list and every longer one are cut to the same length.

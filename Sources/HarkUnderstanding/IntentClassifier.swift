@@ -198,7 +198,8 @@ public final class IntentClassifier: Sendable {
         let classifier = known ?? TrainingData(engine: engine, options: options).train(contentHash: hash)
         if let cacheDirectory, let file, known == nil || !FileManager.default.fileExists(atPath: file) {
             try? FileManager.default.createDirectory(atPath: cacheDirectory, withIntermediateDirectories: true)
-            FileManager.default.createFile(atPath: file, contents: classifier.encoded())
+            // Atomic: another process starting at the same moment reads the whole model or none.
+            try? classifier.encoded().write(to: URL(fileURLWithPath: file), options: .atomic)
         }
         return memory.keep(classifier)
     }

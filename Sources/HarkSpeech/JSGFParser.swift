@@ -1,10 +1,12 @@
-/// Checks the syntax and structure of a JSGF grammar before PocketSphinx sees it.
+/// Hark's one JSGF parser: it checks a grammar before PocketSphinx sees it, and it gives the rules as expansion
+/// trees to what compiles or samples them (``WordGraph``, ``JSGFSampler``).
 ///
 /// sphinxbase's JSGF parser reports syntax errors only to its log, and with a wrong line number (its line counter
 /// is not reset between parses), so Hark parses the grammar itself to say exactly where and what the problem is.
-/// The checker covers the JSGF subset that sphinxbase accepts: the `#JSGF` header, `grammar`, `import`, rule
-/// definitions with alternatives, weights (`/2.5/`), groups, optional parts, `*`, `+`, tags and comments.
-struct JSGFChecker {
+/// It covers the JSGF subset that sphinxbase accepts: the `#JSGF` header, `grammar`, `import`, rule definitions
+/// with alternatives, weights (`/2.5/`), groups, optional parts, `*`, `+`, tags and comments. Weights and tags are
+/// checked and left out of the trees (Hark's graphs do not use them).
+struct JSGFParser {
     /// A problem found in a grammar, with its 1-based line.
     struct Problem: Error, Equatable {
         /// The line at fault; nil for problems of the grammar as a whole.
@@ -12,7 +14,7 @@ struct JSGFChecker {
         var message: String
     }
 
-    /// What the checker learned about a well-formed grammar.
+    /// What the parser learned about a well-formed grammar.
     struct Outline: Equatable {
         /// Names of the public rules, in order of definition.
         var publicRules: [String]
@@ -48,8 +50,24 @@ struct JSGFChecker {
     private static let delimiters: Set<Character> = [";", "=", "|", "*", "+", "<", ">", "(", ")", "[", "]", "{", "}",
         "/", "\""]
 
-    /// Checks `text` and returns its outline, or throws the first ``Problem``.
+    /// Checks `text` as PocketSphinx will decode it (one public rule) and returns its outline, or throws the first
+    /// ``Problem``.
     static func check(_ text: String) throws(Problem) -> Outline {
+        let parsed = try parse(text)
+        if parsed.outline.publicRules.count > 1 {
+            let lines = parsed.outline.publicRules.map { ($0, parsed.outline.ruleLines[$0] ?? 0) }
+            let listed = lines.map { "<\($0.0)> (line \($0.1))" }.joined(separator: ", ")
+            throw Problem(
+                line: lines[1].1,
+                message: "\(lines.count) public rules: \(listed); PocketSphinx decodes one, "
+                    + "so make all but <\(lines[0].0)> private")
+        }
+        return parsed.outline
+    }
+
+    /// Parses `text` into its outline and rules (the first public rule is the grammar's), or throws the first
+    /// ``Problem``.
+    static func parse(_ text: String) throws(Problem) -> (outline: Outline, rules: [String: JSGFRules.Expansion]) {
         var scanner = Scanner(characters: Array(text))
         try scanner.skipTrivia()
         let headerLine = scanner.line
@@ -66,7 +84,8 @@ struct JSGFChecker {
         guard scanner.consume(";") else { throw Problem(line: headerLine, message: "the '#JSGF' header needs ';'") }
 
         var parser = Parser(tokens: try tokenize(&scanner))
-        return try parser.parseGrammar()
+        let outline = try parser.parseGrammar()
+        return (outline, parser.rules)
     }
 
     private static func tokenize(_ scanner: inout Scanner) throws(Problem) -> [Token] {
@@ -196,6 +215,8 @@ struct JSGFChecker {
         var publicRules: [(name: String, line: Int)] = []
         var references: [(name: String, line: Int)] = []
         var hasImports = false
+        /// Each rule's expansion tree.
+        var rules: [String: JSGFRules.Expansion] = [:]
 
         init(tokens: [Token]) { self.tokens = tokens }
 
@@ -243,15 +264,8 @@ struct JSGFChecker {
                     throw Problem(line: reference.line, message: "rule <\(reference.name)> is used but not defined")
                 }
             }
-            guard let first = publicRules.first else {
+            guard !publicRules.isEmpty else {
                 throw Problem(line: nil, message: "the grammar has no public rule (write 'public <name> = ...;')")
-            }
-            if publicRules.count > 1 {
-                let listed = publicRules.map { "<\($0.name)> (line \($0.line))" }.joined(separator: ", ")
-                throw Problem(
-                    line: publicRules[1].line,
-                    message: "\(publicRules.count) public rules: \(listed); PocketSphinx decodes one, "
-                        + "so make all but <\(first.name)> private")
             }
             return Outline(publicRules: publicRules.map(\.name), ruleLines: definitions)
         }
@@ -274,7 +288,7 @@ struct JSGFChecker {
             definitions[name] = start.line
             if isPublic { publicRules.append((name, start.line)) }
             try expect("=", "after <\(name)>")
-            try parseAlternatives(closing: nil, rule: name)
+            rules[name] = try parseAlternatives(closing: nil, rule: name)
             if current.kind == .symbol("="), index >= 3 {
                 // The "reference" just read was the next rule's name: the ';' before it is missing.
                 let last = tokens[index - 2].kind == .word("public") ? tokens[index - 3] : tokens[index - 2]
@@ -286,16 +300,20 @@ struct JSGFChecker {
         }
 
         /// Alternatives up to `closing` (or ';' at the top level of a rule).
-        mutating func parseAlternatives(closing: (symbol: Character, open: Token)?, rule: String) throws(Problem) {
+        mutating func parseAlternatives(closing: (symbol: Character, open: Token)?, rule: String) throws(Problem)
+            -> JSGFRules.Expansion
+        {
+            var alternatives: [JSGFRules.Expansion] = []
             repeat {
                 if current.kind == .symbol("|") { _ = next() }
                 if current.kind == .weight { _ = next() }
-                var items = 0
-                while try parseItem(rule: rule) { items += 1 }
-                if items == 0 {
+                var items: [JSGFRules.Expansion] = []
+                while let item = try parseItem(rule: rule) { items.append(item) }
+                if items.isEmpty {
                     let place = current.kind == .end ? "at the end of the grammar" : "before \(current.display)"
                     throw Problem(line: current.line, message: "empty alternative in rule <\(rule)> \(place)")
                 }
+                alternatives.append(items.count == 1 ? items[0] : .sequence(items))
             } while current.kind == .symbol("|")
             if let closing {
                 guard current.kind == .symbol(closing.symbol) else {
@@ -306,35 +324,40 @@ struct JSGFChecker {
                 }
                 _ = next()
             }
+            return alternatives.count == 1 ? alternatives[0] : .alternatives(alternatives)
         }
 
-        /// One item with its operators and tags; false when the next token does not start an item.
-        mutating func parseItem(rule: String) throws(Problem) -> Bool {
+        /// One item with its operators and tags; nil when the next token does not start an item.
+        mutating func parseItem(rule: String) throws(Problem) -> JSGFRules.Expansion? {
             let token = current
+            var item: JSGFRules.Expansion
             switch token.kind {
             case .word(let word):
                 if word.isEmpty { throw Problem(line: token.line, message: "empty quoted token") }
                 _ = next()
+                item = .word(word)
             case .ruleName(let name):
                 references.append((name, token.line))
                 _ = next()
+                item = .reference(name)
             case .symbol("("):
                 _ = next()
-                try parseAlternatives(closing: (")", token), rule: rule)
+                item = try parseAlternatives(closing: (")", token), rule: rule)
             case .symbol("["):
                 _ = next()
-                try parseAlternatives(closing: ("]", token), rule: rule)
+                item = .optional(try parseAlternatives(closing: ("]", token), rule: rule))
             case .tag:
                 throw Problem(line: token.line, message: "a tag must follow a word, rule or group")
             case .symbol("*"), .symbol("+"):
                 throw Problem(line: token.line, message: "'\(token.display)' must follow a word, rule or group")
             default:
-                return false
+                return nil
             }
             while current.kind == .symbol("*") || current.kind == .symbol("+") || current.kind == .tag {
+                if case .symbol(let symbol) = current.kind { item = .repeated(item, atLeastOnce: symbol == "+") }
                 _ = next()
             }
-            return true
+            return item
         }
     }
 }
