@@ -22,7 +22,8 @@
 // 24 recordings (48 clips). About 10 minutes in release on 2 busy cores; `--per-skill` scales it.
 //
 // `--language-model N` decodes with a trigram model trained on N sentences drawn from the grammar with every list value
-// (``VoiceRecognizerOptions/languageModelSentences``) instead of the word graph.
+// (``LanguageModelSearch``, this benchmark's own) instead of the word graph. `--refine` adds this benchmark's
+// ``RefinementPass`` before Hark's own passes.
 //
 // Latency is what a listener waits for after the end-point: by default the recognizer decodes while the person speaks
 // (as `hark listen` does), so it is the last 20 ms frame, the end of decoding, the assistant and the reply's synthesis;
@@ -53,6 +54,9 @@ struct BenchOptions {
     var decodeAtEnd = false
     var ceilingDistractors = [0]
     var recognizer = VoiceRecognizerOptions()
+    var refines = false
+    var refinementGrammar = RefinementPass.wholeIntents
+    var languageModelSentences: Int?
 
     init(arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()
@@ -75,12 +79,12 @@ struct BenchOptions {
             case "--max-list": recognizer.grammar.maxListValues = Int(iterator.next() ?? "")
             case "--max-sentences": recognizer.grammar.maxSentencesPerIntent = Int(iterator.next() ?? "")
             case "--nbest": recognizer.nBest = Int(iterator.next() ?? "") ?? recognizer.nBest
-            case "--refine": recognizer.refinesIntents = true
+            case "--refine": refines = true
             case "--no-skip": recognizer.grammar.skipPhrases = []
             case "--skip-before-only": recognizer.grammar.skipPhrasesAfter = false
-            case "--refine-list": recognizer.refinementGrammar.maxListValues = Int(iterator.next() ?? "")
+            case "--refine-list": refinementGrammar.maxListValues = Int(iterator.next() ?? "")
             case "--max-block": recognizer.grammar.maxSentencesPerBlock = Int(iterator.next() ?? "")
-            case "--language-model": recognizer.languageModelSentences = Int(iterator.next() ?? "")
+            case "--language-model": languageModelSentences = Int(iterator.next() ?? "")
             default:
                 FileHandle.standardError.write(Data("unknown argument \(argument)\n".utf8))
                 exit(2)
@@ -164,6 +168,15 @@ let memoryBeforeHark = peakMemoryMegabytes()
 let loadStart = ContinuousClock.now
 let hark = try await VoiceRecognizer(
     assistant: assistant, wakePhrase: configuration.wakePhrase, options: options.recognizer)
+if options.refines {
+    await hark.insertPass(
+        RefinementPass(options: hark.options, vocabularies: hark.vocabularies, grammar: options.refinementGrammar))
+}
+if let sentences = options.languageModelSentences {
+    try await LanguageModelSearch.install(
+        on: hark, engine: await hark.engine, vocabularies: hark.vocabularies, wakeWords: hark.wakeWords,
+        sentences: sentences)
+}
 let loadMs = milliseconds(since: loadStart)
 let pronunciations = await hark.pronunciations
 let unpronounceable = pronunciations.unpronounceable.keys.sorted()

@@ -6,7 +6,7 @@ public enum RecognitionGrammar: Sendable, Equatable {
     case jsgfFile(String)
     /// The generic language model of ``SpeechModelPaths/languageModel`` (open vocabulary, slow, inaccurate).
     case languageModel
-    /// A language model file (ARPA text or binary), e.g. an ``NGramModel`` trained on the skills' sentences, and
+    /// A language model file (ARPA text or binary), e.g. a trigram model trained on the skills' sentences, and
     /// its words (each must have a pronunciation; only they can be heard).
     case languageModelFile(String, words: Set<String>)
     /// A word graph (e.g. ``WordGraph/init(jsgf:name:)``: a JSGF grammar made minimal); `name` labels its errors.

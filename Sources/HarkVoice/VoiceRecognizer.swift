@@ -84,34 +84,6 @@ public struct VoiceRecognizerOptions: Sendable {
     public var extraDictionary: [String: String] = [:]
     /// What the grammar keeps of the skills' sentences and lists.
     public var grammar = RecognitionGrammarOptions()
-    /// Whether to decode a second time with only the intents the first pass's n-best readings mean, with
-    /// ``refinementGrammar`` (more of their sentences and list values than the first pass's grammar can hold).
-    /// Off by default: in VoiceBench (32 recordings) it gave no more right answers than the first pass with 40 list
-    /// values, and with every list value its grammars took the peak memory to 880 MB and p99 latency to 20 s.
-    public var refinesIntents = false
-    /// What the second pass keeps of the candidate intents' sentences and lists (its ``RecognitionGrammarOptions/
-    /// onlyIntents`` is set per utterance).
-    public var refinementGrammar: RecognitionGrammarOptions = {
-        var options = RecognitionGrammarOptions()
-        options.maxListValues = nil
-        options.maxSentencesPerIntent = nil
-        options.bareAnswers = false
-        return options
-    }()
-    /// When set, decode with a trigram language model trained on this many sentences drawn at random from the
-    /// skills' grammar built with ``languageModelGrammar`` (every list value), instead of with the word graph (which
-    /// is still built for ``VoiceRecognizer/grammar``, so loading takes longer: a benchmark option).
-    /// Off (nil) by default: in VoiceBench (128 recordings, 100,000 sentences) it decoded twice as fast as the graph
-    /// but got 28.9 % intent+slots right clean and 12.5 % at 10 dB SNR against the graph's 39.1 % and 21.9 %.
-    public var languageModelSentences: Int? = nil
-    /// What the language model's training grammar keeps of the skills' sentences and lists.
-    public var languageModelGrammar: RecognitionGrammarOptions = {
-        var options = RecognitionGrammarOptions()
-        options.maxListValues = nil
-        options.maxSentencesPerBlock = nil
-        return options
-    }()
-
     public init() {}
 }
 
@@ -152,33 +124,10 @@ public actor VoiceRecognizer {
     /// Decodes requests without the wake phrase (a conversation is open).
     private let requestRecognizer: Recognizer
     private let models: SpeechModelPaths
-    private var openRecognizer: Recognizer?
-    /// The second pass's decoder, its word graphs by candidate-intent set, and the set now searched.
-    private var refineRecognizer: Recognizer?
-    private var refineGraphs: [String: WordGraph] = [:]
-    private var refineSearch: String?
-    /// The decoder of the capped-list second pass, the capped lists by skill and slot, its span grammars by key, and
-    /// the key of the one set.
-    private var listRecognizer: Recognizer?
-    private var cappedLists: [CappedListKey: CappedList] = [:]
-    private var listGraphs: [String: WordGraph] = [:]
-    private var listSearch: String?
-    private var listUnpronounceable: Set<String> = []
-    private static let keptSpanGraphs = 4
-
-    private struct CappedListKey: Hashable {
-        var skill: String
-        var slot: String
-    }
-
-    /// A list the grammar holds only the first values of, as the second pass needs it.
-    private struct CappedList {
-        var name: String
-        /// Every value, as a JSGF expansion.
-        var expansion: String
-        /// The values the grammar left out, as words.
-        var beyondCap: [[String]]
-    }
+    /// Whether the wake phrase the decoder put first counts.
+    private let wakeCheck: WakeCheck
+    /// The passes after the first decoding, in order.
+    private var passes: [any RecognitionPass] = []
 
     /// Loads the acoustic model and a grammar of `engine`'s sentences.
     /// - Parameters:
@@ -200,37 +149,35 @@ public actor VoiceRecognizer {
         (grammar, pronunciations) = try await Self.install(
             engine: engine, vocabularies: vocabularies, wakeWords: wakeWords, options: options.grammar,
             into: (wakeRecognizer, requestRecognizer))
-        if options.decodesCappedListsAgain { _ = try await cappedListRecognizer() }
-        if let sentences = options.languageModelSentences {
-            try await Self.installLanguageModels(
-                engine: engine, vocabularies: vocabularies, wakeWords: wakeWords, sentences: sentences,
-                options: options.languageModelGrammar, into: (wakeRecognizer, requestRecognizer))
+        wakeCheck = WakeCheck(
+            wakeWords: wakeWords, minimumConfidence: options.minimumWakeConfidence,
+            certainConfidence: options.certainWakeConfidence)
+        if options.decodesCappedListsAgain {
+            passes.append(
+                try await CappedListPass(
+                    engine: engine, grammar: grammar, models: models, vocabularies: vocabularies, options: options))
+        }
+        if options.wildcardStrategy != .vocabulary {
+            passes.append(WildcardPass(models: models, strategy: options.wildcardStrategy, vocabularies: vocabularies))
         }
     }
 
-    /// Trains trigram models on sentences drawn from the grammar (with the wake phrase, and without) and makes them
-    /// the recognizers' searches.
-    private static func installLanguageModels(
-        engine: IntentEngine, vocabularies: WildcardVocabularies, wakeWords: [String], sentences: Int,
-        options: RecognitionGrammarOptions, into recognizers: (wake: Recognizer, request: Recognizer)
-    ) async throws {
-        var random = SplitMix64(seed: 42)
-        for (layout, recognizer) in [(WakePhraseLayout.required, recognizers.wake), (.none, recognizers.request)] {
-            let text = VoiceGrammar.jsgf(
-                engine: engine, wakeWords: wakeWords, vocabularies: vocabularies, layout: layout, options: options
-            ).text
-            let parsed = try JSGFSampler(jsgf: text, name: VoiceGrammar.name)
-            let report = try await PronunciationFiller.fill(parsed.words, into: recognizer)
-            let sampler = parsed.excluding(Set(report.unpronounceable.keys))
-            let words = sampler.words
-            let model = NGramModel(
-                sentences: try sampler.sentences(count: sentences, using: &random), extraWords: words)
-            let file = FileManager.default.temporaryDirectory.appendingPathComponent(
-                "hark-\(getpid())-\(layout.rawValue).lm").path
-            try model.arpa.write(toFile: file, atomically: true, encoding: .utf8)
-            defer { try? FileManager.default.removeItem(atPath: file) }
-            try await recognizer.setGrammar(.languageModelFile(file, words: words))
-        }
+    /// Adds a pass after the first decoding, at `index` among Hark's own (0: before them all).
+    public func insertPass(_ pass: any RecognitionPass, at index: Int = 0) {
+        passes.insert(pass, at: min(max(0, index), passes.count))
+    }
+
+    /// Gives `words` pronunciations (the dictionary's, Hark's own, or eSpeak NG's) in the first pass's decoder for
+    /// `layout`, for a search set with ``setFirstPassSearch(_:layout:)``.
+    public func fillPronunciations(_ words: Set<String>, layout: WakePhraseLayout) async throws -> PronunciationReport {
+        try await PronunciationFiller.fill(words, into: layout == .required ? wakeRecognizer : requestRecognizer)
+    }
+
+    /// Decodes the first pass for `layout` (`.required`: Hark idle; `.none`: in a conversation) with `search`
+    /// instead of the skills' word graph — an alternative a benchmark measures (its words need pronunciations:
+    /// ``fillPronunciations(_:layout:)``).
+    public func setFirstPassSearch(_ search: RecognitionGrammar, layout: WakePhraseLayout) async throws {
+        try await (layout == .required ? wakeRecognizer : requestRecognizer).setGrammar(search)
     }
 
     /// A recognizer for everything `assistant` understands: its skills' sentences, their `vocabulary/` files and
@@ -247,7 +194,7 @@ public actor VoiceRecognizer {
             vocabularies: try WildcardVocabularies.load(skills: skills), options: options)
     }
 
-    private static func boot(models: SpeechModelPaths, options: VoiceRecognizerOptions) throws -> Recognizer {
+    static func boot(models: SpeechModelPaths, options: VoiceRecognizerOptions) throws -> Recognizer {
         try Recognizer(
             models: models, grammar: .jsgf(bootGrammar, name: "boot"), extraDictionary: options.extraDictionary,
             nBest: options.nBest)
@@ -263,12 +210,7 @@ public actor VoiceRecognizer {
         awaitedIntent = nil
         answersIntent = nil
         self.engine = engine
-        if options.decodesCappedListsAgain {
-            listRecognizer = nil
-            listGraphs = [:]
-            listSearch = nil
-            _ = try await cappedListRecognizer()
-        }
+        for pass in passes { try await pass.update(engine: engine, grammar: grammar) }
     }
 
     /// Builds the grammar (with the wake phrase required, and without it), gives its words pronunciations and makes
@@ -461,330 +403,41 @@ public actor VoiceRecognizer {
     ) async throws -> VoiceTranscript {
         var transcript = decoded
         let audioSeconds = Double(utterance.samples.count) / Double(max(1, utterance.format.sampleRate))
-        var (text, heardWake) = stripWake(transcript.text)
-        var wakeConfidence: Double?
-        if heardWake {
-            let wakeTimings = transcript.words.prefix(wakeWords.count)
-            // The geometric mean of the words' confidences: the phone loop rates single words erratically (a real
-            // "hark" from eSpeak scored 0.08–0.43, a forced one 4e-6), the phrase as a whole separates better.
-            let logSum = wakeTimings.map { log(max(1e-12, $0.confidence ?? 0)) }.reduce(0, +)
-            wakeConfidence = exp(logSum / Double(max(1, wakeTimings.count)))
-            if (wakeConfidence ?? 0) < options.minimumWakeConfidence {
-                heardWake = false
-                text = ""
-            } else if requireWake && (wakeConfidence ?? 0) < options.certainWakeConfidence {
-                // The wake grammar forces "hey hark" onto whatever was said. Did it explain the audio better than
-                // the request grammar, which has no wake phrase? (Same audio, so the path scores compare.)
-                let request: Transcript
-                if let unwoken {
-                    request = unwoken
-                } else {
-                    request = try await requestRecognizer.transcribe(utterance, rateConfidence: false)
-                }
-                if !request.text.isEmpty && request.score > transcript.score {
-                    heardWake = false
-                    text = ""
-                }
-            }
+        let verdict = try await wakeCheck.judge(transcript, requireWake: requireWake) { [requestRecognizer] in
+            if let unwoken { return unwoken }
+            return try await requestRecognizer.transcribe(utterance, rateConfidence: false)
         }
+        var text = verdict.text
         var readings: [String] = []
         for alternative in [transcript.text] + transcript.alternatives.map(\.text) {
-            let reading = stripWake(alternative).text
+            let reading = wakeCheck.split(alternative).text
             if !reading.isEmpty && !readings.contains(reading) { readings.append(reading) }
         }
-        if requireWake && !heardWake {
+        if requireWake && !verdict.heardWake {
             return VoiceTranscript(
-                text: "", heardWakePhrase: false, wakeConfidence: wakeConfidence, confidence: transcript.confidence,
-                alternatives: [], decodeMilliseconds: Self.milliseconds(since: started), audioSeconds: audioSeconds)
+                text: "", heardWakePhrase: false, wakeConfidence: verdict.confidence,
+                confidence: transcript.confidence, alternatives: [],
+                decodeMilliseconds: Self.milliseconds(since: started), audioSeconds: audioSeconds)
         }
         var firstPass: String?
-        if options.refinesIntents, !requireWake || heardWake,
-            let refined = try await refine(
-                heardWake ? Self.afterWake(utterance, transcript: transcript, wakeWords: wakeWords.count) : utterance,
-                readings: readings)
-        {
-            if refined.transcript.text != text { firstPass = text }
-            transcript = refined.transcript
-            text = refined.transcript.text
-            readings = []
-            for alternative in [transcript.text] + transcript.alternatives.map(\.text)
-            where !alternative.isEmpty && !readings.contains(alternative) {
-                readings.append(alternative)
-            }
-        }
-        if options.decodesCappedListsAgain, !text.isEmpty,
-            let relistened = try await decodeCappedListsAgain(text: text, transcript: transcript, utterance: utterance)
-        {
-            firstPass = firstPass ?? text
-            text = relistened.text
-            transcript.confidence = relistened.confidence
-            // The first pass's readings put other values into the slot: the second pass settled it.
-            readings = [text]
-        }
-        if options.wildcardStrategy != .vocabulary, !text.isEmpty,
-            let replaced = try await decodeWildcardAgain(text: text, transcript: transcript, utterance: utterance)
-        {
-            firstPass = firstPass ?? text
-            text = replaced
+        for pass in passes {
+            let input = RecognitionPassInput(
+                text: text, transcript: transcript, readings: readings, utterance: utterance,
+                wakeWordCount: verdict.heardWake ? wakeWords.count : 0)
+            guard let revision = try await pass.revise(input, engine: engine) else { continue }
+            if revision.text != text { firstPass = firstPass ?? text }
+            text = revision.text
+            if let replaced = revision.transcript { transcript = replaced }
+            if let confidence = revision.confidence { transcript.confidence = confidence }
+            if let revised = revision.readings { readings = revised }
         }
         let judge = RecognitionJudge(engine: engine, minimumConfidence: options.minimumConfidence)
-        let verdict = judge.judge(text: text, readings: readings, confidence: transcript.confidence)
+        let judged = judge.judge(text: text, readings: readings, confidence: transcript.confidence)
         return VoiceTranscript(
-            text: text, heardWakePhrase: heardWake, wakeConfidence: wakeConfidence, confidence: verdict.confidence,
-            alternatives: readings.filter { $0 != text }, decodeMilliseconds: Self.milliseconds(since: started),
-            audioSeconds: audioSeconds, firstPassText: firstPass, doubt: verdict.doubt)
-    }
-
-    /// The audio after the wake phrase's words (as the first pass timed them).
-    static func afterWake(_ utterance: AudioChunk, transcript: Transcript, wakeWords: Int) -> AudioChunk {
-        let spoken = transcript.words.filter { !$0.word.hasPrefix("<") && !$0.word.hasPrefix("[") }
-        guard wakeWords > 0, spoken.count >= wakeWords else { return utterance }
-        let rate = Double(utterance.format.sampleRate)
-        let from = min(utterance.samples.count, max(0, Int((spoken[wakeWords - 1].end - utterance.timestamp) * rate)))
-        return AudioChunk(
-            samples: Array(utterance.samples[from...]), format: utterance.format,
-            timestamp: utterance.timestamp + Double(from) / rate)
-    }
-
-    /// The second pass: the utterance decoded with only the intents that the first pass's `readings` mean, with
-    /// ``VoiceRecognizerOptions/refinementGrammar``. Nil when no reading means an intent or the second pass hears
-    /// nothing.
-    private func refine(_ utterance: AudioChunk, readings: [String]) async throws
-        -> (transcript: Transcript, intents: Set<String>)?
-    {
-        let intents = Set(readings.compactMap { engine.match($0).best.map { "\($0.skill)/\($0.intent)" } })
-        guard !intents.isEmpty else { return nil }
-        let key = intents.sorted().joined(separator: ",")
-        let recognizer = try refinementRecognizer()
-        if refineSearch != key {
-            let graph: WordGraph
-            if let cached = refineGraphs[key] {
-                graph = cached
-            } else {
-                var grammarOptions = options.refinementGrammar
-                grammarOptions.onlyIntents = intents
-                let grammar = try VoiceGrammar(
-                    engine: engine, wakePhrase: "", vocabularies: vocabularies, layout: .none, options: grammarOptions)
-                let report = try await PronunciationFiller.fill(grammar.words, into: recognizer)
-                graph = try grammar.excluding(Set(report.unpronounceable.keys)).graph
-                refineGraphs[key] = graph
-            }
-            try await recognizer.setGrammar(.wordGraph(graph, name: VoiceGrammar.name + "-refine"))
-            refineSearch = key
-        }
-        let transcript = try await recognizer.transcribe(utterance)
-        guard !transcript.text.isEmpty else { return nil }
-        return (transcript, intents)
-    }
-
-    private func refinementRecognizer() throws -> Recognizer {
-        if let refineRecognizer { return refineRecognizer }
-        let recognizer = try Self.boot(models: models, options: options)
-        refineRecognizer = recognizer
-        return recognizer
-    }
-
-    /// The capped-list second pass (``VoiceRecognizerOptions/decodesCappedListsAgain``): each slot of the matched
-    /// intent whose list the grammar cut is decoded again over its span, as `[word before] (every value) [word
-    /// after]`. Returns the text with the slots' words replaced and, as its confidence, that of the least certain
-    /// word of the values heard again (the first pass's confidence rated the words it forced onto the slot), or nil
-    /// when nothing changed.
-    private func decodeCappedListsAgain(text: String, transcript: Transcript, utterance: AudioChunk) async throws
-        -> (text: String, confidence: Double)?
-    {
-        guard !cappedLists.isEmpty, let best = engine.match(text).best else { return nil }
-        let timed = transcript.words.filter { !$0.word.hasPrefix("<") && !$0.word.hasPrefix("[") }
-        var words = text.split(separator: " ").map(String.init)
-        var confidence = transcript.confidence
-        var changed = false
-        for (slot, raw) in best.rawSlots.sorted(by: { $0.key < $1.key }) {
-            guard let values = cappedLists[CappedListKey(skill: best.skill, slot: slot)],
-                let slotWords = WildcardVocabulary.normalize(raw)?.split(separator: " ").map(String.init),
-                let range = Self.lastRange(of: slotWords, in: timed.map(\.word)),
-                let inText = Self.lastRange(of: slotWords, in: words)
-            else { continue }
-            let before = range.lowerBound > 0 ? timed[range.lowerBound - 1] : nil
-            let after = range.upperBound < timed.count ? timed[range.upperBound] : nil
-            let rate = Double(utterance.format.sampleRate)
-            let spanStart = before?.start ?? timed[range.lowerBound].start - 0.1
-            let from = max(0, Int((spanStart - utterance.timestamp) * rate))
-            let to = min(
-                utterance.samples.count,
-                Int(((after?.end ?? timed[range.upperBound - 1].end + 0.15) - utterance.timestamp) * rate))
-            guard to - from > Int(0.15 * rate) else { continue }
-            let key = [best.skill, values.name, before?.word ?? "", after?.word ?? ""].joined(separator: "/")
-            let jsgf =
-                "#JSGF V1.0;\ngrammar span;\npublic <span> = " + (before.map { "[\($0.word)] " } ?? "")
-                + "(\(values.expansion))"
-                + (after.map { " [\($0.word)]" } ?? "") + ";\n"
-            let span = AudioChunk(samples: Array(utterance.samples[from..<to]), format: utterance.format)
-            guard let heard = try await decodeSpan(span, jsgf: jsgf, key: key) else { continue }
-            var heardWords = heard.words
-            if let before, heardWords.first?.word == before.word { heardWords.removeFirst() }
-            if let after, heardWords.last?.word == after.word { heardWords.removeLast() }
-            // Only a value the first pass could not have heard replaces its reading: where the second pass chose
-            // among values the first pass had too, the first pass decided with the whole sentence around them ("milk"
-            // was heard again as "milks").
-            let heardValue = heardWords.map(\.word)
-            guard heardValue != slotWords,
-                values.beyondCap.contains(where: { Self.lastRange(of: $0, in: heardValue) != nil })
-            else { continue }
-            words.replaceSubrange(inText, with: heardValue)
-            // How well the value heard fits its audio: its least certain word.
-            let fit = heardWords.map { $0.confidence ?? 0 }.min() ?? 0
-            confidence = min(changed ? confidence : 1, fit)
-            changed = true
-        }
-        return changed ? (words.joined(separator: " "), confidence) : nil
-    }
-
-    /// `list` as the second pass needs it, when the grammar holds only the first `cap` of its values (nil when it
-    /// holds them all, or the list is not one of values or a wildcard with a vocabulary).
-    private func cappedList(_ list: SlotListSpelling, skill: String, cap: Int) -> CappedList? {
-        if list.isWildcard {
-            guard let vocabulary = vocabularies.vocabulary(skill: skill, list: list.list),
-                vocabulary.phrases.count > cap
-            else { return nil }
-            let beyond = vocabulary.phrases.dropFirst(cap).map { $0.split(separator: " ").map(String.init) }
-            return CappedList(name: list.list, expansion: vocabulary.jsgfExpansion, beyondCap: beyond)
-        }
-        // The grammar keeps the first `cap` values with all their spellings; the rest is out.
-        guard let spoken = list.spokenValues, spoken.count > cap else { return nil }
-        var unique: [String] = []
-        var seen: Set<String> = []
-        for value in spoken.joined() where seen.insert(value).inserted { unique.append(value) }
-        let kept = Set(spoken.prefix(cap).joined())
-        let beyond = unique.filter { !kept.contains($0) }.map { $0.split(separator: " ").map(String.init) }
-        let one = "(" + unique.joined(separator: " | ") + ")"
-        // Two values at most ("chicken and rice"): a third copy of the ingredients took the process's resident
-        // memory from +42 to +95 MB after six requests.
-        return CappedList(
-            name: list.list, expansion: list.multiple ? "\(one) [and \(one)]" : one, beyondCap: beyond)
-    }
-
-    /// Decodes a span with a small grammar (cached by `key`) on the second-pass decoder.
-    private func decodeSpan(_ span: AudioChunk, jsgf: String, key: String) async throws -> Transcript? {
-        let recognizer = try await cappedListRecognizer()
-        if listSearch != key {
-            let graph: WordGraph
-            if let cached = listGraphs[key] {
-                graph = cached
-            } else {
-                // The lists' words were given pronunciations when the recognizer was made (adding words to a
-                // decoder rebuilds its active search: 21 s for a list of dishes after the ingredients' span).
-                graph = try WordGraph(jsgf: jsgf, name: "span", excluding: listUnpronounceable)
-                // A few graphs are kept (a list's graph with the words around it; the ingredients' takes 0.3 s to
-                // build): keeping every one grew the peak memory by 100 MB over VoiceBench's 256 clips.
-                if listGraphs.count >= Self.keptSpanGraphs { listGraphs = [:] }
-                listGraphs[key] = graph
-            }
-            try await recognizer.setGrammar(.wordGraph(graph, name: VoiceGrammar.name + "-span"))
-            listSearch = key
-        }
-        let heard = try await recognizer.transcribe(span)
-        return heard.text.isEmpty ? nil : heard
-    }
-
-    /// The second pass's decoder, with pronunciations for every word of every capped list, which are gathered here,
-    /// and of the grammar (a span's grammar holds the words on either side of the slot) (made on first use, and again
-    /// after ``update(engine:)``).
-    private func cappedListRecognizer() async throws -> Recognizer {
-        if let listRecognizer { return listRecognizer }
-        let recognizer = try Self.boot(models: models, options: options)
-        var words = grammar.words
-        cappedLists = [:]
-        if let cap = options.grammar.maxListValues {
-            for skill in engine.skillIDs {
-                for (slot, list) in engine.slotLists(skill: skill) {
-                    let limit = list.isWildcard
-                        ? cap
-                        : engine.recognitionValueLimit(skill: skill, list: list.list, options: options.grammar)
-                    guard let limit, let capped = cappedList(list, skill: skill, cap: limit) else { continue }
-                    cappedLists[CappedListKey(skill: skill, slot: slot)] = capped
-                    words.formUnion(
-                        capped.expansion.split(whereSeparator: { "()[]|*+ ".contains($0) }).map(String.init))
-                }
-            }
-        }
-        listUnpronounceable = Set(try await PronunciationFiller.fill(words, into: recognizer).unpronounceable.keys)
-        listRecognizer = recognizer
-        return recognizer
-    }
-
-    /// Splits the wake phrase off the front of a decoded text.
-    func stripWake(_ decoded: String) -> (text: String, heardWake: Bool) {
-        let words = decoded.split(separator: " ").map(String.init)
-        let wake = wakeWords
-        guard !wake.isEmpty, words.count >= wake.count, Array(words.prefix(wake.count)) == wake else {
-            return (words.joined(separator: " "), false)
-        }
-        return (words.dropFirst(wake.count).joined(separator: " "), true)
-    }
-
-    /// The second pass: the wildcard slot's words, found in the first pass's word timings, decoded again over
-    /// their time span with the generic language model. Returns the text with the slot's words replaced, or nil.
-    private func decodeWildcardAgain(text: String, transcript: Transcript, utterance: AudioChunk) async throws
-        -> String?
-    {
-        let match = engine.match(text)
-        guard let best = match.best else { return nil }
-        let wildcardWords = vocabularies.words
-        // The slot's words: the raw slot text whose words are all vocabulary words.
-        guard
-            let slotText = best.rawSlots.values.first(where: { value in
-                let words = value.split(separator: " ").map(String.init)
-                return !words.isEmpty && words.allSatisfy { wildcardWords.contains($0) }
-                    && WildcardVocabulary.normalize(value) != nil
-            })
-        else { return nil }
-        let slotWords = slotText.split(separator: " ").map(String.init)
-        let timed = transcript.words.filter { !$0.word.hasPrefix("<") && !$0.word.hasPrefix("[") }
-        let spoken = timed.map(\.word)
-        guard let start = Self.lastRange(of: slotWords, in: spoken) else { return nil }
-        let first = timed[start.lowerBound]
-        let last = timed[start.upperBound - 1]
-        let sure = timed[start].map { $0.confidence ?? 0 }.min() ?? 0
-        if options.wildcardStrategy == .combined && sure >= 0.5 { return nil }
-        let rate = Double(utterance.format.sampleRate)
-        let from = max(0, Int((first.start - utterance.timestamp - 0.1) * rate))
-        let to = min(utterance.samples.count, Int((last.end - utterance.timestamp + 0.15) * rate))
-        guard to - from > Int(0.15 * rate) else { return nil }
-        let span = AudioChunk(samples: Array(utterance.samples[from..<to]), format: utterance.format)
-        let open = try openModelRecognizer()
-        let heard = try await open.transcribe(span).text
-        let heardWords = heard.split(separator: " ").map(String.init)
-        guard !heardWords.isEmpty else { return nil }
-        if options.wildcardStrategy == .combined, !knownPhrase(heardWords.joined(separator: " ")),
-            sure >= 0.2
-        {
-            return nil
-        }
-        var words = text.split(separator: " ").map(String.init)
-        guard let range = Self.lastRange(of: slotWords, in: words) else { return nil }
-        words.replaceSubrange(range, with: heardWords)
-        return words.joined(separator: " ")
-    }
-
-    /// Whether some wildcard vocabulary has `phrase`.
-    private func knownPhrase(_ phrase: String) -> Bool {
-        vocabularies.lists.values.contains { $0.values.contains { $0.phrases.contains(phrase) } }
-    }
-
-    private func openModelRecognizer() throws -> Recognizer {
-        if let openRecognizer { return openRecognizer }
-        let open = try Recognizer(models: models, grammar: .languageModel, nBest: 1)
-        openRecognizer = open
-        return open
-    }
-
-    /// The last place `needle` occurs in `haystack` as a contiguous run.
-    static func lastRange(of needle: [String], in haystack: [String]) -> Range<Int>? {
-        guard !needle.isEmpty, haystack.count >= needle.count else { return nil }
-        for start in stride(from: haystack.count - needle.count, through: 0, by: -1)
-        where Array(haystack[start..<(start + needle.count)]) == needle {
-            return start..<(start + needle.count)
-        }
-        return nil
+            text: text, heardWakePhrase: verdict.heardWake, wakeConfidence: verdict.confidence,
+            confidence: judged.confidence, alternatives: readings.filter { $0 != text },
+            decodeMilliseconds: Self.milliseconds(since: started), audioSeconds: audioSeconds, firstPassText: firstPass,
+            doubt: judged.doubt)
     }
 
     static func milliseconds(since start: ContinuousClock.Instant) -> Double {

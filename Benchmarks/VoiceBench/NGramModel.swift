@@ -6,11 +6,11 @@ import Foundation
 /// Hark trains one on sentences drawn from the skills' grammar (``JSGFSampler``): the search then follows word
 /// sequences the skills use without PocketSphinx building a copy of the search per grammar state, so every list
 /// value can be in it at once.
-public struct NGramModel: Sendable {
+struct NGramModel: Sendable {
     /// The words, `<s>` and `</s>` first.
-    public let vocabulary: [String]
+    let vocabulary: [String]
     /// Number of n-grams of each order (1, 2, 3).
-    public var counts: [Int] { [unigrams.count, bigrams.count, trigrams.count] }
+    var counts: [Int] { [unigrams.count, bigrams.count, trigrams.count] }
 
     private var unigrams: [Int32: Entry] = [:]
     private var bigrams: [UInt64: Entry] = [:]
@@ -26,7 +26,7 @@ public struct NGramModel: Sendable {
     /// - Parameters:
     ///   - sentences: the training sentences, as words.
     ///   - extraWords: words to give a probability even if no sentence has them (e.g. every list value).
-    public init(sentences: [[String]], extraWords: Set<String> = []) {
+    init(sentences: [[String]], extraWords: Set<String> = []) {
         var index: [String: Int32] = ["<s>": 0, "</s>": 1]
         var words = ["<s>", "</s>"]
         func id(_ word: String) -> Int32 {
@@ -111,7 +111,7 @@ public struct NGramModel: Sendable {
     }
 
     /// The model in ARPA format.
-    public var arpa: String {
+    var arpa: String {
         var lines = ["\\data\\", "ngram 1=\(unigrams.count)", "ngram 2=\(bigrams.count)", "ngram 3=\(trigrams.count)", ""]
         func number(_ value: Double) -> String { String(format: "%.5f", value) }
         lines.append("\\1-grams:")
