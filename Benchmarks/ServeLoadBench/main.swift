@@ -145,9 +145,12 @@ func runClient(
                 tally.errors.append("\(response.status.code) for '\(text)': \(String(buffer: bytes).prefix(200))")
                 continue
             }
-            if let item {
-                if object["intent"] as? String == "AddItem" {
-                    tally.added.insert(item)
+            if item != nil {
+                // What the skill says it put on the list (its own reading of the item: "gram flour" may be flour).
+                let data = object["data"] as? [String: Any] ?? [:]
+                let names = ["added", "updated", "already"].flatMap { data[$0] as? [String] ?? [] }
+                if object["intent"] as? String == "AddItem", !names.isEmpty {
+                    tally.added.formUnion(names)
                 } else {
                     tally.errors.append("'\(text)' was not an AddItem: \(object["reply"] ?? "")")
                 }
@@ -186,7 +189,7 @@ let tallies = await withTaskGroup(of: ClientTally.self) { group in
 }
 let wall = ContinuousClock.now - started
 let wallSeconds = Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18
-try await client.shutdown()
+try await client.shutdown().get()
 let status = server.stop()
 
 let latencies = tallies.flatMap(\.latencies).sorted()
@@ -203,10 +206,12 @@ print("  hark serve exited with status \(status) after SIGTERM")
 
 // Every item the server acknowledged adding is in the database, read after the server stopped.
 let database = try DatabaseQueue(path: home + "/hark.sqlite")
-let rows = try await database.read { db in try Row.fetchAll(db, sql: "SELECT key, name FROM shopping_list_item") }
+let rows = try database.read { db in try Row.fetchAll(db, sql: "SELECT key, name FROM shopping_list_item") }
 let stored = Set(rows.flatMap { [($0["key"] as String).lowercased(), ($0["name"] as String).lowercased()] })
-let missing = added.filter { item in
-    !stored.contains(item.lowercased()) && !stored.contains { $0.hasPrefix(item.lowercased()) || item.lowercased().hasPrefix($0) }
+// The skill acknowledges "1 bar of soap" for the row "soap" (quantity 1, unit bar).
+let missing = added.filter { phrase in
+    let phrase = phrase.lowercased()
+    return !stored.contains { phrase == $0 || phrase.hasSuffix(" " + $0) }
 }
 print("  shopping items acknowledged: \(added.count); rows in the database: \(rows.count); missing: \(missing.count)")
 for item in missing.sorted().prefix(10) { print("    missing: \(item)") }
