@@ -42,6 +42,7 @@ public struct HTTPAPI: Sendable {
     /// Satellite state for `/healthz` (from the Wyoming side).
     public var satellites: @Sendable () async -> [any Encodable & Sendable]
     public var logger: Logger
+    private let sessions = SessionLocks()
 
     public init(
         settings: HTTPServeSettings, engine: ServeEngine, registry: PrometheusCollectorRegistry,
@@ -90,8 +91,10 @@ public struct HTTPAPI: Sendable {
         let text = try body.text("text")
         let session = try body.optionalString("session", maxLength: 200)
         let area = try body.optionalString("area", maxLength: 200)
-        let reply = try await engine.withGeneration { generation in
-            await generation.assistant.respond(to: text, sessionID: session, area: area)
+        let reply = try await sessions.withLock(session) {
+            try await engine.withGeneration { generation in
+                await generation.assistant.respond(to: text, sessionID: session, area: area)
+            }
         }
         ServeMetrics.record(reply)
         context.logger.info(
@@ -139,12 +142,14 @@ public struct HTTPAPI: Sendable {
         let outcome: RecordingOutcome
         let given = options
         do {
-            outcome = try await engine.withRecognizer { generation, recognizer in
-                var options = given
-                options.voice = generation.environment.configuration.voice
-                return try await RecordingRun.run(
-                    audio, readMilliseconds: readMilliseconds, recognizer: recognizer, assistant: generation.assistant,
-                    options: options)
+            outcome = try await sessions.withLock(given.session) {
+                try await engine.withRecognizer { generation, recognizer in
+                    var options = given
+                    options.voice = generation.environment.configuration.voice
+                    return try await RecordingRun.run(
+                        audio, readMilliseconds: readMilliseconds, recognizer: recognizer,
+                        assistant: generation.assistant, options: options)
+                }
             }
         } catch let error as RecognizerUnavailable {
             throw APIError(.serviceUnavailable, error.description)

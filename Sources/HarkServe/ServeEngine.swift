@@ -187,3 +187,29 @@ final class AsyncLock: Sendable {
         next?.resume()
     }
 }
+
+/// One lock per conversation: requests that continue the same session run one after the other (each reads the
+/// session, answers and saves it; two at once would lose one's turn), while different sessions run side by side.
+final class SessionLocks: Sendable {
+    private let locks = Mutex<[String: (lock: AsyncLock, users: Int)]>([:])
+
+    /// Runs `body` holding `session`'s lock (nil: a new session, no lock).
+    func withLock<T: Sendable>(_ session: String?, _ body: () async throws -> T) async throws -> T {
+        guard let session else { return try await body() }
+        let lock = locks.withLock { locks -> AsyncLock in
+            let entry = locks[session] ?? (AsyncLock(), 0)
+            locks[session] = (entry.lock, entry.users + 1)
+            return entry.lock
+        }
+        await lock.lock()
+        defer {
+            lock.unlock()
+            locks.withLock { locks in
+                if let entry = locks[session] {
+                    locks[session] = entry.users > 1 ? (entry.lock, entry.users - 1) : nil
+                }
+            }
+        }
+        return try await body()
+    }
+}
