@@ -69,6 +69,28 @@ import Testing
         #expect(server.process.errorOutput.contains("status=200"))
     }
 
+    /// A skill that fails and one that does not answer in time: each is Hark's apology over HTTP, and counted as an
+    /// error or a timeout in the metrics.
+    @Test func skillErrorsAndTimeoutsAreCounted() async throws {
+        let hark = try HarkProcess()
+        try HardeningCLITests.writeSkill(
+            "crasher", in: hark, program: "import sys\nfor line in sys.stdin:\n    sys.exit(3)\n")
+        try HardeningCLITests.writeSkill(
+            "sleeper", in: hark, program: "import sys, time\nfor line in sys.stdin:\n    time.sleep(30)\n",
+            extraManifest: "timeout: 1\n")
+        let server = try await ServeHTTPServer.start(home: hark)
+        let crashed = try await server.post("/v1/ask", json: ["text": "relay from crasher"])
+        #expect(crashed.status == 200, "\(crashed.text)")
+        #expect(try crashed.object()["skill"] as? String == "crasher", "\(crashed.text)")
+        let slept = try await server.post("/v1/ask", json: ["text": "relay from sleeper"])
+        #expect(try slept.object()["skill"] as? String == "sleeper", "\(slept.text)")
+        let metrics = try await server.send(.GET, "/metrics").text
+        #expect(metrics.contains(#"hark_skill_errors_total{skill="crasher",kind="error"} 1"#), "\(metrics)")
+        #expect(metrics.contains(#"hark_skill_errors_total{skill="sleeper",kind="timeout"} 1"#), "\(metrics)")
+        #expect(metrics.contains(#"hark_intents_total{skill="sleeper",intent="Relay"} 1"#), "\(metrics)")
+        #expect(try await server.stop() == 0)
+    }
+
     @Test func aNonLoopbackAddressWithoutATokenIsRefused() throws {
         let hark = try HarkProcess()
         let flag = try hark.run(["serve", "--http", "0.0.0.0:0"])
