@@ -13,14 +13,16 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Answer over HTTP (and Wyoming): /v1/ask, /v1/run, /v1/say, /v1/skills, /healthz, /metrics.",
         discussion: """
-            Listens on serve.http from the configuration (default 127.0.0.1:8088) or --http; port 0 picks a free port.
-            Prints "hark serve: HTTP API on http://HOST:PORT" when it accepts requests.
-            Only loopback addresses are allowed unless serve.token is set; with a token, every HTTP request but
-            /healthz must carry "Authorization: Bearer TOKEN" (/healthz then answers only {"status":"ok"} without it).
+            Listens on serve.http from the configuration (default 127.0.0.1:8088) or --http; port 0 picks a free \
+            port. Prints "hark serve: HTTP API on http://HOST:PORT" when it accepts requests.
+
+            Only loopback addresses are allowed unless serve.token is set; with a token, every HTTP request but \
+            /healthz must carry "Authorization: Bearer TOKEN" (/healthz then answers only {"status":"ok"} without it). \
             Request bodies over serve.max_body_bytes (default 10 MiB) are refused with 413.
-            SIGTERM or SIGINT ends cleanly; SIGHUP reloads the configuration and the skills (a configuration that
-            cannot be read is reported and the previous one goes on; listening addresses and the token stay as they
-            were started).
+
+            SIGTERM or SIGINT ends cleanly; SIGHUP reloads the configuration and the skills (a configuration that \
+            cannot be read is reported and the previous one goes on; listening addresses and the token stay as they \
+            were started). docs/openapi.yaml describes the API.
             """)
 
     @Option(help: ArgumentHelp("Where the HTTP API listens (default: serve.http, else 127.0.0.1:8088).", valueName: "HOST:PORT"))
