@@ -296,6 +296,42 @@ import Testing
         #expect(try await server.stop() == 0)
     }
 
+    /// A request in flight when SIGHUP arrives finishes with the skills it started with: the old assistant is shut
+    /// down (its exec skills stopped) only after its last request.
+    @Test func aReloadLetsTheRequestsInFlightFinish() async throws {
+        let hark = try HarkProcess()
+        let program = """
+            import json, os, sys, time
+            data = os.environ["HARK_SKILL_DATA"]
+            for line in sys.stdin:
+                event = json.loads(line)
+                open(os.path.join(data, "got"), "w").close()
+                while not os.path.exists(os.path.join(data, "go")):
+                    time.sleep(0.05)
+                response = {"outputSpeech": {"type": "PlainText", "text": "finished."}, "shouldEndSession": True}
+                print(json.dumps({"version": "1.0", "requestId": event["request"]["requestId"], "response": response}),
+                      flush=True)
+            """
+        try HardeningCLITests.writeSkill("waiter", in: hark, program: program, extraManifest: "timeout: 120\n")
+        let server = try await ServeHTTPServer.start(home: hark)
+        let data = hark.home + "/skill-data/waiter"
+        let pending = Task { try await server.post("/v1/ask", json: ["text": "relay from waiter"]) }
+        let deadline = ContinuousClock.now + .seconds(120)
+        while ContinuousClock.now < deadline, !FileManager.default.fileExists(atPath: data + "/got") {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        try #require(FileManager.default.fileExists(atPath: data + "/got"), "\(server.process.errorOutput)")
+        server.process.signal(SIGHUP)
+        try await Self.waitFor("hark serve: reloaded ", in: server)
+        #expect(FileManager.default.createFile(atPath: data + "/go", contents: Data()))
+        let answer = try await pending.value
+        #expect(try answer.object()["reply"] as? String == "finished.", "\(answer.text)")
+        // The new generation's own skill process answers too.
+        let again = try await server.post("/v1/ask", json: ["text": "relay from waiter"])
+        #expect(try again.object()["reply"] as? String == "finished.", "\(again.text)")
+        #expect(try await server.stop() == 0)
+    }
+
     static func waitFor(_ text: String, in server: ServeHTTPServer) async throws {
         let deadline = ContinuousClock.now + .seconds(120)
         while ContinuousClock.now < deadline, server.process.isRunning, !server.process.output.contains(text) {
