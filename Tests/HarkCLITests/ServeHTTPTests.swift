@@ -300,19 +300,7 @@ import Testing
     /// down (its exec skills stopped) only after its last request.
     @Test func aReloadLetsTheRequestsInFlightFinish() async throws {
         let hark = try HarkProcess()
-        let program = """
-            import json, os, sys, time
-            data = os.environ["HARK_SKILL_DATA"]
-            for line in sys.stdin:
-                event = json.loads(line)
-                open(os.path.join(data, "got"), "w").close()
-                while not os.path.exists(os.path.join(data, "go")):
-                    time.sleep(0.05)
-                response = {"outputSpeech": {"type": "PlainText", "text": "finished."}, "shouldEndSession": True}
-                print(json.dumps({"version": "1.0", "requestId": event["request"]["requestId"], "response": response}),
-                      flush=True)
-            """
-        try HardeningCLITests.writeSkill("waiter", in: hark, program: program, extraManifest: "timeout: 120\n")
+        try HardeningCLITests.writeSkill("waiter", in: hark, program: Self.waiterProgram, extraManifest: "timeout: 120\n")
         let server = try await ServeHTTPServer.start(home: hark)
         let data = hark.home + "/skill-data/waiter"
         let pending = Task { try await server.post("/v1/ask", json: ["text": "relay from waiter"]) }
@@ -331,6 +319,47 @@ import Testing
         #expect(try again.object()["reply"] as? String == "finished.", "\(again.text)")
         #expect(try await server.stop() == 0)
     }
+
+    /// Requests that continue one session run in turn: "repeat" sent while the session's first request is still in
+    /// its skill waits for it, and repeats its answer.
+    @Test func requestsOfOneSessionRunInTurn() async throws {
+        let hark = try HarkProcess()
+        try HardeningCLITests.writeSkill("waiter", in: hark, program: Self.waiterProgram, extraManifest: "timeout: 120\n")
+        let server = try await ServeHTTPServer.start(home: hark)
+        let data = hark.home + "/skill-data/waiter"
+        let first = Task { try await server.post("/v1/ask", json: ["text": "relay from waiter", "session": "one"]) }
+        let deadline = ContinuousClock.now + .seconds(120)
+        while ContinuousClock.now < deadline, !FileManager.default.fileExists(atPath: data + "/got") {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        try #require(FileManager.default.fileExists(atPath: data + "/got"), "\(server.process.errorOutput)")
+        let second = Task { try await server.post("/v1/ask", json: ["text": "say that again", "session": "one"]) }
+        // Time for the second request to reach the server (were it not held, it would be answered meanwhile).
+        try await Task.sleep(for: .seconds(1))
+        // Another session is not held up.
+        let other = try await server.post("/v1/ask", json: ["text": "add jam to my shopping list", "session": "two"])
+        #expect(try other.object()["intent"] as? String == "AddItem")
+        #expect(FileManager.default.createFile(atPath: data + "/go", contents: Data()))
+        #expect(try await first.value.object()["reply"] as? String == "finished.")
+        let repeated = try await second.value
+        #expect(try repeated.object()["reply"] as? String == "finished.", "\(repeated.text)")
+        #expect(try await server.stop() == 0)
+    }
+
+    /// An exec skill that, for each request, leaves `got` in its data folder and answers "finished." once `go` is
+    /// there.
+    static let waiterProgram = """
+        import json, os, sys, time
+        data = os.environ["HARK_SKILL_DATA"]
+        for line in sys.stdin:
+            event = json.loads(line)
+            open(os.path.join(data, "got"), "w").close()
+            while not os.path.exists(os.path.join(data, "go")):
+                time.sleep(0.05)
+            response = {"outputSpeech": {"type": "PlainText", "text": "finished."}, "shouldEndSession": True}
+            print(json.dumps({"version": "1.0", "requestId": event["request"]["requestId"], "response": response}),
+                  flush=True)
+        """
 
     static func waitFor(_ text: String, in server: ServeHTTPServer) async throws {
         let deadline = ContinuousClock.now + .seconds(120)
