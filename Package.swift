@@ -33,6 +33,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
     ],
     targets: [
         // C libraries, each behind one systemLibrary module.
@@ -119,13 +122,29 @@ let package = Package(
             ],
             swiftSettings: strict),
 
+        // `hark serve`'s HTTP API (Hummingbird), its metrics (swift-metrics, Prometheus) and its settings.
+        .target(
+            name: "HarkServe",
+            dependencies: [
+                "HarkAudio", "HarkSpeech", "HarkAssistant", "HarkRuntime", "HarkVoice", "HarkSkillKit", "HarkSkillHost",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+
         // The CLI.
         .executableTarget(
             name: "hark",
             dependencies: [
-                "HarkAudio", "HarkSpeech", "HarkUnderstanding", "HarkRuntime", "HarkSkillHost", "HarkVoice",
+                "HarkAudio", "HarkSpeech", "HarkUnderstanding", "HarkRuntime", "HarkSkillHost", "HarkVoice", "HarkServe",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict),
 
@@ -163,7 +182,13 @@ let package = Package(
             name: "HarkVoiceTests", dependencies: ["HarkVoice", "HarkAudio", "HarkSpeech", "HarkAssistant"],
             swiftSettings: strict),
         .testTarget(
-            name: "HarkCLITests", dependencies: ["hark", "HarkAudio"], exclude: ["Fixtures"], swiftSettings: strict),
+            name: "HarkCLITests",
+            dependencies: [
+                "hark", "HarkAudio", "HarkUnderstanding", .product(name: "Yams", package: "Yams"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(
             name: "HarkRuntimeTests",
             dependencies: ["HarkRuntime", "HarkAssistant", "HarkSkillKit", "HarkUnderstanding"], swiftSettings: strict),

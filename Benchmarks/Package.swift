@@ -14,7 +14,11 @@ func hark(_ module: String) -> Target.Dependency { .product(name: module, packag
 let package = Package(
     name: "HarkBenchmarks",
     platforms: [.macOS(.v14)],
-    dependencies: [.package(name: "Hark", path: "..")],
+    dependencies: [
+        .package(name: "Hark", path: ".."),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
     targets: [
         // Running the python peers (pocketsphinx 5, hassil) from the benchmarks.
         .target(name: "BenchmarkPeers", path: "BenchmarkPeers", exclude: ["peer_pocketsphinx5.py"], swiftSettings: strict),
@@ -45,6 +49,13 @@ let package = Package(
             name: "SLURPBench",
             dependencies: [hark("HarkRuntime"), hark("HarkAssistant"), hark("HarkUnderstanding")],
             path: "SLURPBench", exclude: ["hassil_slurp.py"], swiftSettings: strict),
+        .executableTarget(
+            name: "ServeLoadBench",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            path: "ServeLoadBench", swiftSettings: strict),
         .executableTarget(
             name: "WakeBench",
             dependencies: [hark("HarkVoice"), hark("HarkRuntime"), hark("HarkSpeech"), hark("HarkAudio")],

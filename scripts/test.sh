@@ -27,7 +27,7 @@ fi
 # 3. the voice tests: `hark` processes that each build the skills' recognizer (tens of CPU-seconds) and
 #    VoiceGrammarTests, which builds the skills' grammar several times.
 timed='WeatherFailureTests|HTTPSkillTests|ExecSkillTests'
-voice='ListenTests|ListenLoopTests|RunCommandTests|RecognitionTests|VoiceGrammarTests|RealVoiceTests|OneTruthTests'
+voice='ListenTests|ListenLoopTests|RunCommandTests|ServeHTTPVoiceTests|RecognitionTests|VoiceGrammarTests|RealVoiceTests|OneTruthTests'
 swift test --skip-build --filter "$timed"
 swift test --skip-build --skip "$timed|$voice"
 swift test --skip-build --filter "$voice"

@@ -201,6 +201,8 @@ public actor Assistant {
         var misheard = false
         var data: [String: JSONValue] = [:]
         var timings: [String: Double] = [:]
+        /// What the skill's handler threw, if it did.
+        var skillError: (any Error)?
 
         init(text: String, area: String?, session: DialogSession, now: Date) {
             self.text = text
@@ -221,7 +223,7 @@ public actor Assistant {
                 isSSML: isSSML, reprompt: session.isOpen ? session.lastReprompt : nil, endSession: !session.isOpen,
                 confidence: confidence, alternatives: alternatives, fallback: fallback, data: data, timings: timings,
                 awaitedSlot: awaitedSlot, questionIntent: question,
-                questionSlots: question == nil ? [:] : session.pending?.call.slots ?? [:])
+                questionSlots: question == nil ? [:] : session.pending?.call.slots ?? [:], skillError: skillError)
         }
     }
 
@@ -534,6 +536,7 @@ public actor Assistant {
         } catch {
             options.logger.error("skill \(skill.id) failed on \(call.intent): \(error)")
             turn.timings["skill", default: 0] += Self.milliseconds(since: skillStart)
+            turn.skillError = error
             turn.session.close()
             turn.skill = skill.id
             turn.intent = call.intent

@@ -1,3 +1,4 @@
+import Foundation
 import HarkSkillKit
 import HarkUnderstanding
 
@@ -42,6 +43,8 @@ public struct AssistantReply: Sendable, Encodable {
     /// When the words held a slot a skill marks sensitive: the label shown in their place ("[purchase code]"),
     /// which is then also ``text``. Whoever prints what was heard prints this instead.
     public var redaction: String? = nil
+    /// The error the skill's handler threw this turn (the reply is then Hark's apology); not part of the JSON.
+    public var skillError: (any Error)? = nil
 
     /// Another reading of the sentence.
     public struct Alternative: Sendable, Encodable, Equatable {
@@ -91,5 +94,14 @@ public struct AssistantReply: Sendable, Encodable {
         case .temperature(let v, nil): return .number(v)
         default: return .string(value.description)
         }
+    }
+}
+
+extension AssistantReply {
+    /// The reply as one line of sorted-key JSON: the object `hark ask --json` prints and `POST /v1/ask` returns.
+    public func jsonText() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(self), as: UTF8.self)
     }
 }

@@ -17,6 +17,7 @@ import Yams
 /// skills_directories: [~/my-skills]    # third-party skill folders (default: DATA/skills)
 /// enabled_skills: [barista, shopping]   # only these skills listen (default: every installed skill)
 /// disabled_skills: [recipes]            # these skills do not
+/// serve: { http: 127.0.0.1:8088, token: "…", max_body_bytes: 10485760 }   # hark serve (ServeSettings)
 /// skills:
 ///   shopping: { purchase_code: "1234", spending_cap: 150, currency: GBP }
 ///   weather: { location: London, units: metric }
@@ -45,6 +46,8 @@ public struct HarkConfiguration: Sendable, Equatable {
     public var skillsDirectories: [String]?
     /// Which installed skills are active (`enabled_skills:` / `disabled_skills:`, or `--skills`).
     public var skillSelection = SkillSelection()
+    /// `hark serve`'s settings (`serve:`).
+    public var serve = ServeSettings()
 
     public init() {}
 
@@ -82,7 +85,9 @@ public struct HarkConfiguration: Sendable, Equatable {
         "": [
             "wake_phrase", "voice", "audio", "speech", "skills", "session_timeout", "session_retention_days",
             "skills_directories", "enabled_skills", "disabled_skills", "log_level", "statistical_fallback",
+            "serve",
         ],
+        "serve": ServeSettings.knownKeys,
         "voice": ["name", "rate", "pitch"],
         "audio": ["capture_device", "playback_device"],
         "speech": ["acoustic_model", "dictionary", "language_model"],
@@ -183,6 +188,7 @@ public struct HarkConfiguration: Sendable, Equatable {
             config.speechModels.dictionary = speech.dictionary ?? config.speechModels.dictionary
             config.speechModels.languageModel = speech.language_model ?? config.speechModels.languageModel
         }
+        if let serve = raw.serve { config.serve = try ServeSettings.parse(serve, file: file) }
         return config
     }
 
@@ -215,6 +221,7 @@ public struct HarkConfiguration: Sendable, Equatable {
         var skills_directories: [String]?
         var enabled_skills: [String]?
         var disabled_skills: [String]?
+        var serve: ServeSettings.Raw?
     }
     private struct RawVoice: Decodable {
         var name: String?

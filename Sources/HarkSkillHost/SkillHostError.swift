@@ -66,6 +66,12 @@ public struct SkillHostError: Error, CustomStringConvertible, Equatable {
         SkillHostError(.directive(message), skill: skill)
     }
 
+    /// True when the skill did not answer within its time limit.
+    public var isTimeout: Bool {
+        if case .timedOut = kind { return true }
+        return false
+    }
+
     /// True when the program or server must be considered broken (restart after a pause) rather than
     /// having answered with an error of its own.
     var needsRestart: Bool {

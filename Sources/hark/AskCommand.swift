@@ -61,13 +61,13 @@ struct AskCommand: AsyncParsableCommand {
         if batch {
             while let line = readLine(strippingNewline: true) {
                 let reply = await assistant.respond(to: line, sessionID: session, area: assistantOptions.area)
-                try printJSON(reply)
+                print(try reply.jsonText())
                 fflush(nil)
             }
         } else {
             let reply = await assistant.respond(to: text ?? "", sessionID: session, area: assistantOptions.area)
             if json {
-                try printJSON(reply)
+                print(try reply.jsonText())
             } else {
                 print(reply.reply)
             }

@@ -118,72 +118,24 @@ struct RunCommand: AsyncParsableCommand {
         _ path: String, recognizer: VoiceRecognizer, assistant: Assistant, config: HarkConfiguration
     ) async throws -> Result {
         let started = ContinuousClock.now
-        var timings: [String: Double] = [:]
-        var stage = ContinuousClock.now
-        let wav = try WAVFile.read(path: path).speechChunk(converter: AudioConverter())
-        timings["read"] = milliseconds(since: stage)
-
-        stage = ContinuousClock.now
-        let speech = Endpointer.speechSpan(of: wav)
-        timings["endpoint"] = milliseconds(since: stage)
-
-        var transcript: VoiceTranscript?
-        var speechEnded = ContinuousClock.now
-        if let speech {
-            var decodeTime = Duration.zero
-            // With the wake phrase in front, or else without it (a recording may be either), unless --no-wake.
-            if !noWake {
-                let (woken, ended, spent) = try await Self.stream(speech, through: recognizer, requireWake: true)
-                (transcript, speechEnded, decodeTime) = (woken, ended, spent)
-            }
-            if transcript?.heardWakePhrase != true && !wakeRequired {
-                let (request, ended, spent) = try await Self.stream(speech, through: recognizer, requireWake: false)
-                if noWake { speechEnded = ended }
-                (transcript, decodeTime) = (request, decodeTime + spent)
-            }
-            timings["recognize"] = milliseconds(decodeTime)
-        }
-
-        let reply = await assistant.respond(
-            to: transcript?.text ?? "", sessionID: session, area: assistantOptions.area,
-            misheard: transcript?.doubt != nil)
-        for key in ["understand", "dialog", "skill"] { timings[key] = reply.timings[key] ?? 0 }
-
-        stage = ContinuousClock.now
-        let spoken = try await Synthesizer.shared.synthesize(reply.reply, voice: config.voice, ssml: reply.isSSML)
-        timings["synthesize"] = milliseconds(since: stage)
-        timings["afterSpeech"] = milliseconds(since: speechEnded)
-        if let output { try WAVFile.write(spoken, to: output) }
-        timings["total"] = milliseconds(since: started)
-        return Result(input: path, transcript: transcript, reply: reply, timings: timings)
-    }
-
-    /// Decodes `speech` as the microphone loop does: fed in 100 ms chunks while it is "spoken", then ended. Returns
-    /// the transcript, when the last chunk was fed (the end of speech), and the time spent decoding.
-    static func stream(
-        _ speech: AudioChunk, through recognizer: VoiceRecognizer, requireWake: Bool
-    ) async throws -> (VoiceTranscript, ended: ContinuousClock.Instant, decoding: Duration) {
-        let started = ContinuousClock.now
-        try await recognizer.startUtterance(requireWake: requireWake)
-        let step = Int(speech.format.sampleRate / 10)
-        var offset = 0
-        while offset < speech.samples.count {
-            let end = min(speech.samples.count, offset + step)
-            let chunk = AudioChunk(
-                samples: Array(speech.samples[offset..<end]), format: speech.format,
-                timestamp: speech.timestamp + Double(offset) / Double(speech.format.sampleRate))
-            try await recognizer.feed(chunk)
-            offset = end
-        }
-        let ended = ContinuousClock.now
-        let transcript = try await recognizer.endUtterance()
-        return (transcript, ended, ContinuousClock.now - started)
+        let audio = try WAVFile.read(path: path)
+        var options = RecordingRunOptions()
+        options.noWake = noWake
+        options.wakeRequired = wakeRequired
+        options.session = session
+        options.area = assistantOptions.area
+        options.voice = config.voice
+        let outcome = try await RecordingRun.run(
+            audio, readMilliseconds: milliseconds(since: started), recognizer: recognizer, assistant: assistant,
+            options: options)
+        if let output { try WAVFile.write(outcome.spoken, to: output) }
+        return Result(input: path, transcript: outcome.transcript, reply: outcome.reply, timings: outcome.timings)
     }
 
     private func show(_ result: Result) throws {
         if json {
             print(
-                try Self.report(
+                try RecordingRun.report(
                     input: result.input, transcript: result.transcript, reply: result.reply, output: output,
                     timings: result.timings))
         } else {
@@ -193,36 +145,6 @@ struct RunCommand: AsyncParsableCommand {
             let several = input.count > 1 || inputs != nil
             print(several ? "\(result.input): \(result.reply.reply)" : result.reply.reply)
         }
-    }
-
-    /// The JSON object of `hark run --json`: the reply's fields (skill, intent, slots, reply, endSession…, its
-    /// `confidence` renamed `understandingConfidence` and `alternatives` renamed `intentAlternatives`) with the
-    /// recording's: speech, text, heardWakePhrase, confidence (the recognizer's), alternatives (n-best), doubt,
-    /// firstPassText, timings (read, endpoint, load on the first recording, recognize, understand, dialog, skill,
-    /// synthesize, afterSpeech, total).
-    static func report(
-        input: String, transcript: VoiceTranscript?, reply: AssistantReply, output: String?, timings: [String: Double]
-    ) throws -> String {
-        var object = try JSONSerialization.jsonObject(with: JSONEncoder().encode(reply)) as? [String: Any] ?? [:]
-        object["understandingConfidence"] = object.removeValue(forKey: "confidence")
-        object["intentAlternatives"] = object.removeValue(forKey: "alternatives")
-        object["input"] = input
-        object["speech"] = transcript != nil
-        object["text"] = reply.redaction ?? transcript?.text ?? ""
-        object["heardWakePhrase"] = transcript?.heardWakePhrase ?? false
-        if let wake = transcript?.wakeConfidence { object["wakeConfidence"] = (wake * 1000).rounded() / 1000 }
-        object["confidence"] = ((transcript?.confidence ?? 0) * 1000).rounded() / 1000
-        // The recognizer's other readings of a sensitive answer are as secret as the words.
-        object["alternatives"] = reply.redaction == nil ? transcript?.alternatives ?? [] : []
-        if let audio = transcript?.audioSeconds { object["audioSeconds"] = (audio * 1000).rounded() / 1000 }
-        if let doubt = transcript?.doubt {
-            object["doubt"] = ["reason": doubt.reason.rawValue, "competing": reply.redaction == nil ? doubt.competing : []]
-        }
-        if let firstPass = transcript?.firstPassText, reply.redaction == nil { object["firstPassText"] = firstPass }
-        if let output { object["output"] = output }
-        object["timings"] = timings.mapValues { ($0 * 1000).rounded() / 1000 }
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
-        return String(decoding: data, as: UTF8.self)
     }
 }
 
