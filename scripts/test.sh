@@ -13,7 +13,8 @@ broker=$!
 trap 'kill $broker 2>/dev/null || true; rm -rf "$broker_dir"' EXIT
 
 log=$(mktemp)
-swift build --build-tests >"$log" 2>&1 || { cat "$log"; echo "test: the build failed" >&2; exit 1; }
+# Every module a target imports must be one it declares in Package.swift.
+swift build --build-tests --explicit-target-dependency-import-check error >"$log" 2>&1 || { cat "$log"; echo "test: the build failed" >&2; exit 1; }
 grep -E 'warning:|error:' "$log" || true
 rm -f "$log"
 if [ $# -gt 0 ]; then

@@ -1,3 +1,4 @@
+import Foundation
 import HarkAssistant
 import HarkAudio
 import HarkSpeech
