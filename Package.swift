@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.0.0"),
     ],
     targets: [
         // C libraries, each behind one systemLibrary module.
@@ -110,13 +111,26 @@ let package = Package(
             ],
             swiftSettings: strict),
 
+        // Home Assistant's voice protocol: the Wyoming event codec, server and satellite hub.
+        .target(
+            name: "HarkWyoming",
+            dependencies: [
+                "HarkAudio", "HarkSpeech", "HarkUnderstanding", "HarkAssistant", "HarkSkillKit", "HarkVoice",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: strict),
+
         // The CLI.
         .executableTarget(
             name: "hark",
             dependencies: [
-                "HarkAudio", "HarkSpeech", "HarkUnderstanding", "HarkRuntime", "HarkSkillHost", "HarkVoice",
+                "HarkAudio", "HarkSpeech", "HarkUnderstanding", "HarkRuntime", "HarkSkillHost", "HarkVoice", "HarkWyoming",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict),
 
@@ -181,6 +195,13 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "HarkCLITests", dependencies: ["hark", "HarkAudio"], exclude: ["Fixtures"], swiftSettings: strict),
+        .testTarget(
+            name: "HarkWyomingTests",
+            dependencies: [
+                "HarkWyoming", "HarkAudio", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
+            swiftSettings: strict),
         .testTarget(
             name: "HarkRuntimeTests",
             dependencies: ["HarkRuntime", "HarkAssistant", "HarkSkillKit", "HarkUnderstanding"], swiftSettings: strict),
