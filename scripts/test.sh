@@ -25,9 +25,9 @@ fi
 #    actors occupy Swift's cooperative threads, and an awaiting network test then stalled for up to 70 s;
 # 2. everything else but the voice tests;
 # 3. the voice tests: `hark` processes that each build the skills' recognizer (tens of CPU-seconds) and
-#    VoiceGrammarTests, which builds the skills' grammar several times.
+#    VoiceGrammarTests, which builds the skills' grammar several times; the Wyoming server and satellite tests too.
 timed='WeatherFailureTests|HTTPSkillTests|ExecSkillTests'
-voice='ListenTests|ListenLoopTests|RunCommandTests|RecognitionTests|VoiceGrammarTests|RealVoiceTests|OneTruthTests'
+voice='ListenTests|ListenLoopTests|RunCommandTests|RecognitionTests|VoiceGrammarTests|RealVoiceTests|OneTruthTests|ServeWyomingTests|ServeWyomingSatelliteTests'
 swift test --skip-build --filter "$timed"
 swift test --skip-build --skip "$timed|$voice"
 swift test --skip-build --filter "$voice"

@@ -17,7 +17,7 @@ struct Hark: AsyncParsableCommand {
             """,
         subcommands: [
             ListenCommand.self, DemoCommand.self, AskCommand.self, ChatCommand.self, SkillsCommand.self,
-            TranscribeCommand.self, SayCommand.self, DoctorCommand.self, RunCommand.self,
+            TranscribeCommand.self, SayCommand.self, DoctorCommand.self, RunCommand.self, WyomingDevCommand.self,
         ]
     )
 
