@@ -123,13 +123,22 @@ public final class HarkWyomingBackend: WyomingBackend {
 
     public func recognize(_ text: String) async -> WyomingIntent? {
         guard let best = await assistant().intentEngine.match(text).best else { return nil }
-        let encoder = JSONEncoder()
         let entities = best.slots.keys.sorted().compactMap { name -> (name: String, value: JSONValue)? in
-            guard let slot = best.slots[name] else { return nil }
-            let value = (try? encoder.encode(slot)).flatMap { try? JSONDecoder().decode(JSONValue.self, from: $0) }
-            return (name, value ?? .string(slot.description))
+            best.slots[name].map { (name, Self.plain($0)) }
         }
         return WyomingIntent(name: best.intent, entities: entities, context: ["skill": .string(best.skill)])
+    }
+
+    /// A slot's value as a Wyoming entity value: text as a string, a number as a number, a list of one value as that
+    /// value and of several as an array, anything else (dates, times, durations…) as Hark writes it ("19:30").
+    static func plain(_ slot: SlotValue) -> JSONValue {
+        switch slot {
+        case .text(let text): return .string(text)
+        case .number(let number): return .number(number)
+        case .list(let values) where values.count == 1: return plain(values[0])
+        case .list(let values): return .array(values.map(plain))
+        default: return .string(slot.description)
+        }
     }
 
     public func handle(_ text: String, conversation: WyomingConversation) async -> WyomingHandled {
