@@ -199,7 +199,8 @@ let package = Package(
             name: "HarkWyomingTests",
             dependencies: [
                 "HarkWyoming", "HarkAudio", .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
         .testTarget(

@@ -1,4 +1,3 @@
-import HarkAssistant
 import HarkAudio
 import HarkSkillKit
 import HarkVoice
@@ -55,12 +54,13 @@ public struct SatelliteBackoff: Sendable, Equatable {
 /// the satellite's area. Each satellite has its own connection, recognizer and conversation; one that disconnects or
 /// refuses is retried (``SatelliteBackoff``) and the others go on.
 public final class SatelliteHub: Service, Sendable {
-    /// A satellite's voice loop and the assistant it was built for.
-    public typealias Voice = (loop: VoiceLoop, assistant: Assistant)
+    /// A satellite's voice loop and the identity of the assistant it was built for (the loop holds that assistant,
+    /// so the identity is not reused while the loop lives).
+    public typealias Voice = (loop: VoiceLoop, assistant: ObjectIdentifier)
 
     private let satellites: [SatelliteEndpoint]
     private let makeVoice: @Sendable (String?) async throws -> Voice
-    private let currentAssistant: @Sendable () async -> Assistant
+    private let currentAssistant: @Sendable () async -> ObjectIdentifier
     private let wakeName: String
     private let backoff: SatelliteBackoff
     private let logger: Logger
@@ -68,11 +68,12 @@ public final class SatelliteHub: Service, Sendable {
 
     /// - Parameters:
     ///   - makeVoice: builds a voice loop for a satellite's area (its recognizer takes a while to build).
-    ///   - currentAssistant: the assistant in force; a satellite's loop is rebuilt when it changes (a reload).
+    ///   - currentAssistant: the identity of the assistant in force; a satellite's loop is rebuilt when it changes (a
+    ///     reload).
     public init(
         satellites: [SatelliteEndpoint], wakeName: String, backoff: SatelliteBackoff = SatelliteBackoff(),
         logger: Logger, makeVoice: @escaping @Sendable (String?) async throws -> Voice,
-        currentAssistant: @escaping @Sendable () async -> Assistant
+        currentAssistant: @escaping @Sendable () async -> ObjectIdentifier
     ) {
         self.satellites = satellites
         self.wakeName = wakeName
@@ -121,8 +122,9 @@ public final class SatelliteHub: Service, Sendable {
                 update(index, connected: false, error: "the satellite closed the connection")
                 logger.warning("satellite disconnected")
             } catch {
-                update(index, connected: false, error: "\(error)")
-                if !Task.isCancelled { logger.warning("satellite unavailable", metadata: ["error": "\(error)"]) }
+                let problem = Self.describe(error)
+                update(index, connected: false, error: problem)
+                if !Task.isCancelled { logger.warning("satellite unavailable", metadata: ["error": "\(problem)"]) }
             }
             if worked { delay = backoff.initial }
             guard !Task.isCancelled else { break }
@@ -130,6 +132,18 @@ public final class SatelliteHub: Service, Sendable {
             do { try await Task.sleep(for: delay) } catch { break }
             delay = min(delay * 2, backoff.maximum)
         }
+    }
+
+    /// A connection failure as a person reads it in `/healthz` ("cannot connect: … Connection refused (errno: 111)").
+    static func describe(_ error: any Error) -> String {
+        if let failure = error as? NIOConnectionError {
+            if let first = failure.connectionErrors.first { return "cannot connect: \(first.error)" }
+            if let dns = failure.dnsAError ?? failure.dnsAAAAError { return "cannot find \(failure.host): \(dns)" }
+        }
+        if case .connectTimeout? = error as? ChannelError {
+            return "cannot connect: no answer within 10 s"
+        }
+        return "\(error)"
     }
 
     private func connect(
@@ -155,7 +169,7 @@ public final class SatelliteHub: Service, Sendable {
                 for try await event in inbound {
                     if event.type == "run-pipeline" {
                         let assistant = await currentAssistant()
-                        if voice?.assistant !== assistant {
+                        if voice?.assistant != assistant {
                             logger.info("building the satellite's recognizer")
                             voice = try await makeVoice(endpoint.area)
                         }

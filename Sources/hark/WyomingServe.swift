@@ -72,10 +72,10 @@ func makeWyomingServices(_ request: WyomingServeRequest) throws -> WyomingServeH
     let hub = SatelliteHub(
         satellites: endpoints, wakeName: configuration.wakePhrase, logger: request.logger,
         makeVoice: { area in
-            let loop = try await backend.makeVoiceLoop(area: area)
-            return (loop.loop, loop.assistant)
+            let voice = try await backend.makeVoiceLoop(area: area)
+            return (voice.loop, ObjectIdentifier(voice.assistant))
         },
-        currentAssistant: request.assistant)
+        currentAssistant: { [assistant = request.assistant] in ObjectIdentifier(await assistant()) })
     services.append(hub)
     return WyomingServeHandle(
         services: services,
