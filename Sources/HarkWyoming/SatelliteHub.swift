@@ -288,6 +288,10 @@ struct SatellitePipeline {
             out.append(detection)
         case .answered:
             Counter(label: "hark_requests_total", dimensions: [("entry", "satellite")]).increment()
+            if let recognize = turn.milliseconds["recognize"] {
+                Timer(label: "hark_recognition_seconds", dimensions: [("entry", "satellite")])
+                    .recordNanoseconds(Int64(recognize * 1_000_000))
+            }
             if turn.transcript?.heardWakePhrase == true {
                 Counter(label: "hark_wake_detections_total", dimensions: [("entry", "satellite")]).increment()
                 out.append(detection)
