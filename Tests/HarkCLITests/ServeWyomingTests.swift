@@ -273,6 +273,60 @@ struct WyomingTestError: Error, CustomStringConvertible {
         #expect(serve.errorOutput.contains("satellite connected"))
     }
 
+    /// A satellite that detects the wake phrase itself (`--wake-command`) streams only the request after it: Hark
+    /// hears it without the wake phrase, answers, and the satellite goes back to its own wake detection.
+    @Test func aSatelliteWithItsOwnWakeDetectionStreamsTheRequestOnly() throws {
+        let hark = try HarkProcess()
+        let dir = hark.home
+        let port = try Int(
+            ProcessRunner.output(
+                WyomingLaunch.python,
+                ["-c", "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"]
+            ).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+        try #require(port > 0)
+        try """
+            satellites:
+              - { uri: tcp://127.0.0.1:\(port), area: Bedroom }
+            """.write(toFile: dir + "/config.yaml", atomically: true, encoding: .utf8)
+        let said = try hark.run(["say", "add eggs to my shopping list", "--voice", "en-us+f2", "-o", "request.wav"])
+        try #require(said.status == 0, "\(said.stderr)")
+        // One second of silence more before the request: the wake service "detects" after 1.5 s of audio.
+        let raw = [Int16](repeating: 0, count: 16_000) + (try WAVFile.read(path: dir + "/request.wav").speechChunk().samples)
+            + [Int16](repeating: 0, count: 16_000 * 3)
+        try Data(raw.withUnsafeBytes { Array($0) }).write(to: URL(fileURLWithPath: dir + "/mic.raw"))
+
+        let satellite = try ProcessRunner.start(
+            WyomingLaunch.python,
+            [
+                "-m", "wyoming_satellite", "--uri", "tcp://127.0.0.1:\(port)", "--name", "bedroom", "--no-zeroconf",
+                "--mic-command", "\(WyomingLaunch.python) \(WyomingLaunch.fixtures)/mic.py \(dir)/mic.raw 1",
+                "--wake-command", "\(WyomingLaunch.python) \(WyomingLaunch.fixtures)/wake.py hey_hark 1.5",
+                "--snd-command", "sh -c 'cat >> \(dir)/speaker.raw'",
+                "--transcript-command", "sh -c 'cat >> \(dir)/heard.txt; echo >> \(dir)/heard.txt'",
+                "--synthesize-command", "sh -c 'cat >> \(dir)/replies.txt; echo >> \(dir)/replies.txt'",
+            ], directory: dir)
+        defer { satellite.terminate() }
+        let serve = try ProcessRunner.start(
+            HarkProcess.binary, WyomingLaunch.arguments(wyoming: false), environment: ["HARK_HOME": dir], directory: dir)
+        defer { serve.terminate() }
+
+        func lines(_ name: String) -> [String] {
+            ((try? String(contentsOfFile: dir + "/" + name, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+        }
+        try waitFor("the reply at the satellite", timeout: 600) {
+            !lines("replies.txt").isEmpty || !serve.isRunning || !satellite.isRunning
+        }
+        #expect(serve.isRunning, "\(serve.errorOutput)")
+        #expect(lines("heard.txt").first == "add eggs to my shopping list", "\(serve.errorOutput)")
+        #expect(lines("replies.txt").first?.lowercased().contains("egg") == true, "\(lines("replies.txt"))")
+        #expect(serve.errorOutput.contains("start=asr"))
+        let items = try ProcessRunner.output("/usr/bin/sqlite3", [dir + "/hark.sqlite", "SELECT key FROM shopping_list_item"])
+        #expect(items.split(separator: "\n") == ["egg"])
+        try waitFor("the speaker's audio", timeout: 30) {
+            ((try? FileManager.default.attributesOfItem(atPath: dir + "/speaker.raw")[.size] as? Int) ?? 0) > 22_050
+        }
+    }
+
     private func waitFor(_ what: String, timeout: Double, _ condition: () -> Bool) throws {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
