@@ -166,12 +166,18 @@ public final class SatelliteHub: Service, Sendable {
                 logger.notice("satellite connected", metadata: ["area": "\(endpoint.area ?? "-")"])
                 try await outbound.write(WyomingEvent(type: "run-satellite"))
                 var pipeline = SatellitePipeline(wakeName: wakeName, logger: logger)
+                // When the assistant was last compared with the loop's (a satellite that streams all the time asks
+                // for one pipeline per connection, so a reload is also looked for while it streams, once a second).
+                var checked: ContinuousClock.Instant?
                 for try await event in inbound {
-                    if event.type == "run-pipeline" {
+                    let due = checked.map { ContinuousClock.now - $0 > .seconds(1) } ?? true
+                    if event.type == "run-pipeline" || (event.type == "audio-chunk" && pipeline.isRunning && due) {
+                        checked = ContinuousClock.now
                         let assistant = await currentAssistant()
                         if voice?.assistant != assistant {
                             logger.info("building the satellite's recognizer")
                             voice = try await makeVoice(endpoint.area)
+                            if let loop = voice?.loop { await pipeline.restart(with: loop) }
                         }
                     }
                     guard let loop = voice?.loop else { continue }
@@ -207,6 +213,14 @@ struct SatellitePipeline {
     init(wakeName: String, logger: Logger) {
         self.wakeName = wakeName
         self.logger = logger
+    }
+
+    /// True while a pipeline runs (between `run-pipeline` and its end).
+    var isRunning: Bool { start != nil }
+
+    /// Goes on with a new loop (the assistant was reloaded): a request expected without the wake phrase still is.
+    func restart(with loop: VoiceLoop) async {
+        if start == .asr { await loop.listenWithoutWake(until: streamTime + requestWindow) }
     }
 
     mutating func handle(_ event: WyomingEvent, loop: VoiceLoop) async -> [WyomingEvent] {

@@ -34,17 +34,22 @@ public final class WyomingServer: Service, Sendable {
 
     public func run() async throws {
         let limits = self.limits
-        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .bind(host: host, port: port) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandlers([
-                        ByteToMessageHandler(WyomingEventDecoder(limits: limits)),
-                        MessageToByteHandler(WyomingEventEncoder()),
-                    ])
-                    return try NIOAsyncChannel<WyomingEvent, WyomingEvent>(wrappingChannelSynchronously: channel)
+        let server: NIOAsyncChannel<NIOAsyncChannel<WyomingEvent, WyomingEvent>, Never>
+        do {
+            server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .bind(host: host, port: port) { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandlers([
+                            ByteToMessageHandler(WyomingEventDecoder(limits: limits)),
+                            MessageToByteHandler(WyomingEventEncoder()),
+                        ])
+                        return try NIOAsyncChannel<WyomingEvent, WyomingEvent>(wrappingChannelSynchronously: channel)
+                    }
                 }
-            }
+        } catch {
+            throw WyomingServerError(message: "the Wyoming server cannot listen on tcp://\(host):\(port): \(error)")
+        }
         let boundPort = server.channel.localAddress?.port ?? port
         logger.notice("Wyoming server listening on tcp://\(host):\(boundPort)")
         onListening(host, boundPort)
@@ -93,4 +98,10 @@ public final class WyomingServer: Service, Sendable {
         }
         logger.debug("Wyoming client disconnected")
     }
+}
+
+/// The Wyoming server could not start (the address is taken, or not this machine's).
+public struct WyomingServerError: Error, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
 }
