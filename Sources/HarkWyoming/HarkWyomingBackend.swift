@@ -97,7 +97,7 @@ public final class HarkWyomingBackend: WyomingBackend {
                 models: [
                     .init(
                         name: settings.wakePhrase, description: "The configured wake phrase", languages: ["en"],
-                        attribution: cmu, version: nil)
+                        attribution: cmu, version: nil, phrase: settings.wakePhrase)
                 ])
         ]
         return info

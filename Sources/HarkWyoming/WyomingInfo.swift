@@ -11,13 +11,19 @@ public struct WyomingInfo: Sendable, Equatable {
         public var languages: [String]
         public var attribution: Attribution
         public var version: String?
+        /// For a wake model: the words to say (`phrase` in newer `wyoming` releases; older readers skip it).
+        public var phrase: String?
 
-        public init(name: String, description: String, languages: [String], attribution: Attribution, version: String?) {
+        public init(
+            name: String, description: String, languages: [String], attribution: Attribution, version: String?,
+            phrase: String? = nil
+        ) {
             self.name = name
             self.description = description
             self.languages = languages
             self.attribution = attribution
             self.version = version
+            self.phrase = phrase
         }
     }
 
@@ -90,6 +96,7 @@ public struct WyomingInfo: Sendable, Equatable {
                     name: model.name, description: model.description, attribution: model.attribution,
                     version: model.version)
                 json["languages"] = .array(model.languages.map(JSONValue.string))
+                if let phrase = model.phrase { json["phrase"] = .string(phrase) }
                 return .object(json)
             })
         return .object(object)

@@ -107,6 +107,7 @@ struct WyomingTestError: Error, CustomStringConvertible {
         for id in intentModels { #expect(skills.contains(id), "\(id)") }
         let wakeModels = programs("wake").first?["models"] as? [[String: Any]] ?? []
         #expect(names(wakeModels) == ["hey hark"])
+        #expect(wakeModels.first?["phrase"] as? String == "hey hark")
     }
 
     @Test func transcribeRecognizeHandleAndDetect() throws {
