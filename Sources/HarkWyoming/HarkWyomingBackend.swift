@@ -187,7 +187,10 @@ public final class HarkWyomingBackend: WyomingBackend {
         loopSettings.voice = settings.voice
         var loopLogger = logger
         loopLogger[metadataKey: "area"] = "\(area ?? "-")"
-        return (VoiceLoop(recognizer: recognizer, assistant: assistant, settings: loopSettings, logger: loopLogger), assistant)
+        return (
+            VoiceLoop(recognizer: recognizer, assistant: assistant, settings: loopSettings, logger: loopLogger),
+            assistant
+        )
     }
 
     /// The assistant in force (for a satellite to notice a reload).

@@ -316,7 +316,8 @@ struct SatellitePipeline {
             logger.notice(
                 "satellite request answered",
                 metadata: [
-                    "heard": "\(text)", "skill": "\(turn.reply?.skill ?? "-")", "intent": "\(turn.reply?.intent ?? "-")",
+                    "heard": "\(text)", "skill": "\(turn.reply?.skill ?? "-")",
+                    "intent": "\(turn.reply?.intent ?? "-")",
                     "reply": "\(reply)",
                 ])
             if end == .tts, let audio = turn.audio {

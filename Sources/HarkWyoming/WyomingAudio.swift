@@ -8,7 +8,8 @@ import HarkSkillKit
 public enum WyomingAudio {
     /// The audio format of an `audio-start` or `audio-chunk` event, checked; the error says what is wrong.
     public static func format(of event: WyomingEvent) throws(WyomingRequestError) -> AudioFormat {
-        guard let rate = event.integer("rate"), let width = event.integer("width"), let channels = event.integer("channels")
+        guard let rate = event.integer("rate"), let width = event.integer("width"),
+            let channels = event.integer("channels")
         else {
             throw WyomingRequestError("\(event.type): rate, width and channels must be whole numbers")
         }
@@ -54,7 +55,8 @@ public enum WyomingAudio {
     /// The data of an `audio-start` or `audio-chunk` event for `format`.
     static func formatData(_ format: AudioFormat, timestamp: Int? = nil) -> [String: JSONValue] {
         var data: [String: JSONValue] = [
-            "rate": .number(Double(format.sampleRate)), "width": .number(2), "channels": .number(Double(format.channels)),
+            "rate": .number(Double(format.sampleRate)), "width": .number(2),
+            "channels": .number(Double(format.channels)),
         ]
         data["timestamp"] = timestamp.map { .number(Double($0)) } ?? .null
         return data

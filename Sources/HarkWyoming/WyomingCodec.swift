@@ -51,7 +51,8 @@ public struct WyomingEventDecoder: ByteToMessageDecoder {
         var data = pending.data
         if pending.dataLength > 0 {
             let bytes = buffer.readBytes(length: pending.dataLength)!
-            guard let block = try? JSONDecoder().decode(JSONValue.self, from: Data(bytes)), case .object(let members) = block
+            guard let block = try? JSONDecoder().decode(JSONValue.self, from: Data(bytes)),
+                case .object(let members) = block
             else {
                 throw WyomingProtocolError("the data of a '\(pending.type)' event is not a JSON object")
             }
@@ -110,7 +111,8 @@ public struct WyomingEventDecoder: ByteToMessageDecoder {
                 throw WyomingProtocolError("\(key) of a '\(type)' event is not a whole number of bytes: \(n)")
             }
             guard n <= Double(limit) else {
-                throw WyomingProtocolError("\(key) of a '\(type)' event is \(Int(n)) bytes, above the limit of \(limit)")
+                throw WyomingProtocolError(
+                    "\(key) of a '\(type)' event is \(Int(n)) bytes, above the limit of \(limit)")
             }
             return Int(n)
         default:

@@ -116,7 +116,8 @@ public struct WyomingSession: Sendable {
             }
             return []
         case .detecting(var endpointer, let detected, let streamTime):
-            let chunk = converter.toSpeechFormat(AudioChunk(samples: samples, format: chunkFormat, timestamp: streamTime))
+            let chunk = converter.toSpeechFormat(
+                AudioChunk(samples: samples, format: chunkFormat, timestamp: streamTime))
             var events: [WyomingEvent] = []
             var heard = detected
             for happened in endpointer.process(

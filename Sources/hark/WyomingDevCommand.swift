@@ -21,7 +21,8 @@ struct WyomingDevCommand: AsyncParsableCommand {
         var host: String?
         var port: Int?
         if let wyoming {
-            guard let colon = wyoming.lastIndex(of: ":"), let number = Int(wyoming[wyoming.index(after: colon)...]) else {
+            guard let colon = wyoming.lastIndex(of: ":"), let number = Int(wyoming[wyoming.index(after: colon)...])
+            else {
                 throw ValidationError("--wyoming: give HOST:PORT, e.g. 127.0.0.1:10400")
             }
             host = String(wyoming[..<colon])
@@ -34,7 +35,8 @@ struct WyomingDevCommand: AsyncParsableCommand {
         let assistant = try environment.makeAssistant(devicesFile: assistantOptions.devices)
         let handle = try makeWyomingServices(
             WyomingServeRequest(
-                host: host, port: port, environment: environment, assistant: { assistant }, skills: nil, logger: logger))
+                host: host, port: port, environment: environment, assistant: { assistant }, skills: nil, logger: logger)
+        )
         let group = ServiceGroup(
             services: handle.services, gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [],
             logger: logger)

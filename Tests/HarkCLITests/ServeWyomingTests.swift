@@ -19,12 +19,15 @@ enum WyomingLaunch {
 
     /// The Python with `wyoming` and `wyoming-satellite` (scripts/setup.sh installs them): WYOMING_PYTHON, else
     /// `.build/wyoming-venv/bin/python`.
-    static let python = ProcessInfo.processInfo.environment["WYOMING_PYTHON"] ?? root + "/.build/wyoming-venv/bin/python"
+    static let python =
+        ProcessInfo.processInfo.environment["WYOMING_PYTHON"] ?? root + "/.build/wyoming-venv/bin/python"
 
     static let fixtures = root + "/Tests/HarkCLITests/Fixtures/wyoming"
 
     /// Starts Hark with `arguments` and waits until its Wyoming server listens; returns the process and the port.
-    static func start(_ hark: HarkProcess, arguments: [String] = arguments(), extra: [String] = []) throws -> (
+    static func start(
+        _ hark: HarkProcess, arguments: [String] = arguments(), extra: [String] = []
+    ) throws -> (
         ProcessRunner, Int
     ) {
         let server = try ProcessRunner.start(
@@ -123,7 +126,8 @@ struct WyomingTestError: Error, CustomStringConvertible {
         #expect(transcript.first?["text"] as? String == "add milk to my shopping list")
 
         // Intent recognition: the name and the slot.
-        let intent = try #require(try WyomingLaunch.client(port: port, ["recognize", "add eggs to my shopping list"]).first)
+        let intent = try #require(
+            try WyomingLaunch.client(port: port, ["recognize", "add eggs to my shopping list"]).first)
         #expect(intent["type"] as? String == "intent")
         #expect(intent["name"] as? String == "AddItem")
         #expect((intent["entities"] as? [String: Any])?["item"] as? String == "eggs")
@@ -142,7 +146,10 @@ struct WyomingTestError: Error, CustomStringConvertible {
         #expect(handled.count == 5)
         #expect(handled[0]["type"] as? String == "handled")
         // Exactly one of the shopping skill's wordings for "added" (responses/en.yaml picks one at random).
-        let added = ["I've added bread to your shopping list.", "Added bread to your list.", "Okay, bread on your shopping list."]
+        let added = [
+            "I've added bread to your shopping list.", "Added bread to your list.",
+            "Okay, bread on your shopping list.",
+        ]
         #expect(added.contains(handled[0]["text"] as? String ?? ""), "\(handled[0])")
         #expect(handled[1]["type"] as? String == "handled")
         #expect((handled[1]["text"] as? String)?.contains("bread") == true)
@@ -150,7 +157,8 @@ struct WyomingTestError: Error, CustomStringConvertible {
         #expect(handled[3]["type"] as? String == "handled")
         #expect((handled[3]["text"] as? String)?.hasSuffix("?") == true, "\(handled[3])")
         #expect((handled[4]["text"] as? String)?.contains("eggs") == true, "\(handled[4])")
-        let items = try ProcessRunner.output("/usr/bin/sqlite3", [hark.home + "/hark.sqlite", "SELECT key FROM shopping_list_item"])
+        let items = try ProcessRunner.output(
+            "/usr/bin/sqlite3", [hark.home + "/hark.sqlite", "SELECT key FROM shopping_list_item"])
         #expect(Set(items.split(separator: "\n")) == ["bread", "egg"])  // the list's keys are singular
 
         // Wake word: the wake phrase in an eSpeak clip, and a clip without it.
@@ -207,20 +215,23 @@ struct WyomingTestError: Error, CustomStringConvertible {
     @Test func aSatelliteInTheKitchenIsHeardAndAnswered() throws {
         let hark = try HarkProcess()
         let dir = hark.home
-        let port = try Int(
-            ProcessRunner.output(
-                WyomingLaunch.python,
-                ["-c", "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"]
-            ).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+        let port =
+            try Int(
+                ProcessRunner.output(
+                    WyomingLaunch.python,
+                    ["-c", "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"]
+                ).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
         try #require(port > 0)
         try """
-            satellites:
-              - { uri: tcp://127.0.0.1:\(port), area: Kitchen }
-            """.write(toFile: dir + "/config.yaml", atomically: true, encoding: .utf8)
+        satellites:
+          - { uri: tcp://127.0.0.1:\(port), area: Kitchen }
+        """.write(toFile: dir + "/config.yaml", atomically: true, encoding: .utf8)
 
         // The microphone: two requests with the wake phrase, silence between them (16 kHz raw PCM).
         var raw = [Int16]()
-        for (index, text) in ["hey hark, add milk to my shopping list", "hey hark, turn on the lights in here"].enumerated() {
+        for (index, text) in ["hey hark, add milk to my shopping list", "hey hark, turn on the lights in here"]
+            .enumerated()
+        {
             let said = try hark.run(["say", text, "--voice", "en-us+f2", "-o", "request-\(index).wav"])
             try #require(said.status == 0, "\(said.stderr)")
             raw += try WAVFile.read(path: dir + "/request-\(index).wav").speechChunk().samples
@@ -230,7 +241,8 @@ struct WyomingTestError: Error, CustomStringConvertible {
 
         // Hark first: the satellite is not there yet, so Hark retries until it is.
         let serve = try ProcessRunner.start(
-            HarkProcess.binary, WyomingLaunch.arguments(wyoming: false), environment: ["HARK_HOME": dir], directory: dir)
+            HarkProcess.binary, WyomingLaunch.arguments(wyoming: false), environment: ["HARK_HOME": dir], directory: dir
+        )
         defer { serve.terminate() }
         try waitFor("Hark to find the satellite missing", timeout: 120) {
             serve.errorOutput.contains("satellite unavailable") || !serve.isRunning
@@ -241,7 +253,8 @@ struct WyomingTestError: Error, CustomStringConvertible {
             WyomingLaunch.python,
             [
                 "-m", "wyoming_satellite", "--uri", "tcp://127.0.0.1:\(port)", "--name", "kitchen", "--area", "Kitchen",
-                "--no-zeroconf", "--mic-command", "\(WyomingLaunch.python) \(WyomingLaunch.fixtures)/mic.py \(dir)/mic.raw 1",
+                "--no-zeroconf", "--mic-command",
+                "\(WyomingLaunch.python) \(WyomingLaunch.fixtures)/mic.py \(dir)/mic.raw 1",
                 "--snd-command", "sh -c 'cat >> \(dir)/speaker.raw'",
                 "--transcript-command", "sh -c 'cat >> \(dir)/heard.txt; echo >> \(dir)/heard.txt'",
                 "--synthesize-command", "sh -c 'cat >> \(dir)/replies.txt; echo >> \(dir)/replies.txt'",
@@ -249,7 +262,8 @@ struct WyomingTestError: Error, CustomStringConvertible {
         defer { satellite.terminate() }
 
         func lines(_ name: String) -> [String] {
-            ((try? String(contentsOfFile: dir + "/" + name, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+            ((try? String(contentsOfFile: dir + "/" + name, encoding: .utf8)) ?? "").split(separator: "\n").map(
+                String.init)
         }
         try waitFor("both replies at the satellite", timeout: 600) {
             lines("replies.txt").count >= 2 || !serve.isRunning || !satellite.isRunning
@@ -262,7 +276,8 @@ struct WyomingTestError: Error, CustomStringConvertible {
         #expect(replies.first?.lowercased().contains("milk") == true, "\(replies)")
         // "In here" is the satellite's area: the kitchen.
         #expect(replies.last?.lowercased().contains("kitchen") == true, "\(replies)")
-        let items = try ProcessRunner.output("/usr/bin/sqlite3", [dir + "/hark.sqlite", "SELECT key FROM shopping_list_item"])
+        let items = try ProcessRunner.output(
+            "/usr/bin/sqlite3", [dir + "/hark.sqlite", "SELECT key FROM shopping_list_item"])
         #expect(items.split(separator: "\n").contains("milk"))
         // The replies' audio reached the speaker: 22 050 Hz 16-bit mono, a second or more, not silence.
         try waitFor("the speaker's audio", timeout: 30) {
@@ -279,20 +294,22 @@ struct WyomingTestError: Error, CustomStringConvertible {
     @Test func aSatelliteWithItsOwnWakeDetectionStreamsTheRequestOnly() throws {
         let hark = try HarkProcess()
         let dir = hark.home
-        let port = try Int(
-            ProcessRunner.output(
-                WyomingLaunch.python,
-                ["-c", "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"]
-            ).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+        let port =
+            try Int(
+                ProcessRunner.output(
+                    WyomingLaunch.python,
+                    ["-c", "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"]
+                ).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
         try #require(port > 0)
         try """
-            satellites:
-              - { uri: tcp://127.0.0.1:\(port), area: Bedroom }
-            """.write(toFile: dir + "/config.yaml", atomically: true, encoding: .utf8)
+        satellites:
+          - { uri: tcp://127.0.0.1:\(port), area: Bedroom }
+        """.write(toFile: dir + "/config.yaml", atomically: true, encoding: .utf8)
         let said = try hark.run(["say", "add eggs to my shopping list", "--voice", "en-us+f2", "-o", "request.wav"])
         try #require(said.status == 0, "\(said.stderr)")
         // One second of silence more before the request: the wake service "detects" after 1.5 s of audio.
-        let raw = [Int16](repeating: 0, count: 16_000) + (try WAVFile.read(path: dir + "/request.wav").speechChunk().samples)
+        let raw =
+            [Int16](repeating: 0, count: 16_000) + (try WAVFile.read(path: dir + "/request.wav").speechChunk().samples)
             + [Int16](repeating: 0, count: 16_000 * 3)
         try Data(raw.withUnsafeBytes { Array($0) }).write(to: URL(fileURLWithPath: dir + "/mic.raw"))
 
@@ -308,11 +325,13 @@ struct WyomingTestError: Error, CustomStringConvertible {
             ], directory: dir)
         defer { satellite.terminate() }
         let serve = try ProcessRunner.start(
-            HarkProcess.binary, WyomingLaunch.arguments(wyoming: false), environment: ["HARK_HOME": dir], directory: dir)
+            HarkProcess.binary, WyomingLaunch.arguments(wyoming: false), environment: ["HARK_HOME": dir], directory: dir
+        )
         defer { serve.terminate() }
 
         func lines(_ name: String) -> [String] {
-            ((try? String(contentsOfFile: dir + "/" + name, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+            ((try? String(contentsOfFile: dir + "/" + name, encoding: .utf8)) ?? "").split(separator: "\n").map(
+                String.init)
         }
         try waitFor("the reply at the satellite", timeout: 600) {
             !lines("replies.txt").isEmpty || !serve.isRunning || !satellite.isRunning
@@ -321,7 +340,8 @@ struct WyomingTestError: Error, CustomStringConvertible {
         #expect(lines("heard.txt").first == "add eggs to my shopping list", "\(serve.errorOutput)")
         #expect(lines("replies.txt").first?.lowercased().contains("egg") == true, "\(lines("replies.txt"))")
         #expect(serve.errorOutput.contains("start=asr"))
-        let items = try ProcessRunner.output("/usr/bin/sqlite3", [dir + "/hark.sqlite", "SELECT key FROM shopping_list_item"])
+        let items = try ProcessRunner.output(
+            "/usr/bin/sqlite3", [dir + "/hark.sqlite", "SELECT key FROM shopping_list_item"])
         #expect(items.split(separator: "\n") == ["egg"])
         try waitFor("the speaker's audio", timeout: 30) {
             ((try? FileManager.default.attributesOfItem(atPath: dir + "/speaker.raw")[.size] as? Int) ?? 0) > 22_050

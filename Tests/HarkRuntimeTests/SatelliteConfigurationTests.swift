@@ -16,21 +16,31 @@ struct SatelliteConfigurationTests {
             """, file: file)
         #expect(
             config.satellites == [
-                .init(host: "192.168.1.20", port: 10700, area: "Kitchen"), .init(host: "fe80::1", port: 10701, area: nil),
+                .init(host: "192.168.1.20", port: 10700, area: "Kitchen"),
+                .init(host: "fe80::1", port: 10701, area: nil),
             ])
         #expect(config.satellites.first?.uri == "tcp://192.168.1.20:10700")
         #expect(try HarkConfiguration.parse("wake_phrase: hey hark", file: file).satellites.isEmpty)
     }
 
     @Test(arguments: [
-        ("satellites:\n  - { uri: tcp://a:1, room: Kitchen }", "config.yaml:2: unknown key 'satellites.room' (known in satellites: area, uri)"),
+        (
+            "satellites:\n  - { uri: tcp://a:1, room: Kitchen }",
+            "config.yaml:2: unknown key 'satellites.room' (known in satellites: area, uri)"
+        ),
         ("satellites:\n  - { area: Kitchen }", "config.yaml:2: satellites[0]: uri is missing"),
-        ("satellites:\n  - { uri: http://a:10700 }", "config.yaml:2: satellites[0]: uri 'http://a:10700' is not tcp://HOST:PORT"),
+        (
+            "satellites:\n  - { uri: http://a:10700 }",
+            "config.yaml:2: satellites[0]: uri 'http://a:10700' is not tcp://HOST:PORT"
+        ),
         ("satellites:\n  - { uri: tcp://a:0 }", "is not tcp://HOST:PORT with a port from 1 to 65535"),
         ("satellites:\n  - { uri: tcp://a }", "is not tcp://HOST:PORT"),
         ("satellites:\n  - { uri: 'tcp://:10700' }", "is not tcp://HOST:PORT"),
         ("satellites:\n  - { uri: tcp://a:1, area: ' ' }", "config.yaml:2: satellites[0]: area must not be blank"),
-        ("satellites:\n  - { uri: tcp://a:1 }\n  - { uri: tcp://a:1 }", "config.yaml:3: satellites[1]: tcp://a:1 is listed twice"),
+        (
+            "satellites:\n  - { uri: tcp://a:1 }\n  - { uri: tcp://a:1 }",
+            "config.yaml:3: satellites[1]: tcp://a:1 is listed twice"
+        ),
         ("satellites: tcp://a:1", "satellites"),
     ])
     func mistakesAreErrorsWithTheLine(text: String, message: String) throws {

@@ -45,7 +45,8 @@ struct WyomingCodecTests {
 
     @Test func theHeaderCarriesVersionAndLengths() throws {
         var buffer = wire([Self.samples[2]])
-        let line = buffer.readString(length: buffer.readableBytesView.firstIndex(of: UInt8(ascii: "\n"))! - buffer.readerIndex)!
+        let line = buffer.readString(
+            length: buffer.readableBytesView.firstIndex(of: UInt8(ascii: "\n"))! - buffer.readerIndex)!
         let header = try JSONDecoder().decode(JSONValue.self, from: Data(line.utf8)).objectValue!
         #expect(header["type"] == .string("audio-chunk"))
         #expect(header["version"] == .string("1.2"))
@@ -160,7 +161,8 @@ struct WyomingCodecTests {
     }
 
     @Test func audioEventsCarryTheSamplesAndTheirFormat() throws {
-        let audio = AudioChunk(samples: (0..<2500).map { Int16($0 * 13 - 16000) }, format: AudioFormat(sampleRate: 22050))
+        let audio = AudioChunk(
+            samples: (0..<2500).map { Int16($0 * 13 - 16000) }, format: AudioFormat(sampleRate: 22050))
         let events = WyomingAudio.events(for: audio, samplesPerChunk: 1024)
         #expect(events.map(\.type) == ["audio-start", "audio-chunk", "audio-chunk", "audio-chunk", "audio-stop"])
         var samples: [Int16] = []
@@ -172,7 +174,8 @@ struct WyomingCodecTests {
         #expect(samples == audio.samples)
         #expect(events[2].integer("timestamp") == 1024 * 1000 / 22050)
 
-        let eightBit = WyomingEvent(type: "audio-start", data: ["rate": .number(16000), "width": .number(1), "channels": .number(1)])
+        let eightBit = WyomingEvent(
+            type: "audio-start", data: ["rate": .number(16000), "width": .number(1), "channels": .number(1)])
         #expect(throws: WyomingRequestError("audio-start: width 1 is not supported; send 16-bit PCM (width 2)")) {
             try WyomingAudio.format(of: eightBit)
         }

@@ -26,7 +26,8 @@ final class RecordingBackend: WyomingBackend {
     }
     func handle(_ text: String, conversation: WyomingConversation) async -> WyomingHandled {
         calls.withLock { $0.append("\(text)|\(conversation.sessionID ?? "new")|\(conversation.area ?? "-")") }
-        return WyomingHandled(text: "reply to \(text)", understood: text != "huh", sessionID: text == "bye" ? nil : "s-\(text)")
+        return WyomingHandled(
+            text: "reply to \(text)", understood: text != "huh", sessionID: text == "bye" ? nil : "s-\(text)")
     }
     func hearsWakePhrase(in utterance: AudioChunk) async throws -> Bool { utterance.duration > 0.3 }
 }
@@ -45,7 +46,8 @@ struct WyomingSessionTests {
         var session = WyomingSession(backend: backend, logger: logger)
         #expect(await session.handle(WyomingEvent(type: "transcribe")) == [])
         _ = await session.handle(
-            WyomingEvent(type: "audio-start", data: ["rate": .number(32000), "width": .number(2), "channels": .number(1)]))
+            WyomingEvent(
+                type: "audio-start", data: ["rate": .number(32000), "width": .number(2), "channels": .number(1)]))
         for _ in 0..<4 { #expect(await session.handle(chunk([Int16](repeating: 5, count: 8000), rate: 32000)) == []) }
         let reply = await session.handle(WyomingEvent(type: "audio-stop"))
         #expect(reply == [WyomingEvent(type: "transcript", data: ["text": .string("16000 samples")])])
@@ -55,16 +57,19 @@ struct WyomingSessionTests {
     @Test func badRequestsGetAnErrorAndTheSessionGoesOn() async throws {
         var session = WyomingSession(backend: RecordingBackend(), logger: logger)
         let eightBit = await session.handle(
-            WyomingEvent(type: "audio-start", data: ["rate": .number(16000), "width": .number(1), "channels": .number(1)]))
+            WyomingEvent(
+                type: "audio-start", data: ["rate": .number(16000), "width": .number(1), "channels": .number(1)]))
         #expect(eightBit.first?.type == "error")
         #expect(eightBit.first?.string("text")?.contains("width 1") == true)
-        #expect(await session.handle(WyomingEvent(type: "synthesize")).first?.string("text") == "synthesize: no \"text\"")
+        #expect(
+            await session.handle(WyomingEvent(type: "synthesize")).first?.string("text") == "synthesize: no \"text\"")
         #expect(await session.handle(WyomingEvent(type: "no-such-event")) == [])
         let spoken = await session.handle(WyomingEvent(type: "synthesize", data: ["text": .string("hi")]))
         #expect(spoken.map(\.type) == ["audio-start", "audio-chunk", "audio-chunk", "audio-chunk", "audio-stop"])
-        #expect(await session.handle(WyomingEvent(type: "ping", data: ["text": .string("x")])) == [
-            WyomingEvent(type: "pong", data: ["text": .string("x")])
-        ])
+        #expect(
+            await session.handle(WyomingEvent(type: "ping", data: ["text": .string("x")])) == [
+                WyomingEvent(type: "pong", data: ["text": .string("x")])
+            ])
     }
 
     @Test func handleKeepsADialogPerConversation() async throws {
@@ -72,7 +77,9 @@ struct WyomingSessionTests {
         var session = WyomingSession(backend: backend, logger: logger)
         func say(_ text: String, _ conversation: String? = nil) async -> WyomingEvent? {
             var data: [String: JSONValue] = ["text": .string(text)]
-            if let conversation { data["context"] = .object(["conversation_id": .string(conversation), "area": .string("Hall")]) }
+            if let conversation {
+                data["context"] = .object(["conversation_id": .string(conversation), "area": .string("Hall")])
+            }
             return await session.handle(WyomingEvent(type: "transcript", data: data)).first
         }
         #expect(await say("a")?.type == "handled")
@@ -88,7 +95,9 @@ struct WyomingSessionTests {
         let intent = await session.handle(WyomingEvent(type: "recognize", data: ["text": .string("hello there")]))
         #expect(intent.first?.type == "intent")
         #expect(intent.first?.string("name") == "Echo")
-        #expect(intent.first?.data["entities"] == .array([.object(["name": .string("words"), "value": .string("hello there")])]))
+        #expect(
+            intent.first?.data["entities"]
+                == .array([.object(["name": .string("words"), "value": .string("hello there")])]))
         let none = await session.handle(WyomingEvent(type: "recognize", data: ["text": .string("nothing")]))
         #expect(none == [WyomingEvent(type: "not-recognized", data: ["text": .string("nothing")])])
     }
