@@ -60,6 +60,21 @@ enum WyomingLaunch {
     }
 }
 
+/// The whole standard output of a command (read to its end, unlike `ProcessRunner.output`, which takes what arrived
+/// within its wait).
+func commandOutput(_ executable: String, _ arguments: [String]) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return String(decoding: data, as: UTF8.self)
+}
+
 struct WyomingTestError: Error, CustomStringConvertible {
     var message: String
     var description: String { message }
@@ -99,7 +114,7 @@ struct WyomingTestError: Error, CustomStringConvertible {
         #expect(asrModels.first?["languages"] as? [String] == ["en"])
         // The voices are eSpeak NG's own: the languages `espeak-ng --voices` lists.
         let voices = programs("tts").first?["voices"] as? [[String: Any]] ?? []
-        let listed = try ProcessRunner.output("/usr/bin/espeak-ng", ["--voices"]).split(separator: "\n").dropFirst()
+        let listed = try commandOutput("/usr/bin/espeak-ng", ["--voices"]).split(separator: "\n").dropFirst()
             .compactMap { $0.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first.map(String.init) }
         #expect(Set(names(voices)) == Set(listed))
         #expect(names(voices).contains("en-us"))
@@ -157,7 +172,7 @@ struct WyomingTestError: Error, CustomStringConvertible {
         #expect(handled[3]["type"] as? String == "handled")
         #expect((handled[3]["text"] as? String)?.hasSuffix("?") == true, "\(handled[3])")
         #expect((handled[4]["text"] as? String)?.contains("eggs") == true, "\(handled[4])")
-        let items = try ProcessRunner.output(
+        let items = try commandOutput(
             "/usr/bin/sqlite3", [hark.home + "/hark.sqlite", "SELECT key FROM shopping_list_item"])
         #expect(Set(items.split(separator: "\n")) == ["bread", "egg"])  // the list's keys are singular
 
@@ -217,7 +232,7 @@ struct WyomingTestError: Error, CustomStringConvertible {
         let dir = hark.home
         let port =
             try Int(
-                ProcessRunner.output(
+                commandOutput(
                     WyomingLaunch.python,
                     ["-c", "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"]
                 ).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
@@ -270,13 +285,17 @@ struct WyomingTestError: Error, CustomStringConvertible {
         }
         #expect(serve.isRunning, "\(serve.errorOutput)")
         // What the satellite was told it heard, and what it was told Hark said.
-        #expect(lines("heard.txt").prefix(2) == ["add milk to my shopping list", "turn on the lights in here"])
+        let heard = lines("heard.txt")
+        #expect(heard.first == "add milk to my shopping list", "\(heard)")
+        // This clip is read as "…lights in here" or as "…lighting here" (the grammar's synonym; which one depends on
+        // where the satellite's first chunk fell), both the same request.
+        #expect(heard.count >= 2 && heard[1].hasPrefix("turn on the light"), "\(heard)")
         let replies = lines("replies.txt")
         #expect(replies.count == 2, "\(replies)")
         #expect(replies.first?.lowercased().contains("milk") == true, "\(replies)")
         // "In here" is the satellite's area: the kitchen.
         #expect(replies.last?.lowercased().contains("kitchen") == true, "\(replies)")
-        let items = try ProcessRunner.output(
+        let items = try commandOutput(
             "/usr/bin/sqlite3", [dir + "/hark.sqlite", "SELECT key FROM shopping_list_item"])
         #expect(items.split(separator: "\n").contains("milk"))
         // The replies' audio reached the speaker: 22 050 Hz 16-bit mono, a second or more, not silence.
@@ -296,7 +315,7 @@ struct WyomingTestError: Error, CustomStringConvertible {
         let dir = hark.home
         let port =
             try Int(
-                ProcessRunner.output(
+                commandOutput(
                     WyomingLaunch.python,
                     ["-c", "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"]
                 ).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
@@ -340,7 +359,7 @@ struct WyomingTestError: Error, CustomStringConvertible {
         #expect(lines("heard.txt").first == "add eggs to my shopping list", "\(serve.errorOutput)")
         #expect(lines("replies.txt").first?.lowercased().contains("egg") == true, "\(lines("replies.txt"))")
         #expect(serve.errorOutput.contains("start=asr"))
-        let items = try ProcessRunner.output(
+        let items = try commandOutput(
             "/usr/bin/sqlite3", [dir + "/hark.sqlite", "SELECT key FROM shopping_list_item"])
         #expect(items.split(separator: "\n") == ["egg"])
         try waitFor("the speaker's audio", timeout: 30) {
