@@ -122,6 +122,17 @@ let package = Package(
             ],
             swiftSettings: strict),
 
+        // Home Assistant's voice protocol: the Wyoming event codec, server and satellite hub.
+        .target(
+            name: "HarkWyoming",
+            dependencies: [
+                "HarkAudio", "HarkSpeech", "HarkUnderstanding", "HarkAssistant", "HarkSkillKit", "HarkVoice",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: strict),
+
         // `hark serve`'s HTTP API (Hummingbird), its metrics (swift-metrics, Prometheus) and its settings.
         .target(
             name: "HarkServe",
@@ -133,6 +144,8 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict),
 
@@ -141,7 +154,7 @@ let package = Package(
             name: "hark",
             dependencies: [
                 "HarkAudio", "HarkSpeech", "HarkUnderstanding", "HarkRuntime", "HarkSkillHost", "HarkVoice", "HarkServe",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "HarkWyoming", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -189,6 +202,14 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             exclude: ["Fixtures"], swiftSettings: strict),
+        .testTarget(
+            name: "HarkWyomingTests",
+            dependencies: [
+                "HarkWyoming", "HarkAudio", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
         .testTarget(
             name: "HarkRuntimeTests",
             dependencies: ["HarkRuntime", "HarkAssistant", "HarkSkillKit", "HarkUnderstanding"], swiftSettings: strict),

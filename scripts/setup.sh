@@ -12,6 +12,7 @@ packages=(
   libsqlite3-dev                           # state
   sox                                      # audio tools used by benchmarks
   bubblewrap util-linux                    # the exec-skill sandbox (bwrap) and its rlimits (prlimit)
+  python3-venv                             # the venv of the Wyoming test peers (wyoming, wyoming-satellite)
 )
 
 missing=()
@@ -31,6 +32,17 @@ fi
 if ! python3 -c 'import ask_sdk_core' 2>/dev/null; then
   echo "setup: installing ask-sdk-core (PyPI)"
   python3 -m pip install --quiet ask-sdk-core
+fi
+
+# The Wyoming peers for the Wyoming tests (ServeWyomingTests): the `wyoming` client library Home Assistant uses and
+# `wyoming-satellite`, in a venv of their own (Debian's Python refuses system-wide pip installs). WYOMING_PYTHON
+# points the tests at another Python that has both.
+wyoming_venv=.build/wyoming-venv
+if ! "$wyoming_venv/bin/python" -c 'import wyoming, wyoming_satellite' 2>/dev/null; then
+  echo "setup: installing wyoming and wyoming-satellite (PyPI) into $wyoming_venv"
+  mkdir -p .build
+  python3 -m venv "$wyoming_venv"
+  "$wyoming_venv/bin/pip" install --quiet 'wyoming==1.4.1' 'wyoming-satellite==1.0.0'
 fi
 
 command -v swift >/dev/null || { echo "setup: Swift 6.2 or newer must be on PATH (https://swift.org/install)" >&2; exit 1; }

@@ -21,14 +21,14 @@ if [ $# -gt 0 ]; then
     exec swift test --skip-build "$@"
 fi
 # Three phases, each in parallel inside:
-# 1. the suites that check wall-clock limits (a hanging skill or a dead server costs at most a few seconds), on
-#    their own (8 s): in a parallel run on two cores, suites that decode or synthesise speech synchronously inside
+# 1. the suites that check wall-clock limits (a hanging skill or a dead server costs at most a few seconds; a
+#    satellite retried after 50 ms), on their own (8 s): in a parallel run on two cores, suites that decode or synthesise speech synchronously inside
 #    actors occupy Swift's cooperative threads, and an awaiting network test then stalled for up to 70 s;
 # 2. everything else but the voice tests;
 # 3. the voice tests: `hark` processes that each build the skills' recognizer (tens of CPU-seconds) and
-#    VoiceGrammarTests, which builds the skills' grammar several times.
-timed='WeatherFailureTests|HTTPSkillTests|ExecSkillTests'
-voice='ListenTests|ListenLoopTests|RunCommandTests|ServeHTTPVoiceTests|RecognitionTests|VoiceGrammarTests|RealVoiceTests|OneTruthTests'
+#    VoiceGrammarTests, which builds the skills' grammar several times; the Wyoming server and satellite tests too.
+timed='WeatherFailureTests|HTTPSkillTests|ExecSkillTests|SatelliteHubTests'
+voice='ListenTests|ListenLoopTests|RunCommandTests|ServeHTTPVoiceTests|RecognitionTests|VoiceGrammarTests|RealVoiceTests|OneTruthTests|ServeWyomingTests|ServeWyomingSatelliteTests'
 swift test --skip-build --filter "$timed"
 swift test --skip-build --skip "$timed|$voice"
 swift test --skip-build --filter "$voice"

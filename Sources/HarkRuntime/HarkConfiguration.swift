@@ -22,6 +22,8 @@ import Yams
 ///   shopping: { purchase_code: "1234", spending_cap: 150, currency: GBP }
 ///   weather: { location: London, units: metric }
 ///   smarthome: { devices_file: /etc/hark/devices.json, mqtt: { host: 127.0.0.1, port: 1883 } }
+/// satellites:                           # wyoming-satellite devices Hark is the hub for (`hark serve`)
+///   - { uri: tcp://192.168.1.20:10700, area: Kitchen }
 /// ```
 public struct HarkConfiguration: Sendable, Equatable {
     /// The phrase that wakes Hark in `hark listen`.
@@ -48,8 +50,52 @@ public struct HarkConfiguration: Sendable, Equatable {
     public var skillSelection = SkillSelection()
     /// `hark serve`'s settings (`serve:`).
     public var serve = ServeSettings()
+    /// The `wyoming-satellite` devices Hark is the hub for (`satellites:`), in order.
+    public var satellites: [SatelliteConfiguration] = []
 
     public init() {}
+
+    /// One `satellites:` entry: a `wyoming-satellite` at `tcp://HOST:PORT`, and the area it is in.
+    public struct SatelliteConfiguration: Sendable, Equatable {
+        /// The host name or address.
+        public var host: String
+        /// The TCP port (`wyoming-satellite` listens on 10700 by default).
+        public var port: Int
+        /// The area requests from it are about ("turn on the lights in here"), nil for none.
+        public var area: String?
+
+        public init(host: String, port: Int, area: String? = nil) {
+            self.host = host
+            self.port = port
+            self.area = area
+        }
+
+        /// `tcp://HOST:PORT`.
+        public var uri: String { "tcp://\(host):\(port)" }
+
+        /// Parses `tcp://HOST:PORT` (an IPv6 address in brackets); nil when it is not one.
+        public static func parse(uri: String) -> (host: String, port: Int)? {
+            guard uri.hasPrefix("tcp://") else { return nil }
+            let rest = uri.dropFirst("tcp://".count)
+            let host: Substring
+            let portText: Substring
+            if rest.hasPrefix("[") {
+                guard let close = rest.firstIndex(of: "]"), rest[rest.index(after: close)...].hasPrefix(":") else {
+                    return nil
+                }
+                host = rest[rest.index(after: rest.startIndex)..<close]
+                portText = rest[rest.index(close, offsetBy: 2)...]
+            } else {
+                guard let colon = rest.lastIndex(of: ":") else { return nil }
+                host = rest[..<colon]
+                portText = rest[rest.index(after: colon)...]
+            }
+            guard !host.isEmpty, !host.contains("/"), !host.contains(" "), let port = Int(portText),
+                (1...65535).contains(port)
+            else { return nil }
+            return (String(host), port)
+        }
+    }
 
     /// ALSA capture and playback device names.
     public struct AudioSettings: Sendable, Equatable, Codable {
@@ -85,13 +131,17 @@ public struct HarkConfiguration: Sendable, Equatable {
         "": [
             "wake_phrase", "voice", "audio", "speech", "skills", "session_timeout", "session_retention_days",
             "skills_directories", "enabled_skills", "disabled_skills", "log_level", "statistical_fallback",
-            "serve",
+            "serve", "satellites",
         ],
         "serve": ServeSettings.knownKeys,
         "voice": ["name", "rate", "pitch"],
         "audio": ["capture_device", "playback_device"],
         "speech": ["acoustic_model", "dictionary", "language_model"],
+        "satellites": ["uri", "area"],
     ]
+
+    /// Sections that are lists of mappings, each checked against the section's known keys.
+    static let listSections: Set<String> = ["satellites"]
 
     /// The log levels `log_level:` and `--log-level` accept, most verbose first.
     public static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
@@ -114,6 +164,11 @@ public struct HarkConfiguration: Sendable, Equatable {
                             + "\(known.sorted().joined(separator: ", ")))")
                 }
                 if section.isEmpty, knownKeys[name] != nil, let inner = value.mapping { try check(inner, section: name) }
+                if section.isEmpty, listSections.contains(name), let items = value.sequence {
+                    for item in items {
+                        if let inner = item.mapping { try check(inner, section: name) }
+                    }
+                }
             }
         }
         try check(mapping, section: "")
@@ -183,6 +238,7 @@ public struct HarkConfiguration: Sendable, Equatable {
             config.skillSelection.enabled = Set(enabled)
         }
         config.skillSelection.disabled = Set(raw.disabled_skills ?? [])
+        config.satellites = try satellites(raw.satellites ?? [], text: text, file: file)
         if let speech = raw.speech {
             config.speechModels.acousticModel = speech.acoustic_model ?? config.speechModels.acousticModel
             config.speechModels.dictionary = speech.dictionary ?? config.speechModels.dictionary
@@ -190,6 +246,33 @@ public struct HarkConfiguration: Sendable, Equatable {
         }
         if let serve = raw.serve { config.serve = try ServeSettings.parse(serve, file: file) }
         return config
+    }
+
+    /// The `satellites:` entries, checked: a `tcp://HOST:PORT` uri each, an area that is not blank, no satellite
+    /// twice. Errors name the entry's line.
+    private static func satellites(_ raw: [RawSatellite], text: String, file: String) throws -> [SatelliteConfiguration] {
+        // The line of each entry, for the errors.
+        let items = (try? Yams.compose(yaml: text))?.flatMap { $0.mapping?["satellites"]?.sequence }.map(Array.init)
+        var result: [SatelliteConfiguration] = []
+        for (index, entry) in raw.enumerated() {
+            let line = items.flatMap { index < $0.count ? $0[index].mark.map { ":\($0.line)" } : nil } ?? ""
+            func fail(_ message: String) -> ConfigurationError {
+                ConfigurationError(file: file + line, message: "satellites[\(index)]: \(message)")
+            }
+            guard let uri = entry.uri else { throw fail("uri is missing (tcp://HOST:PORT, e.g. tcp://192.168.1.20:10700)") }
+            guard let (host, port) = SatelliteConfiguration.parse(uri: uri) else {
+                throw fail("uri '\(uri)' is not tcp://HOST:PORT with a port from 1 to 65535")
+            }
+            if let area = entry.area, area.trimmingCharacters(in: .whitespaces).isEmpty {
+                throw fail("area must not be blank; leave it out for none")
+            }
+            let satellite = SatelliteConfiguration(host: host, port: port, area: entry.area)
+            guard !result.contains(where: { $0.host == host && $0.port == port }) else {
+                throw fail("\(satellite.uri) is listed twice")
+            }
+            result.append(satellite)
+        }
+        return result
     }
 
     /// Speaking rates eSpeak NG accepts, in words a minute.
@@ -222,6 +305,11 @@ public struct HarkConfiguration: Sendable, Equatable {
         var enabled_skills: [String]?
         var disabled_skills: [String]?
         var serve: ServeSettings.Raw?
+        var satellites: [RawSatellite]?
+    }
+    private struct RawSatellite: Decodable {
+        var uri: String?
+        var area: String?
     }
     private struct RawVoice: Decodable {
         var name: String?

@@ -47,26 +47,12 @@ public enum RecordingRun {
         let wav = audio.speechChunk(converter: AudioConverter())
         timings["read"] = readMilliseconds + milliseconds(since: stage)
 
-        stage = ContinuousClock.now
-        let speech = Endpointer.speechSpan(of: wav)
-        timings["endpoint"] = milliseconds(since: stage)
-
-        var transcript: VoiceTranscript?
-        var speechEnded = ContinuousClock.now
-        if let speech {
-            var decodeTime = Duration.zero
-            // With the wake phrase in front, or else without it (a recording may be either), unless noWake.
-            if !options.noWake {
-                let (woken, ended, spent) = try await stream(speech, through: recognizer, requireWake: true)
-                (transcript, speechEnded, decodeTime) = (woken, ended, spent)
-            }
-            if transcript?.heardWakePhrase != true && !options.wakeRequired {
-                let (request, ended, spent) = try await stream(speech, through: recognizer, requireWake: false)
-                if options.noWake { speechEnded = ended }
-                (transcript, decodeTime) = (request, decodeTime + spent)
-            }
-            timings["recognize"] = milliseconds(decodeTime)
-        }
+        let wake: RecordingWake = options.noWake ? .absent : options.wakeRequired ? .required : .optional
+        let recognition = try await recognizer.recognizeRecording(wav, wake: wake)
+        timings["endpoint"] = milliseconds(recognition.endpointing)
+        let transcript = recognition.transcript
+        let speechEnded = recognition.speechEnded
+        if transcript != nil { timings["recognize"] = milliseconds(recognition.decoding) }
 
         let reply = await assistant.respond(
             to: transcript?.text ?? "", sessionID: options.session, area: options.area,
@@ -79,28 +65,6 @@ public enum RecordingRun {
         timings["afterSpeech"] = milliseconds(since: speechEnded)
         timings["total"] = milliseconds(since: started) + readMilliseconds
         return RecordingOutcome(transcript: transcript, reply: reply, spoken: spoken, timings: timings)
-    }
-
-    /// Decodes `speech` as the microphone loop does: fed in 100 ms chunks while it is "spoken", then ended. Returns
-    /// the transcript, when the last chunk was fed (the end of speech), and the time spent decoding.
-    public static func stream(
-        _ speech: AudioChunk, through recognizer: VoiceRecognizer, requireWake: Bool
-    ) async throws -> (VoiceTranscript, ended: ContinuousClock.Instant, decoding: Duration) {
-        let started = ContinuousClock.now
-        try await recognizer.startUtterance(requireWake: requireWake)
-        let step = Int(speech.format.sampleRate / 10)
-        var offset = 0
-        while offset < speech.samples.count {
-            let end = min(speech.samples.count, offset + step)
-            let chunk = AudioChunk(
-                samples: Array(speech.samples[offset..<end]), format: speech.format,
-                timestamp: speech.timestamp + Double(offset) / Double(speech.format.sampleRate))
-            try await recognizer.feed(chunk)
-            offset = end
-        }
-        let ended = ContinuousClock.now
-        let transcript = try await recognizer.endUtterance()
-        return (transcript, ended, ContinuousClock.now - started)
     }
 
     /// The JSON object of `hark run --json` (and `POST /v1/run`): the reply's fields (skill, intent, slots, reply,

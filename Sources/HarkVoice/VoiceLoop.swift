@@ -149,6 +149,12 @@ public actor VoiceLoop {
     /// True while a conversation is open: the next utterance needs no wake phrase.
     public var inConversation: Bool { listeningUntil != nil }
 
+    /// Hears utterances that start before stream time `time` without the wake phrase, as in a conversation: for audio
+    /// that follows a wake phrase detected elsewhere (a satellite that detects it itself streams only the request).
+    public func listenWithoutWake(until time: Double) {
+        listeningUntil = max(listeningUntil ?? time, time)
+    }
+
     /// Feeds captured 16 kHz mono audio; returns a turn for every utterance that ended in it.
     /// - Parameter speaking: whether Hark's own reply was playing when the chunk was captured (then only
     ///   "stop"/"cancel" count, and an open conversation's follow-up window cannot close).

@@ -71,7 +71,7 @@ struct SkillAudioTests {
                 var heard = ""
                 var doubted = false
                 if let speech = Endpointer.speechSpan(of: audio) {
-                    let (transcript, _, _) = try await RecordingRun.stream(speech, through: recognizer, requireWake: false)
+                    let (transcript, _, _) = try await recognizer.stream(speech, requireWake: false)
                     (heard, doubted) = (transcript.text, transcript.doubt != nil)
                 }
                 let reply = await assistant.respond(to: heard, misheard: doubted)
