@@ -24,6 +24,18 @@ enum WyomingLaunch {
 
     static let fixtures = root + "/Tests/HarkCLITests/Fixtures/wyoming"
 
+    /// A TCP port on 127.0.0.1 that nothing listens on now (for a satellite the test starts).
+    static func freePort() throws -> Int {
+        let port =
+            try Int(
+                commandOutput(
+                    python,
+                    ["-c", "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"]
+                ).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+        try #require(port > 0)
+        return port
+    }
+
     /// Starts Hark with `arguments` and waits until its Wyoming server listens; returns the process and the port.
     static func start(
         _ hark: HarkProcess, arguments: [String] = arguments(), extra: [String] = []
@@ -230,13 +242,7 @@ struct WyomingTestError: Error, CustomStringConvertible {
     @Test func aSatelliteInTheKitchenIsHeardAndAnswered() throws {
         let hark = try HarkProcess()
         let dir = hark.home
-        let port =
-            try Int(
-                commandOutput(
-                    WyomingLaunch.python,
-                    ["-c", "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"]
-                ).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
-        try #require(port > 0)
+        let port = try WyomingLaunch.freePort()
         try """
         satellites:
           - { uri: tcp://127.0.0.1:\(port), area: Kitchen }
@@ -313,13 +319,7 @@ struct WyomingTestError: Error, CustomStringConvertible {
     @Test func aSatelliteWithItsOwnWakeDetectionStreamsTheRequestOnly() throws {
         let hark = try HarkProcess()
         let dir = hark.home
-        let port =
-            try Int(
-                commandOutput(
-                    WyomingLaunch.python,
-                    ["-c", "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"]
-                ).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
-        try #require(port > 0)
+        let port = try WyomingLaunch.freePort()
         try """
         satellites:
           - { uri: tcp://127.0.0.1:\(port), area: Bedroom }
