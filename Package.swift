@@ -7,6 +7,8 @@
 import PackageDescription
 
 let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+/// What a skill's tests import besides the skill: the testing module and the SDK types its answers are made of.
+let skillTesting: [Target.Dependency] = ["HarkSkillTesting", "HarkAssistant", "HarkSkillKit", "HarkUnderstanding"]
 
 let package = Package(
     name: "Hark",
@@ -57,7 +59,10 @@ let package = Package(
         // The skill SDK (small: no audio, no C, no servers) and its testing module.
         .target(
             name: "HarkSkillKit",
-            dependencies: ["HarkUnderstanding", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "HarkUnderstanding", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ],
             swiftSettings: strict),
         .target(name: "HarkSkillTesting", dependencies: ["HarkSkillKit", "HarkAssistant"], swiftSettings: strict),
 
@@ -75,28 +80,34 @@ let package = Package(
         // tests/, data/) as resources, and the examples third-party authors copy.
         skill(
             "ShoppingSkill", folder: "Shopping",
-            dependencies: [.product(name: "GRDB", package: "GRDB.swift"), .product(name: "Yams", package: "Yams")],
+            dependencies: [
+                "HarkUnderstanding", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Yams", package: "Yams"),
+            ],
             vocabulary: true),
         skill(
             "RecipesSkill", folder: "Recipes", dependencies: [.product(name: "Yams", package: "Yams")], vocabulary: true),
         skill(
             "WeatherSkill", folder: "Weather",
             dependencies: [
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                "HarkUnderstanding", .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
             ],
             vocabulary: true),
         skill(
             "SmartHomeSkill", folder: "SmartHome",
             dependencies: [
-                "CMosquitto", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Yams", package: "Yams"),
+                "CMosquitto", "HarkUnderstanding", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Yams", package: "Yams"),
             ]),
 
         // Third-party skills: exec and http hosts, skills directories, authoring tools.
         .target(
             name: "HarkSkillHost",
             dependencies: [
-                "HarkSkillKit", "HarkAssistant", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                "HarkSkillKit", "HarkAssistant", "HarkUnderstanding",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
@@ -105,7 +116,7 @@ let package = Package(
         .target(
             name: "HarkVoice",
             dependencies: [
-                "HarkAudio", "HarkSpeech", "HarkUnderstanding", "HarkAssistant", "HarkSkillKit",
+                "HarkAudio", "HarkSpeech", "HarkUnderstanding", "HarkAssistant",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -116,7 +127,7 @@ let package = Package(
         .target(
             name: "HarkRuntime",
             dependencies: [
-                "HarkAudio", "HarkSpeech", "HarkUnderstanding", "HarkAssistant", "HarkSkillKit", "HarkSkillHost",
+                "HarkSpeech", "HarkAssistant", "HarkSkillKit", "HarkSkillHost",
                 "ShoppingSkill", "RecipesSkill", "WeatherSkill", "SmartHomeSkill",
                 .product(name: "Yams", package: "Yams"),
             ],
@@ -137,15 +148,11 @@ let package = Package(
         .target(
             name: "HarkServe",
             dependencies: [
-                "HarkAudio", "HarkSpeech", "HarkAssistant", "HarkRuntime", "HarkVoice", "HarkSkillKit", "HarkSkillHost",
-                .product(name: "Hummingbird", package: "hummingbird"),
+                "HarkAudio", "HarkSpeech", "HarkAssistant", "HarkRuntime", "HarkVoice", "HarkSkillHost",
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict),
 
@@ -153,8 +160,8 @@ let package = Package(
         .executableTarget(
             name: "hark",
             dependencies: [
-                "HarkAudio", "HarkSpeech", "HarkUnderstanding", "HarkRuntime", "HarkSkillHost", "HarkVoice", "HarkServe",
-                "HarkWyoming", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "HarkAudio", "HarkSpeech", "HarkAssistant", "HarkSkillKit", "HarkRuntime", "HarkSkillHost", "HarkVoice",
+                "HarkServe", "HarkWyoming", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -168,31 +175,34 @@ let package = Package(
         .testTarget(
             name: "HarkAssistantTests", dependencies: ["HarkAssistant", "HarkSkillTesting", "HarkSkillKit"],
             exclude: ["Fixtures"], swiftSettings: strict),
-        .testTarget(name: "ShoppingSkillTests", dependencies: ["ShoppingSkill", "HarkSkillTesting"], swiftSettings: strict),
         .testTarget(
-            name: "RecipesSkillTests", dependencies: ["RecipesSkill", "ShoppingSkill", "HarkSkillTesting"],
+            name: "ShoppingSkillTests",
+            dependencies: ["ShoppingSkill"] + skillTesting + [.product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict),
+        .testTarget(
+            name: "RecipesSkillTests", dependencies: ["RecipesSkill"] + skillTesting,
             exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(
             name: "WeatherSkillTests",
-            dependencies: [
-                "WeatherSkill", "HarkSkillTesting", .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
+            dependencies: ["WeatherSkill"] + skillTesting + [
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(
             name: "SmartHomeSkillTests",
-            dependencies: ["SmartHomeSkill", "HarkSkillTesting", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["SmartHomeSkill"] + skillTesting + [.product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
         .testTarget(
             name: "HarkSkillHostTests",
-            dependencies: [
-                "HarkSkillHost", "HarkSkillTesting", .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+            dependencies: ["HarkSkillHost"] + skillTesting + [
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strict),
         .testTarget(
-            name: "HarkVoiceTests", dependencies: ["HarkVoice", "HarkAudio", "HarkSpeech", "HarkAssistant"],
+            name: "HarkVoiceTests",
+            dependencies: ["HarkVoice", "HarkAudio", "HarkSpeech", "HarkAssistant", "HarkUnderstanding"],
             swiftSettings: strict),
         .testTarget(
             name: "HarkCLITests",
@@ -205,7 +215,7 @@ let package = Package(
         .testTarget(
             name: "HarkWyomingTests",
             dependencies: [
-                "HarkWyoming", "HarkAudio", .product(name: "NIOCore", package: "swift-nio"),
+                "HarkWyoming", "HarkAudio", "HarkSkillKit", .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
