@@ -18,7 +18,11 @@ import Testing
         let recognizer = try Recognizer(grammar: .jsgf(grammar, name: "lights"))
         let audio = try await SpeechFixtures.clips.clip("please turn on the living room light")
         let transcript = try await recognizer.transcribe(audio)
-        #expect(transcript.text == "please turn on the living room light", "\(transcript)")
+        // The grammar is what is tested, not the ear: the plural differs from the singular by a final "s", and this
+        // clip was heard as either depending on what eSpeak had synthesised before in the same process.
+        #expect(
+            ["please turn on the living room light", "please turn on the living room lights"].contains(transcript.text),
+            "\(transcript)")
         // Optional parts become null transitions in PocketSphinx's graph; they must not show up as words.
         #expect(transcript.words.map(\.word) == transcript.text.split(separator: " ").map(String.init))
     }
