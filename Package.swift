@@ -95,6 +95,9 @@ let package = Package(
             ],
             vocabulary: true),
         skill(
+            "ClockSkill", folder: "Clock",
+            dependencies: ["HarkUnderstanding", .product(name: "GRDB", package: "GRDB.swift")]),
+        skill(
             "SmartHomeSkill", folder: "SmartHome",
             dependencies: [
                 "CMosquitto", "HarkUnderstanding", .product(name: "GRDB", package: "GRDB.swift"),
@@ -128,7 +131,7 @@ let package = Package(
             name: "HarkRuntime",
             dependencies: [
                 "HarkSpeech", "HarkAssistant", "HarkSkillKit", "HarkSkillHost",
-                "ShoppingSkill", "RecipesSkill", "WeatherSkill", "SmartHomeSkill",
+                "ShoppingSkill", "RecipesSkill", "WeatherSkill", "SmartHomeSkill", "ClockSkill",
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strict),
@@ -189,6 +192,10 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Fixtures"], swiftSettings: strict),
+        .testTarget(
+            name: "ClockSkillTests",
+            dependencies: ["ClockSkill"] + skillTesting + [.product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict),
         .testTarget(
             name: "SmartHomeSkillTests",
             dependencies: ["SmartHomeSkill"] + skillTesting + [.product(name: "GRDB", package: "GRDB.swift")],

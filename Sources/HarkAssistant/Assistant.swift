@@ -123,6 +123,7 @@ public actor Assistant {
         turn.result = result
 
         let askedBefore = session.isOpen ? session.pending : nil
+        let notices = await dueNotices()
         await decide(&turn, result: result)
         let secret = sensitiveLabel(of: turn, askedBefore: askedBefore)
         if let secret { redact(&turn, label: secret) }
@@ -130,6 +131,7 @@ public actor Assistant {
         session = turn.session
         session.updatedAt = now
         session.lastReply = turn.reply.isEmpty ? session.lastReply : turn.reply
+        Self.prepend(notices, to: &turn)
         session.record(
             DialogSession.Turn(at: now, user: turn.text, skill: turn.skill, intent: turn.intent, reply: turn.reply))
         await purgeSessionsIfDue(now: now)
@@ -144,6 +146,36 @@ public actor Assistant {
         var reply = turn.makeReply(sessionID: id)
         reply.redaction = secret.map { "[\($0)]" }
         return reply
+    }
+
+    // MARK: - Notices
+
+    /// What the skills that keep news (``NoticingSkill``: a timer that went off) have to say before this reply.
+    private func dueNotices() async -> [String] {
+        var notices: [String] = []
+        for skill in skills.values.sorted(by: { $0.id < $1.id }) {
+            guard let noticing = skill.handler as? any NoticingSkill else { continue }
+            do {
+                notices += try await noticing.dueNotices(context: context(for: skill))
+            } catch {
+                options.logger.warning("skill \(skill.id) could not give its notices: \(error)")
+            }
+        }
+        return notices
+    }
+
+    /// Puts `notices` in front of the turn's reply (inside `<speak>` when it is SSML); "repeat" repeats the reply
+    /// without them.
+    static func prepend(_ notices: [String], to turn: inout Turn) {
+        guard !notices.isEmpty else { return }
+        let said = notices.joined(separator: " ")
+        if turn.isSSML, let open = turn.reply.range(of: "<speak>") {
+            let escaped = said.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+                .replacingOccurrences(of: ">", with: "&gt;")
+            turn.reply.insert(contentsOf: escaped + " ", at: open.upperBound)
+        } else {
+            turn.reply = turn.reply.isEmpty ? said : said + " " + turn.reply
+        }
     }
 
     // MARK: - Secrets and retention

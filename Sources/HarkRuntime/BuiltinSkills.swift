@@ -1,4 +1,5 @@
 import Foundation
+import ClockSkill
 import HarkAssistant
 import HarkSkillKit
 import RecipesSkill
@@ -9,7 +10,7 @@ import WeatherSkill
 /// The skills compiled into Hark, assembled from the configuration.
 public enum BuiltinSkills {
     /// Their ids.
-    public static let ids = ["recipes", "shopping", "smarthome", "weather"]
+    public static let ids = ["clock", "recipes", "shopping", "smarthome", "weather"]
 
     /// Every built-in skill, sharing `database`.
     /// - Parameter devicesFile: a device registry that replaces the configured one (`--devices`).
@@ -29,6 +30,10 @@ public enum BuiltinSkills {
             return InstalledSkill(
                 package: try SkillPackage.load(folder: ShoppingSkill.folder),
                 handler: try ShoppingSkill(database: database.pool), origin: "built-in")
+        case "clock":
+            return InstalledSkill(
+                package: try SkillPackage.load(folder: ClockSkill.folder), handler: try ClockSkill(database: database.pool),
+                origin: "built-in")
         case "recipes":
             return InstalledSkill(
                 package: try SkillPackage.load(folder: RecipesSkill.folder), handler: RecipesSkill(), origin: "built-in")

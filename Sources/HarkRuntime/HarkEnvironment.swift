@@ -39,12 +39,23 @@ public struct HarkEnvironment: Sendable {
         options.skillSettings = configuration.skillSettings
         options.statisticalFallback = configuration.statisticalFallback
         options.cacheDirectory = paths.cacheDirectory
+        options.clock = try Self.clock()
         let builtins = try BuiltinSkills.ids.filter(selection.isActive).map {
             try BuiltinSkills.make(id: $0, database: database, configuration: configuration, devicesFile: devicesFile)
         }
         for problem in thirdParty.problems { options.logger.warning("skill not installed: \(problem.message)") }
         let others = thirdParty.skills.filter { selection.isActive($0.id) }
         return try Assistant(skills: builtins + others, database: database, options: options)
+    }
+
+    /// The clock the skills use: stopped at `HARK_NOW` when it is set (ISO 8601, `2026-01-01T10:00:00Z`), so that
+    /// tests and transcripts can fix the time across processes; else the system's clock.
+    public static func clock(environment env: [String: String] = ProcessInfo.processInfo.environment) throws -> any SkillClock {
+        guard let text = env["HARK_NOW"], !text.isEmpty else { return SystemClock() }
+        guard let now = ISO8601DateFormatter().date(from: text) else {
+            throw SkillError.invalid("HARK_NOW is '\(text)': write an ISO 8601 time, like 2026-01-01T10:00:00Z")
+        }
+        return FixedClock(now, calendar: Calendar.current)
     }
 
     /// The ids of every installed skill, active or not: the built-in ones, the third-party ones and those whose

@@ -26,3 +26,12 @@ public protocol Skill: Sendable {
 public protocol StoppableSkill: Skill {
     func shutdown() async throws
 }
+
+/// A skill with news that does not wait to be asked for, such as a timer that has gone off. Before every reply
+/// Hark asks each such skill for its notices and says them first, whatever the request was ("Your pasta timer is
+/// done. It's 10:05 AM."). An implementation must return each notice only once (it marks it said), answer
+/// quickly, and return an empty array when there is nothing to say; a thrown error is logged and skipped.
+public protocol NoticingSkill: Skill {
+    /// What to say before the next reply, in order.
+    func dueNotices(context: SkillContext) async throws -> [String]
+}
