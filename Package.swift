@@ -96,7 +96,7 @@ let package = Package(
             vocabulary: true),
         skill(
             "ClockSkill", folder: "Clock",
-            dependencies: ["HarkUnderstanding", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: ["HarkUnderstanding", .product(name: "GRDB", package: "GRDB.swift")], vocabulary: true),
         skill(
             "SmartHomeSkill", folder: "SmartHome",
             dependencies: [

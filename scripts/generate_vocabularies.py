@@ -127,6 +127,18 @@ def main():
     write("Shopping", "code", NUMBERS, ["%repeat"], "A purchase code: number words in a row.")
     write("Recipes", "dish_name", DISH_LIST, [], "Dishes the recipe book does not have (its own are the 'dish' list).")
     write("Weather", "location", places(), [], f"Places: {PLACES} cities, the largest English-speaking ones and the most visited ones in turn.")
+    write("Clock", "task", TASKS, [], "What a reminder is for: everyday chores and calls (no pronouns: those read as a clause).")
+
+
+# What people ask to be reminded of ("remind me to call mum at six"), the most common first.
+TASKS = [
+    "call mum", "call dad", "take the bread out", "take my medicine", "take the bins out", "put the bins out",
+    "water the plants", "feed the cat", "walk the dog", "check the oven", "pick up the kids", "buy milk",
+    "call the doctor", "pay the rent", "book a taxi", "drink some water", "move the car", "turn the oven off",
+    "take the washing out", "hang up the washing", "start dinner", "leave for work", "charge the phone",
+    "lock the door", "defrost the chicken", "put the kettle on", "call grandma", "send the email", "stretch",
+    "go to bed",
+]
 
 
 # Dishes people ask for that the recipe book does not have (the skill then says it has no recipe for them).

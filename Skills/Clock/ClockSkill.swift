@@ -3,29 +3,50 @@ import GRDB
 import HarkSkillKit
 import HarkUnderstanding
 
-/// The clock skill (id `clock`): the time and the date ("what time is it", "what day is it on Friday"), and kitchen
-/// timers kept in the shared database, so they outlive a restart: several at once, named ("set a pasta timer for 10
-/// minutes") or known by their length ("the 5 minute timer"); time left, a list, pause, resume, add time, cancel one
-/// or all. "Cancel the timer" with several running asks which. A timer that has come due, even while Hark was not
-/// running, is said before the next reply (``NoticingSkill``). Every time comes from `context.clock`.
+/// The clock skill (id `clock`): the time and the date ("what time is it", "what day is it on Friday"), kitchen
+/// timers, alarms and reminders, kept in the shared database so that they outlive a restart. Timers: several at
+/// once, named ("set a pasta timer for 10 minutes") or known by their length ("the 5 minute timer"); time left, a
+/// list, pause, resume, add time, cancel one or all. "Cancel the timer" with several running asks which. Alarms:
+/// once ("set an alarm for 7 am", "wake me up at 6:30 tomorrow") or weekly ("every weekday", "every monday"), listed,
+/// cancelled by time or all, snoozed for 9 minutes after one went off. Reminders: "remind me to call mum at six",
+/// "remind me in 20 minutes to take the bread out", listed, cancelled by what they are for. A timer, alarm or
+/// reminder that has come due, even while Hark was not running, is said before the next reply (``NoticingSkill``);
+/// a repeating alarm then moves on to its next day. Every time comes from `context.clock`.
 ///
 /// Intents: `GetTime`, `GetDate` (slot `date`), `StartTimer` (`duration`, `name`), `TimeLeft`, `CancelTimer`,
 /// `PauseTimer`, `ResumeTimer` (`name` or `duration`), `AddTime` (`duration`, `name`), `ListTimers`,
-/// `CancelAllTimers`, `Help`.
+/// `CancelAllTimers`, `SetAlarm` (`time`, `date`, `repeats`), `ListAlarms`, `CancelAlarm` (`time`),
+/// `CancelAllAlarms`, `Snooze`, `SetReminder` (`task`, `time`, `date`, `duration`), `ListReminders`,
+/// `CancelReminder` (`task`), `CancelAllReminders`, `Help`.
 public struct ClockSkill: NoticingSkill {
     public let id = "clock"
     private let store: TimerStore
+    let alarms: AlarmStore
 
     /// Opens the skill on the runtime's shared database (applying the `clock.*` migrations).
     public init(database: DatabasePool) throws {
         store = try TimerStore(pool: database)
+        alarms = AlarmStore(pool: database)
     }
 
     /// The skill folder (`skill.yaml`, `intents/`, `responses/`, `tests/`, `data/`) in the module's resources.
     public static var folder: String { Bundle.module.resourcePath! }
 
+    /// The timers, alarms and reminders due now, in the order they came due.
     public func dueNotices(context: SkillContext) async throws -> [String] {
-        try store.takeDue(now: context.clock.now).map { try context.responses.render("timer_done", ["label": $0.label]) }
+        let now = context.clock.now
+        let responses = context.responses
+        var due: [(at: Double, notice: String)] = []
+        for timer in try store.takeDue(now: now) {
+            due.append((timer.endsAt, try responses.render("timer_done", ["label": timer.label])))
+        }
+        for alarm in try alarms.takeDueAlarms(now: now, calendar: context.clock.calendar) {
+            due.append((alarm.firesAt, try responses.render("alarm_done", ["time": alarm.label])))
+        }
+        for reminder in try alarms.takeDueReminders(now: now) {
+            due.append((reminder.dueAt, try responses.render("reminder_done", ["task": reminder.task])))
+        }
+        return due.enumerated().sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }.map(\.element.notice)
     }
 
     public func handle(_ request: SkillRequest, context: SkillContext) async throws -> SkillResponse {
@@ -68,6 +89,10 @@ public struct ClockSkill: NoticingSkill {
             return .speak(try responses.render("all_cancelled", ["count": ClockSpeech.count(removed)]))
         case "TimeLeft", "CancelTimer", "PauseTimer", "ResumeTimer", "AddTime":
             return try act(on: request, now: now, responses: responses)
+        case "SetAlarm", "ListAlarms", "CancelAlarm", "CancelAllAlarms", "Snooze":
+            return try alarm(request, now: now, calendar: calendar, responses: responses)
+        case "SetReminder", "ListReminders", "CancelReminder", "CancelAllReminders":
+            return try reminder(request, now: now, calendar: calendar, responses: responses)
         case "Help":
             return .speak(try responses.render("help"))
         default:

@@ -52,8 +52,43 @@ enum ClockSpeech {
         SpokenText.list(timers.map { "the \($0.label) timer" }, conjunction: "or")
     }
 
-    /// "one timer", "2 timers".
-    static func count(_ n: Int) -> String { n == 1 ? "one timer" : "\(n) timers" }
+    /// "one timer", "2 timers" (or alarms, reminders).
+    static func count(_ n: Int, _ thing: String = "timer") -> String { n == 1 ? "one \(thing)" : "\(n) \(thing)s" }
+
+    /// A time of day as an alarm is named: "7 AM", "6:30 PM", "12 PM".
+    static func clockTime(hour: Int, minute: Int) -> String {
+        let twelve = hour % 12 == 0 ? 12 : hour % 12
+        let half = hour < 12 ? "AM" : "PM"
+        return minute == 0 ? "\(twelve) \(half)" : "\(twelve):\(minute < 10 ? "0" : "")\(minute) \(half)"
+    }
+
+    /// The day of `date` as seen from `now`: "today", "tomorrow", "on Friday" (within a week), "on January 12".
+    static func day(of date: Date, from now: Date, calendar: Calendar) -> String {
+        let days = calendar.dateComponents([.day], from: calendar.startOfDay(for: now), to: calendar.startOfDay(for: date))
+            .day ?? 0
+        switch days {
+        case 0: return "today"
+        case 1: return "tomorrow"
+        case 2...6: return "on " + weekday(date, calendar: calendar)
+        default: return "on " + format(date, calendar: calendar, "MMMM d")
+        }
+    }
+
+    /// How an alarm repeats: "every day", "every weekday", "on weekends", "every Monday".
+    static func repeats(_ repeats: AlarmRepeat) -> String {
+        switch repeats {
+        case .daily: return "every day"
+        case .weekdays: return "every weekday"
+        case .weekends: return "on weekends"
+        default: return "every " + repeats.rawValue.capitalized
+        }
+    }
+
+    /// A reminder's task as the reply says it: the user's "my" and "me" become "your" and "you".
+    static func task(_ words: String) -> String {
+        let swaps = ["my": "your", "me": "you", "myself": "yourself", "mine": "yours", "i": "you", "i'm": "you're"]
+        return words.lowercased().split(separator: " ").map { swaps[String($0)] ?? String($0) }.joined(separator: " ")
+    }
 
     private static func format(_ date: Date, calendar: Calendar, _ pattern: String) -> String {
         let formatter = DateFormatter()

@@ -44,6 +44,7 @@ struct TimerStore: Sendable {
                 t.column("paused_remaining", .double)
             }
         }
+        migrator.registerMigration("clock.v2") { db in try AlarmStore.createTables(db) }
         return migrator
     }
 

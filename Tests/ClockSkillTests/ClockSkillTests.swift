@@ -48,8 +48,8 @@ import Testing
         defer { tester.close() }
         let report = try await tester.runTestFile(of: tester.skills[0])
         #expect(report.failures.isEmpty, "\(report.failures.map(\.description).joined(separator: "\n"))")
-        #expect(report.sentencesRun >= 25)
-        #expect(report.dialogsRun >= 5)
+        #expect(report.sentencesRun >= 44)
+        #expect(report.dialogsRun >= 8)
     }
 
     // MARK: Across a restart
@@ -103,6 +103,142 @@ import Testing
         let queue = try DatabaseQueue(path: folder + "/hark.sqlite")
         let rows = try await queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM clock_timer") }
         #expect(rows == 1)
+    }
+
+    // MARK: Alarms and reminders
+
+    /// Friday 2026-01-02 at `hour`:`minute` UTC, and `days` after it.
+    static func friday(_ hour: Int, _ minute: Int = 0, plus days: Int = 0) -> Date {
+        start.addingTimeInterval(Double(days + 1) * 86_400 + Double(hour - 10) * 3600 + Double(minute) * 60)
+    }
+
+    static func firesAt(folder: String) throws -> [Double] {
+        let queue = try DatabaseQueue(path: folder + "/hark.sqlite")
+        return try queue.read { db in try Double.fetchAll(db, sql: "SELECT fires_at FROM clock_alarm ORDER BY id") }
+    }
+
+    @Test func anAlarmThatWentOffWhileHarkWasDownIsSaidOnceAfterTheRestart() async throws {
+        let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let first = try Self.assistant(folder: folder, now: Self.start)
+        #expect(await first.respond(to: "set an alarm for 7 am").reply == "Okay, alarm set for 7 AM tomorrow.")
+        #expect(await first.respond(to: "wake me up at 6:30 on saturday").reply == "Okay, alarm set for 6:30 AM on Saturday.")
+
+        // Before 7 nothing is said; a new assistant on the same file is a restarted Hark.
+        let early = try Self.assistant(folder: folder, now: Self.friday(6, 59))
+        #expect(await early.respond(to: "what time is it").reply == "It's 6:59 AM.")
+        let restarted = try Self.assistant(folder: folder, now: Self.friday(7, 30))
+        #expect(await restarted.respond(to: "what time is it").reply == "Your 7 AM alarm went off. It's 7:30 AM.")
+        #expect(await restarted.respond(to: "what time is it").reply == "It's 7:30 AM.")
+        #expect(await restarted.respond(to: "what alarms do i have").reply == "You have one alarm: 6:30 AM tomorrow.")
+        let again = try Self.assistant(folder: folder, now: Self.friday(9))
+        #expect(await again.respond(to: "what time is it").reply == "It's 9:00 AM.")
+    }
+
+    @Test func aWeeklyAlarmComesBackNextWeekAndIsSaidOnceForTheWeeksMissed() async throws {
+        let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let first = try Self.assistant(folder: folder, now: Self.start)
+        #expect(await first.respond(to: "set an alarm for 7 am every monday").reply == "Okay, alarm set for 7 AM every Monday.")
+        // Monday 2026-01-05 07:00 UTC.
+        let monday = Self.friday(7, plus: 3)
+        #expect(try Self.firesAt(folder: folder) == [monday.timeIntervalSince1970])
+
+        let mondayMorning = try Self.assistant(folder: folder, now: monday.addingTimeInterval(5 * 60))
+        #expect(await mondayMorning.respond(to: "what time is it").reply == "Your 7 AM alarm went off. It's 7:05 AM.")
+        #expect(await mondayMorning.respond(to: "what alarms do i have").reply == "You have one alarm: 7 AM every Monday.")
+        #expect(try Self.firesAt(folder: folder) == [monday.timeIntervalSince1970 + 7 * 86_400])
+
+        // Nothing on Tuesday; the next Monday it goes off again.
+        let tuesday = try Self.assistant(folder: folder, now: monday.addingTimeInterval(86_400))
+        #expect(await tuesday.respond(to: "what time is it").reply == "It's 7:00 AM.")
+        let nextMonday = try Self.assistant(folder: folder, now: monday.addingTimeInterval(7 * 86_400 + 60))
+        #expect(await nextMonday.respond(to: "what time is it").reply == "Your 7 AM alarm went off. It's 7:01 AM.")
+
+        // Down over three Mondays: said once, then set for the Monday to come.
+        let later = monday.addingTimeInterval(28 * 86_400 + 3600)
+        let back = try Self.assistant(folder: folder, now: later)
+        #expect(await back.respond(to: "what time is it").reply == "Your 7 AM alarm went off. It's 8:00 AM.")
+        #expect(try Self.firesAt(folder: folder) == [monday.timeIntervalSince1970 + 35 * 86_400])
+    }
+
+    @Test func snoozeRingsAgainNineMinutesLaterAndOnlyJustAfterAnAlarm() async throws {
+        let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let first = try Self.assistant(folder: folder, now: Self.start)
+        #expect(await first.respond(to: "snooze").reply == "There's no alarm ringing to snooze.")
+        _ = await first.respond(to: "set an alarm for 7 am")
+
+        // "Snooze" is the first thing said after it went off: the notice, then the snooze.
+        let ringing = try Self.assistant(folder: folder, now: Self.friday(7, 2))
+        #expect(
+            await ringing.respond(to: "snooze").reply
+                == "Your 7 AM alarm went off. Okay, snoozing your 7 AM alarm for 9 minutes, until 7:11 AM.")
+        let waiting = try Self.assistant(folder: folder, now: Self.friday(7, 5))
+        #expect(await waiting.respond(to: "what alarms do i have").reply == "You have one alarm: 7 AM, snoozed until 7:11 AM.")
+        let rings = try Self.assistant(folder: folder, now: Self.friday(7, 12))
+        #expect(await rings.respond(to: "what time is it").reply == "Your 7 AM alarm went off. It's 7:12 AM.")
+        // Twenty minutes on, that alarm no longer rings.
+        let late = try Self.assistant(folder: folder, now: Self.friday(7, 32))
+        #expect(await late.respond(to: "snooze").reply == "There's no alarm ringing to snooze.")
+        #expect(await late.respond(to: "what alarms do i have").reply == "You have no alarms.")
+    }
+
+    @Test func remindersInMinutesAndAtATimeAreSaidWhenDueWithTheTimersAndAlarmsInOrder() async throws {
+        let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let first = try Self.assistant(folder: folder, now: Self.start)
+        #expect(
+            await first.respond(to: "remind me in 20 minutes to take the bread out").reply
+                == "Okay, I'll remind you to take the bread out in 20 minutes.")
+        #expect(await first.respond(to: "remind me to call mum at six").reply == "Okay, I'll remind you to call mum at 6 PM.")
+        _ = await first.respond(to: "set a pasta timer for 10 minutes")
+        _ = await first.respond(to: "set an alarm for 10:15 am")
+
+        let restarted = try Self.assistant(folder: folder, now: Self.start.addingTimeInterval(25 * 60))
+        #expect(
+            await restarted.respond(to: "what time is it").reply
+                == "Your pasta timer is done. Your 10:15 AM alarm went off. Reminder: take the bread out. It's 10:25 AM.")
+        #expect(await restarted.respond(to: "what are my reminders").reply == "You have one reminder: call mum at 6 PM.")
+        let evening = try Self.assistant(folder: folder, now: Self.start.addingTimeInterval(8 * 3600 + 60))
+        #expect(await evening.respond(to: "what time is it").reply == "Reminder: call mum. It's 6:01 PM.")
+        #expect(await evening.respond(to: "what are my reminders").reply == "You have no reminders.")
+    }
+
+    @Test func cancelledAlarmsAndRemindersAreNotSaidAfterARestart() async throws {
+        let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let first = try Self.assistant(folder: folder, now: Self.start)
+        _ = await first.respond(to: "set an alarm for 7 am")
+        _ = await first.respond(to: "set an alarm for 8 am every day")
+        _ = await first.respond(to: "remind me to call mum at six")
+        _ = await first.respond(to: "remind me to feed the cat in an hour")
+        #expect(await first.respond(to: "cancel my 7 am alarm").reply == "Okay, I've cancelled your 7 AM alarm.")
+        #expect(await first.respond(to: "cancel the reminder to call mum").reply == "Okay, I've cancelled the reminder to call mum.")
+
+        let restarted = try Self.assistant(folder: folder, now: Self.start.addingTimeInterval(30 * 60))
+        #expect(await restarted.respond(to: "what alarms do i have").reply == "You have one alarm: 8 AM every day.")
+        #expect(await restarted.respond(to: "what are my reminders").reply == "You have one reminder: feed the cat at 11 AM.")
+        #expect(await restarted.respond(to: "cancel all alarms").reply == "Okay, I've cancelled one alarm.")
+        #expect(await restarted.respond(to: "cancel all reminders").reply == "Okay, I've cancelled one reminder.")
+
+        let tomorrow = try Self.assistant(folder: folder, now: Self.friday(9))
+        #expect(await tomorrow.respond(to: "what time is it").reply == "It's 9:00 AM.")
+    }
+
+    @Test(arguments: [
+        (7, 0, "7 AM"), (6, 30, "6:30 AM"), (19, 5, "7:05 PM"), (0, 0, "12 AM"), (12, 0, "12 PM"),
+    ])
+    func alarmTimesAreSaidOnATwelveHourClock(hour: Int, minute: Int, spoken: String) {
+        #expect(ClockSpeech.clockTime(hour: hour, minute: minute) == spoken)
+    }
+
+    @Test func aTimeWithoutAmOrPmMayBeEither() {
+        #expect(ClockSkill.hours(7, spoken: "seven") == [7, 19])
+        #expect(ClockSkill.hours(7, spoken: "7 am") == [7])
+        #expect(ClockSkill.hours(7, spoken: "seven in the morning") == [7])
+        #expect(ClockSkill.hours(19, spoken: "7 pm") == [19])
+        #expect(ClockSkill.hours(12, spoken: "twelve") == [12])
     }
 
     // MARK: Words

@@ -1,8 +1,8 @@
 import Foundation
 import Testing
 
-/// Issue 19, timers across a restart of the real binary: each `hark ask` is a new process, with its clock fixed by
-/// `HARK_NOW`, so the timer set by one is listed by the next and said as done by the one after its end.
+/// Issue 19, timers, alarms and reminders across a restart of the real binary: each `hark ask` is a new process, with
+/// its clock fixed by `HARK_NOW`, so what one sets is listed by the next and said by the first one after it came due.
 @Suite struct ClockCLITests {
     static func ask(_ hark: HarkProcess, _ text: String, at now: String) throws -> String {
         var hark = hark
@@ -27,6 +27,21 @@ import Testing
 
         let after = try Self.ask(hark, "what timers do I have", at: "2026-01-01T10:13:00Z")
         #expect(after == "You have no timers.", "\(after)")
+    }
+
+    @Test func anAlarmAndAReminderSetByOneProcessAreSaidByTheFirstOneAfterThem() throws {
+        let hark = try HarkProcess()
+        let alarm = try Self.ask(hark, "set an alarm for 7 am", at: "2026-01-01T10:00:00Z")
+        #expect(alarm == "Okay, alarm set for 7 AM tomorrow.", "\(alarm)")
+        let reminder = try Self.ask(hark, "remind me to call mum at six", at: "2026-01-01T10:00:00Z")
+        #expect(reminder == "Okay, I'll remind you to call mum at 6 PM.", "\(reminder)")
+
+        let evening = try Self.ask(hark, "what alarms do I have", at: "2026-01-01T18:30:00Z")
+        #expect(evening == "Reminder: call mum. You have one alarm: 7 AM tomorrow.", "\(evening)")
+        let morning = try Self.ask(hark, "what time is it", at: "2026-01-02T07:03:00Z")
+        #expect(morning == "Your 7 AM alarm went off. It's 7:03 AM.", "\(morning)")
+        let snoozed = try Self.ask(hark, "snooze", at: "2026-01-02T07:04:00Z")
+        #expect(snoozed == "Okay, snoozing your 7 AM alarm for 9 minutes, until 7:13 AM.", "\(snoozed)")
     }
 
     @Test func aMalformedHarkNowIsRefusedWithTheReason() throws {

@@ -32,13 +32,16 @@ import Testing
 
     @Test func aParaphraseIsConfirmedThenDone() throws {
         let hark = try HarkProcess()
-        let first = try Self.objects(try hark.run(["ask", "brighten up the living room lamp", "--json", "--session", "p"]).stdout)[0]
+        // Which paraphrase is asked back and which is done at once depends on every skill's sentences (the classifier
+        // learns from them all): with the clock's alarms and reminders, "darker" is asked back, "brighten up" done.
+        let first = try Self.objects(
+            try hark.run(["ask", "could you make it a bit darker in here", "--json", "--session", "p"]).stdout)[0]
         #expect(first["questionIntent"] as? String == "smarthome/LightSet", "\(first)")
         #expect((first["reply"] as? String)?.hasPrefix("Did you mean") == true, "\(first)")
         let second = try Self.objects(try hark.run(["ask", "yes", "--json", "--session", "p"]).stdout)[0]
         #expect(second["skill"] as? String == "smarthome", "\(second)")
         #expect(second["intent"] as? String == "LightSet", "\(second)")
-        #expect((second["reply"] as? String)?.lowercased().contains("living room lamp") == true, "\(second)")
+        #expect((second["reply"] as? String)?.lowercased().contains("dimmed") == true, "\(second)")
     }
 
     @Test func anUnknownItemIsAskedBackAndAddedOnYes() throws {
@@ -55,10 +58,10 @@ import Testing
 
     @Test func theFallbackCanBeTurnedOff() throws {
         let hark = try HarkProcess()
-        let on = try Self.objects(try hark.run(["ask", "could you make it a bit darker in here", "--json"]).stdout)[0]
+        let on = try Self.objects(try hark.run(["ask", "brighten up the living room lamp", "--json"]).stdout)[0]
         #expect(on["intent"] as? String == "LightSet", "\(on)")
         try "statistical_fallback: false\n".write(toFile: hark.home + "/config.yaml", atomically: true, encoding: .utf8)
-        let off = try Self.objects(try hark.run(["ask", "could you make it a bit darker in here", "--json"]).stdout)[0]
+        let off = try Self.objects(try hark.run(["ask", "brighten up the living room lamp", "--json"]).stdout)[0]
         #expect(off["intent"] as? String == nil, "\(off)")
         #expect(off["fallback"] as? Bool == true, "\(off)")
     }
