@@ -334,9 +334,9 @@ for config in settings.configs where settings.parts.contains("barista") {
     let wrong = readings.filter { $0.meansIntent && !$0.right }
     let right = readings.filter(\.right)
     emit(
-        [0.2, 0.3, 0.4, 0.5, 0.6, 0.7].map { threshold in
+        [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98].map { threshold in
             String(
-                format: "%.1f: %d / %d", threshold, wrong.filter { $0.confidence >= threshold }.count,
+                format: "%.2f: %d / %d", threshold, wrong.filter { $0.confidence >= threshold }.count,
                 right.filter { $0.confidence < threshold }.count)
         }.joined(separator: "   ") + "   (of \(wrong.count) wrong, \(right.count) right)")
     let noisy = summary.filter { $0.config == config && $0.condition != "clean" }

@@ -123,10 +123,10 @@ final class RecognitionEngine {
             // grammar searches already added, and PocketSphinx 0.8 crashes in fsg_lextree_init doing so.
             try requirePronunciations(words, source: path)
             try addSearch(named: "hark-lm", source: path) { decoder.addLanguageModelSearch(name: $0, path: path) }
-        case .wordGraph(let graph, let name):
+        case .wordGraph(let graph, let name, let weight):
             try requirePronunciations(graph.words, source: name)
             try addSearch(named: "hark-graph", source: name) {
-                decoder.addGraphSearch(name: $0, graph: SharedArcGraph(graph))
+                decoder.addGraphSearch(name: $0, graph: SharedArcGraph(graph, transitionWeight: weight))
             }
         }
     }

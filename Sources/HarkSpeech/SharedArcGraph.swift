@@ -1,3 +1,5 @@
+import Foundation
+
 /// A ``WordGraph`` with its repeated bundles of transitions shared: what Hark hands to PocketSphinx's search.
 ///
 /// A minimal deterministic graph still repeats a list wherever sentences reach it by different routes: in "add [a |
@@ -10,6 +12,10 @@
 ///
 /// Only one null transition is ever taken in a row (a hub has only word transitions), which is all PocketSphinx's
 /// search follows without a transitive closure.
+///
+/// A transition weight below 1 raises every probability to that power (``init(_:sharing:transitionWeight:)``): the
+/// even split says how many choices the author wrote, not how likely a person is to say each, and a long sentence
+/// through big lists paid for every choice it made.
 public struct SharedArcGraph: Sendable, Equatable {
     /// A transition on a word, with its probability.
     public struct WordArc: Sendable, Equatable {
@@ -50,8 +56,10 @@ public struct SharedArcGraph: Sendable, Equatable {
 
     /// Shares the bundles of `graph` that save transitions: a bundle of `k` words that `n` states have into the same
     /// state is shared when the `n × k` transitions exceed the `n + k` that sharing leaves by at least
-    /// ``minimumSaving`` (every state costs PocketSphinx's search time in every frame, used or not).
-    public init(_ graph: WordGraph, sharing: Bool = true) {
+    /// ``minimumSaving`` (every state costs PocketSphinx's search time in every frame, used or not). Every
+    /// probability is raised to the power `transitionWeight` (1: the even split; 0: every transition free, the
+    /// grammar a constraint only).
+    public init(_ graph: WordGraph, sharing: Bool = true, transitionWeight: Double = 1) {
         // Each state's choices (its transitions and, for a final state, ending) share its probability evenly.
         var choices = [Int](repeating: 0, count: graph.stateCount)
         for arc in graph.arcs { choices[arc.from] += 1 }
@@ -102,6 +110,14 @@ public struct SharedArcGraph: Sendable, Equatable {
         let final = next
         for state in graph.finalStates {
             nullArcs.append(NullArc(from: state, to: final, probability: 1 / Double(choices[state])))
+        }
+        if transitionWeight != 1 {
+            for index in wordArcs.indices {
+                wordArcs[index].probability = pow(wordArcs[index].probability, transitionWeight)
+            }
+            for index in nullArcs.indices {
+                nullArcs[index].probability = pow(nullArcs[index].probability, transitionWeight)
+            }
         }
         self.stateCount = final + 1
         self.hubCount = shared.count

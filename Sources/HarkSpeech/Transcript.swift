@@ -9,8 +9,9 @@ public enum RecognitionGrammar: Sendable, Equatable {
     /// A language model file (ARPA text or binary), e.g. a trigram model trained on the skills' sentences, and
     /// its words (each must have a pronunciation; only they can be heard).
     case languageModelFile(String, words: Set<String>)
-    /// A word graph (e.g. ``WordGraph/init(jsgf:name:)``: a JSGF grammar made minimal); `name` labels its errors.
-    case wordGraph(WordGraph, name: String = "graph")
+    /// A word graph (e.g. ``WordGraph/init(jsgf:name:)``: a JSGF grammar made minimal); `name` labels its errors;
+    /// its transitions' probabilities are raised to the power `transitionWeight` (``SharedArcGraph``).
+    case wordGraph(WordGraph, name: String = "graph", transitionWeight: Double = 1)
 }
 
 /// One recognised word with its place in the audio.

@@ -164,7 +164,8 @@ public actor CappedListPass: RecognitionPass {
                 if spanGraphs.count >= Self.keptSpanGraphs { spanGraphs = [:] }
                 spanGraphs[key] = graph
             }
-            try await recognizer.setGrammar(.wordGraph(graph, name: VoiceGrammar.name + "-span"))
+            try await recognizer.setGrammar(
+                .wordGraph(graph, name: VoiceGrammar.name + "-span", transitionWeight: options.transitionWeight))
             spanSearch = key
         }
         let heard = try await recognizer.transcribe(span)

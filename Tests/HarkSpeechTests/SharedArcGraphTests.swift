@@ -1,3 +1,4 @@
+import Foundation
 import HarkSpeech
 import Testing
 
@@ -45,6 +46,22 @@ import Testing
             #expect(shared.accepts(words) == graph.accepts(words), "\(sentence)")
         }
         #expect(sentences.allSatisfy { shared.accepts($0.split(separator: " ").map(String.init)) })
+    }
+
+    /// A transition weight raises every probability to its power: 0 leaves the grammar a constraint only, every
+    /// transition free; the sentences are the same.
+    @Test func aTransitionWeightIsAPowerOfEveryProbability() throws {
+        let graph = try WordGraph(jsgf: Self.grammar)
+        let even = SharedArcGraph(graph)
+        let lighter = SharedArcGraph(graph, transitionWeight: 0.25)
+        let flat = SharedArcGraph(graph, transitionWeight: 0)
+        #expect(lighter.wordArcs.map(\.word) == even.wordArcs.map(\.word))
+        for (weighted, arc) in zip(lighter.wordArcs, even.wordArcs) {
+            #expect(abs(weighted.probability - pow(arc.probability, 0.25)) < 1e-12)
+        }
+        #expect(even.wordArcs.contains { $0.probability < 0.2 })
+        #expect(flat.wordArcs.allSatisfy { $0.probability == 1 } && flat.nullArcs.allSatisfy { $0.probability == 1 })
+        #expect(flat.accepts(["put", "two", "bags", "of", "rice"]) && !flat.accepts(["put", "of", "rice"]))
     }
 
     @Test func everyStatesChoicesStillAddUpToOne() throws {
