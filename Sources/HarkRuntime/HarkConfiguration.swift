@@ -18,6 +18,7 @@ import Yams
 /// enabled_skills: [barista, shopping]   # only these skills listen (default: every installed skill)
 /// disabled_skills: [recipes]            # these skills do not
 /// serve: { http: 127.0.0.1:8088, token: "…", max_body_bytes: 10485760 }   # hark serve (ServeSettings)
+/// ringing: { pause: 3, limit: 300 }     # hark listen: seconds between rings of a timer or alarm, and when it gives up
 /// skills:
 ///   shopping: { purchase_code: "1234", spending_cap: 150, currency: GBP }
 ///   weather: { location: London, units: metric }
@@ -52,8 +53,18 @@ public struct HarkConfiguration: Sendable, Equatable {
     public var serve = ServeSettings()
     /// The `wyoming-satellite` devices Hark is the hub for (`satellites:`), in order.
     public var satellites: [SatelliteConfiguration] = []
+    /// How a timer or alarm that goes off rings in `hark listen` (`ringing:`).
+    public var ringing = RingingSettings()
 
     public init() {}
+
+    /// `ringing:`: the seconds of quiet between two rings, and how long ringing nobody answers goes on.
+    public struct RingingSettings: Sendable, Equatable {
+        public var pause: Double = 3
+        public var limit: Double = 300
+
+        public init() {}
+    }
 
     /// One `satellites:` entry: a `wyoming-satellite` at `tcp://HOST:PORT`, and the area it is in.
     public struct SatelliteConfiguration: Sendable, Equatable {
@@ -131,8 +142,9 @@ public struct HarkConfiguration: Sendable, Equatable {
         "": [
             "wake_phrase", "voice", "audio", "speech", "skills", "session_timeout", "session_retention_days",
             "skills_directories", "enabled_skills", "disabled_skills", "log_level", "statistical_fallback",
-            "serve", "satellites",
+            "serve", "satellites", "ringing",
         ],
+        "ringing": ["pause", "limit"],
         "serve": ServeSettings.knownKeys,
         "voice": ["name", "rate", "pitch"],
         "audio": ["capture_device", "playback_device"],
@@ -245,6 +257,20 @@ public struct HarkConfiguration: Sendable, Equatable {
             config.speechModels.languageModel = speech.language_model ?? config.speechModels.languageModel
         }
         if let serve = raw.serve { config.serve = try ServeSettings.parse(serve, file: file) }
+        if let ringing = raw.ringing {
+            if let pause = ringing.pause {
+                guard (0...600).contains(pause) else {
+                    throw ConfigurationError(file: file, message: "ringing.pause: must be from 0 to 600 seconds, not \(pause)")
+                }
+                config.ringing.pause = pause
+            }
+            if let limit = ringing.limit {
+                guard limit > 0, limit <= 86_400 else {
+                    throw ConfigurationError(file: file, message: "ringing.limit: must be above 0, at most 86400 seconds, not \(limit)")
+                }
+                config.ringing.limit = limit
+            }
+        }
         return config
     }
 
@@ -306,6 +332,11 @@ public struct HarkConfiguration: Sendable, Equatable {
         var disabled_skills: [String]?
         var serve: ServeSettings.Raw?
         var satellites: [RawSatellite]?
+        var ringing: RawRinging?
+    }
+    private struct RawRinging: Decodable {
+        var pause: Double?
+        var limit: Double?
     }
     private struct RawSatellite: Decodable {
         var uri: String?

@@ -70,17 +70,8 @@ import Testing
         writer.start()
         defer { writer.stop() }
 
-        let database = hark.home + "/hark.sqlite"
-        func listItems() -> [String] {
-            let rows = (try? ProcessRunner.output("/usr/bin/sqlite3", [database, "SELECT key FROM shopping_list_item"]))
-            return rows?.split(separator: "\n").map(String.init) ?? []
-        }
-        // Building the recognizer from every skill's sentences takes a while in a debug build on a busy machine.
-        let started = ContinuousClock.now + .seconds(120)
-        while ContinuousClock.now < started, !listen.output.contains("Listening on"), listen.isRunning {
-            try await Task.sleep(for: .milliseconds(200))
-        }
-        try #require(listen.output.contains("Listening on"), "stdout:\n\(listen.output)\nstderr:\n\(listen.errorOutput)")
+        func listItems() -> [String] { ProcessRunner.shoppingList(in: hark.home + "/hark.sqlite") }
+        try await listen.waitUntilListening()
         let deadline = ContinuousClock.now + .seconds(150)
         while ContinuousClock.now < deadline {
             if listItems().contains("milk"), listItems().contains("egg"), subscriber.output.contains("cmnd/porch/POWER"),
@@ -299,5 +290,23 @@ struct MQTTBroker {
                 connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
             }
         }
+    }
+}
+
+extension ProcessRunner {
+    /// Waits (up to `seconds`) for `hark listen` to say it is listening: building the recognizer from every skill's
+    /// sentences takes a while in a debug build on a busy machine.
+    func waitUntilListening(seconds: Int = 120) async throws {
+        let started = ContinuousClock.now + .seconds(seconds)
+        while ContinuousClock.now < started, !output.contains("Listening on"), isRunning {
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        try #require(output.contains("Listening on"), "stdout:\n\(output)\nstderr:\n\(errorOutput)")
+    }
+
+    /// The shopping list's item keys in the SQLite file at `database`.
+    static func shoppingList(in database: String) -> [String] {
+        let rows = (try? output("/usr/bin/sqlite3", [database, "SELECT key FROM shopping_list_item"]))
+        return rows?.split(separator: "\n").map(String.init) ?? []
     }
 }

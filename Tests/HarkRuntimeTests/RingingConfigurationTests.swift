@@ -1,0 +1,24 @@
+import HarkRuntime
+import Testing
+
+/// `ringing:` in config.yaml: how a timer or alarm rings in `hark listen`.
+@Suite struct RingingConfigurationTests {
+    let file = "/home/me/.config/hark/config.yaml"
+
+    @Test func theSectionIsReadWithDefaults() throws {
+        #expect(try HarkConfiguration.parse("", file: file).ringing == HarkConfiguration.RingingSettings())
+        #expect(try HarkConfiguration.parse("", file: file).ringing.limit == 300)
+        let set = try HarkConfiguration.parse("ringing: { pause: 1.5, limit: 60 }", file: file).ringing
+        #expect(set.pause == 1.5 && set.limit == 60)
+    }
+
+    @Test(arguments: [
+        ("ringing: { limit: 0 }", "ringing.limit: must be above 0"),
+        ("ringing: { pause: -1 }", "ringing.pause: must be from 0 to 600"),
+        ("ringing: { every: 3 }", "unknown key 'ringing.every'"),
+    ])
+    func mistakesAreErrors(text: String, message: String) throws {
+        let error = #expect(throws: ConfigurationError.self) { try HarkConfiguration.parse(text, file: file) }
+        #expect(error?.description.contains(message) == true, "\(String(describing: error))")
+    }
+}
