@@ -100,6 +100,16 @@ public actor Assistant {
         }
     }
 
+    /// Runs `body` with an installed skill's handler and the context it answers requests in: for events that are not
+    /// requests (a Dash button's press), which the runtime hands to the skill they belong to.
+    /// - Throws: ``SkillError/unknownSkill(_:)`` when no skill `id` is installed, or what `body` throws.
+    public func withSkill<Value: Sendable>(
+        _ id: String, _ body: @Sendable (any Skill, SkillContext) async throws -> Value
+    ) async throws -> Value {
+        guard let skill = skills[id] else { throw SkillError.unknownSkill(id) }
+        return try await body(skill.handler, context(for: skill))
+    }
+
     /// The compiled matcher (for exports: grammar, vocabulary, samples, collisions).
     public nonisolated var intentEngine: IntentEngine { engine }
 

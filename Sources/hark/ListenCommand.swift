@@ -88,6 +88,11 @@ struct ListenCommand: AsyncParsableCommand {
                 }
                 fflush(nil)
             })
+        let buttons = try DashButtons.start(configuration: environment.configuration, assistant: { assistant }) {
+            print("hark listen: \($0)")
+            fflush(nil)
+        }
+        defer { buttons?.stop() }
         let wakePhrase = environment.configuration.wakePhrase
         let counter = TurnCounter()
         try await Listener.run(

@@ -262,12 +262,14 @@ struct MQTTBroker {
     var port: Int
     private var process: ProcessRunner?
 
-    static func start(in folder: String) throws -> MQTTBroker {
-        if let given = ProcessInfo.processInfo.environment["HARK_TEST_MQTT_PORT"], let port = Int(given) {
+    /// - Parameter ownPort: a broker of this process's own even when `HARK_TEST_MQTT_PORT` names a shared one (for
+    ///   a test whose messages other tests' subscribers must not see).
+    static func start(in folder: String, ownPort: Bool = false) throws -> MQTTBroker {
+        if !ownPort, let given = ProcessInfo.processInfo.environment["HARK_TEST_MQTT_PORT"], let port = Int(given) {
             return MQTTBroker(port: port, process: nil)
         }
         // A port of this test process's own (scripts/test.sh passes its broker's port instead).
-        let port = 20_000 + Int(getpid() % 10_000)
+        let port = 20_000 + Int(getpid() % 10_000) + (ownPort ? 30_000 : 0)
         let config = folder + "/mosquitto.conf"
         try "listener \(port) 127.0.0.1\nallow_anonymous true\n".write(toFile: config, atomically: true, encoding: .utf8)
         let process = try ProcessRunner.start("/usr/sbin/mosquitto", ["-c", config])
