@@ -262,8 +262,6 @@ public struct ListenService: Service {
 
     private func deliver(_ turn: VoiceTurn) {
         if turn.stopsPlayback { player?.stop() }
-        // A loop that runs behind the microphone catches up in a burst: a ring never cuts the one still playing.
-        if turn.isRing, player?.isPlaying == true { return }
         report(turn)
         if let audio = turn.audio { player?.play(audio) }
     }

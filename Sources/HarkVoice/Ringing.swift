@@ -65,7 +65,8 @@ struct Ringing {
 
     /// Adds alerts that came due (they ring with those already ringing, at once); `audio` says them all.
     mutating func add(_ alerts: [SkillAlert], audio: AudioChunk, at time: Double) {
-        current = Ring(alerts: (current?.alerts ?? []) + alerts, audio: audio, started: current?.started ?? time, next: time)
+        current = Ring(
+            alerts: (current?.alerts ?? []) + alerts, audio: audio, started: current?.started ?? time, next: time)
     }
 
     /// What rings with `alerts` added: every alert's words.

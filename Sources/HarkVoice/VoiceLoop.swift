@@ -52,7 +52,8 @@ public struct VoiceTurn: Sendable {
         case failed(String)
         /// A timer or alarm rang: these words, after the chime (``Earcon/ring(format:)``), are in `audio`.
         case rang(String)
-        /// Ringing stopped: why ("stop", "snooze", "a request", "time limit").
+        /// Ringing stopped: why ("stop", or "time limit"; a snooze or a request with the wake phrase also ends it,
+        /// and is answered).
         case ringEnded(String)
     }
 
@@ -353,7 +354,9 @@ public actor VoiceLoop {
                 turn.outcome = .ringEnded("stop")
                 return turn
             }
-            if let best = assistant.intentEngine.match(transcript.text).best, ringing.snoozes(intent: "\(best.skill)/\(best.intent)") {
+            if let best = assistant.intentEngine.match(transcript.text).best,
+                ringing.snoozes(intent: "\(best.skill)/\(best.intent)")
+            {
                 // Heard over the ring or between two: the snooze is answered, whatever was playing.
                 ringing.stop()
                 speaking = false

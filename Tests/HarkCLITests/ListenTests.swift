@@ -153,7 +153,7 @@ final class PacedWriter: @unchecked Sendable {
             guard fd >= 0 else { return }
             defer { close(fd) }
             let step = 1_600
-            let start = Date()
+            var start = Date()
             var written = 0
             let silence = [Int16](repeating: 0, count: step)
             // Writes up to one step of audio (padded with silence) once its time has come; false when stopped or
@@ -165,6 +165,10 @@ final class PacedWriter: @unchecked Sendable {
                 written += step
                 let wait = start.addingTimeInterval(Double(written) / 16_000).timeIntervalSinceNow
                 if wait > 0 { usleep(UInt32(wait * 1_000_000)) }
+                // A write that blocked (Hark not reading yet: it builds its recognizer after opening the microphone)
+                // is no backlog to catch up in a burst, which a loop no faster than real time would never work off:
+                // the microphone's clock goes on from now, as a real one's would.
+                if wait < -0.2 { start = start.addingTimeInterval(-wait) }
                 return true
             }
             for segment in segments {
