@@ -209,12 +209,15 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "HarkVoiceTests",
-            dependencies: ["HarkVoice", "HarkAudio", "HarkSpeech", "HarkAssistant", "HarkUnderstanding"],
+            dependencies: [
+                "HarkVoice", "HarkAudio", "HarkSpeech", "HarkAssistant", "HarkUnderstanding", "HarkSkillKit",
+                "ClockSkill",
+            ],
             swiftSettings: strict),
         .testTarget(
             name: "HarkCLITests",
             dependencies: [
-                "hark", "HarkAudio", "HarkUnderstanding", .product(name: "Yams", package: "Yams"),
+                "hark", "HarkAudio", "HarkUnderstanding", "HarkVoice", .product(name: "Yams", package: "Yams"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
             ],

@@ -4,14 +4,16 @@ import HarkUnderstanding
 
 /// The clock skill's alarms and reminders.
 extension ClockSkill {
-    /// How long a snooze lasts: 9 minutes, as on a bedside clock.
+    /// How long a snooze lasts unless one is said ("snooze for 5 minutes"): 9 minutes, as on a bedside clock.
     static let snoozeLength: Double = 9 * 60
+    /// The lengths a snooze may be given.
+    static let snoozeLengths: ClosedRange<Double> = 60...(60 * 60)
     /// How long after an alarm was said to have gone off "snooze" still means it.
     static let snoozeWindow: Double = 10 * 60
     /// The most words a reminder's task may have.
     static let longestTask = 12
 
-    /// `SetAlarm`, `ListAlarms`, `CancelAlarm`, `CancelAllAlarms`, `Snooze`.
+    /// `SetAlarm`, `ListAlarms`, `CancelAlarm`, `CancelAllAlarms`, `Snooze` (`duration`, 9 minutes when not said).
     func alarm(_ request: SkillRequest, now: Date, calendar: Calendar, responses: ResponseTemplates) throws
         -> SkillResponse
     {
@@ -90,7 +92,11 @@ extension ClockSkill {
             guard let rung = try alarms.rung(), rung.saidAt <= seconds, seconds - rung.saidAt <= Self.snoozeWindow else {
                 return .speak(try responses.render("nothing_to_snooze"))
             }
-            let until = now.addingTimeInterval(Self.snoozeLength)
+            let length = slots.duration("duration") ?? Self.snoozeLength
+            guard Self.snoozeLengths.contains(length) else {
+                return .speak(try responses.render("snooze_length", ["duration": ClockSpeech.length(length)]))
+            }
+            let until = now.addingTimeInterval(length)
             let alarm = try alarms.addAlarm(
                 hour: rung.hour, minute: rung.minute, firesAt: until, repeats: nil, snoozed: true)
             try alarms.clearRung()
@@ -98,7 +104,7 @@ extension ClockSkill {
                 try responses.render(
                     "snoozed",
                     [
-                        "time": alarm.label, "duration": ClockSpeech.length(Self.snoozeLength),
+                        "time": alarm.label, "duration": ClockSpeech.length(length),
                         "until": ClockSpeech.time(until, calendar: calendar),
                     ]))
         }

@@ -11,14 +11,15 @@ import HarkUnderstanding
 /// cancelled by time or all, snoozed for 9 minutes after one went off. Reminders: "remind me to call mum at six",
 /// "remind me in 20 minutes to take the bread out", listed, cancelled by what they are for. A timer, alarm or
 /// reminder that has come due, even while Hark was not running, is said before the next reply (``NoticingSkill``);
-/// a repeating alarm then moves on to its next day. Every time comes from `context.clock`.
+/// while `hark listen` runs it rings instead, until "stop" (``AlertingSkill``). A repeating alarm then moves on to its
+/// next day. Every time comes from `context.clock`.
 ///
 /// Intents: `GetTime`, `GetDate` (slot `date`), `StartTimer` (`duration`, `name`), `TimeLeft`, `CancelTimer`,
 /// `PauseTimer`, `ResumeTimer` (`name` or `duration`), `AddTime` (`duration`, `name`), `ListTimers`,
 /// `CancelAllTimers`, `SetAlarm` (`time`, `date`, `repeats`), `ListAlarms`, `CancelAlarm` (`time`),
 /// `CancelAllAlarms`, `Snooze`, `SetReminder` (`task`, `time`, `date`, `duration`), `ListReminders`,
 /// `CancelReminder` (`task`), `CancelAllReminders`, `Help`.
-public struct ClockSkill: NoticingSkill {
+public struct ClockSkill: AlertingSkill {
     public let id = "clock"
     private let store: TimerStore
     let alarms: AlarmStore
@@ -34,19 +35,31 @@ public struct ClockSkill: NoticingSkill {
 
     /// The timers, alarms and reminders due now, in the order they came due.
     public func dueNotices(context: SkillContext) async throws -> [String] {
+        try takeDue(context: context, alarmKey: "alarm_done").map(\.speech)
+    }
+
+    /// The same, to ring while Hark listens: an alarm is said as the time ("It's 7 AM, your alarm.") and can be
+    /// snoozed (it is the one "snooze" means for the next ``snoozeWindow``).
+    public func dueAlerts(context: SkillContext) async throws -> [SkillAlert] {
+        try takeDue(context: context, alarmKey: "alarm_ringing")
+    }
+
+    /// Takes what is due (said once), earliest first.
+    private func takeDue(context: SkillContext, alarmKey: String) throws -> [SkillAlert] {
         let now = context.clock.now
         let responses = context.responses
-        var due: [(at: Double, notice: String)] = []
+        var due: [(at: Double, alert: SkillAlert)] = []
         for timer in try store.takeDue(now: now) {
-            due.append((timer.endsAt, try responses.render("timer_done", ["label": timer.label])))
+            due.append((timer.endsAt, SkillAlert(speech: try responses.render("timer_done", ["label": timer.label]))))
         }
         for alarm in try alarms.takeDueAlarms(now: now, calendar: context.clock.calendar) {
-            due.append((alarm.firesAt, try responses.render("alarm_done", ["time": alarm.label])))
+            let speech = try responses.render(alarmKey, ["time": alarm.label])
+            due.append((alarm.firesAt, SkillAlert(speech: speech, snoozeIntent: "\(id)/Snooze")))
         }
         for reminder in try alarms.takeDueReminders(now: now) {
-            due.append((reminder.dueAt, try responses.render("reminder_done", ["task": reminder.task])))
+            due.append((reminder.dueAt, SkillAlert(speech: try responses.render("reminder_done", ["task": reminder.task]))))
         }
-        return due.enumerated().sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }.map(\.element.notice)
+        return due.enumerated().sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }.map(\.element.alert)
     }
 
     public func handle(_ request: SkillRequest, context: SkillContext) async throws -> SkillResponse {

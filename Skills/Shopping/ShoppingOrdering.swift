@@ -168,6 +168,30 @@ extension ShoppingTurn {
             ])
     }
 
+    /// A Dash button's press (the request's `item` is what it reorders): the reorder placed at once, without the
+    /// purchase code but under the spending cap; what happened is kept to be said at the next request, and returned.
+    func orderByButton(_ button: String) async throws -> String {
+        let planned = try await planReorder()
+        var said: String
+        if let plan = planned.plan, plan.total <= settings.spendingCap {
+            let number = try await store.place(plan, at: now, currency: settings.currency)
+            let products = SpokenText.list(
+                try plan.lines.map {
+                    $0.count == 1 ? $0.productName : try say("status_line_many", ["count": String($0.count), "product": $0.productName])
+                })
+            said = try say(
+                "button_ordered",
+                ["button": button, "products": products, "total": try speech.money(plan.total), "number": String(number)])
+        } else if let plan = planned.plan {
+            let cap = try speech.money(settings.spendingCap)
+            said = try say("button_over_cap", ["button": button, "total": try speech.money(plan.total), "cap": cap])
+        } else {
+            said = try say("button_failed", ["button": button, "problem": planned.problem])
+        }
+        try await store.addNotice(said)
+        return said
+    }
+
     private func checkCode(_ spoken: String, against code: String) async throws -> SkillResponse {
         var slots = request.slots
         slots["code"] = nil

@@ -5,7 +5,8 @@ import HarkUnderstanding
 
 /// Hark's shopping skill: a shopping list (several items at once, quantities and units, duplicates merged),
 /// local voice ordering from `data/catalogue.yaml` behind a four-digit purchase code and a spending cap, and
-/// "what should I buy" suggestions from the purchase history. State lives in the shared `hark.sqlite`.
+/// "what should I buy" suggestions from the purchase history, and Dash buttons (a press reorders at once, said at the
+/// next request). State lives in the shared `hark.sqlite`.
 ///
 /// Settings (`skills: { shopping: { … } }` in `~/.config/hark/config.yaml`): `currency` (ISO code, default
 /// `GBP`), `purchase_code` (four digits as a string; without it ordering is off), `spending_cap` (default 150).
@@ -45,16 +46,59 @@ public struct ShoppingSkill: Skill {
     }
 
     public func handle(_ request: SkillRequest, context: SkillContext) async throws -> SkillResponse {
+        switch turn(request, context: context) {
+        case .success(var turn): return try await turn.answer()
+        case .failure(let problem): return .speak(try context.responses.render("setting_invalid", ["key": problem.key]))
+        }
+    }
+
+    /// The turn that answers `request`, or the setting that is not valid (logged).
+    private func turn(_ request: SkillRequest, context: SkillContext) -> Result<ShoppingTurn, ShoppingSettings.Problem> {
         let merged = defaultSettings.merging(context.settings) { _, configured in configured }
-        let settings: ShoppingSettings
         do {
-            settings = try ShoppingSettings.read(merged)
+            return .success(
+                ShoppingTurn(skill: self, request: request, context: context, settings: try ShoppingSettings.read(merged)))
         } catch let problem as ShoppingSettings.Problem {
             context.logger.error("configuration: skills.shopping.\(problem.key) is not valid \(problem.value)")
-            return .speak(try context.responses.render("setting_invalid", ["key": problem.key]))
+            return .failure(problem)
+        } catch {
+            return .failure(ShoppingSettings.Problem(key: "?", value: "\(error)"))
         }
-        var turn = ShoppingTurn(skill: self, request: request, context: context, settings: settings)
-        return try await turn.answer()
+    }
+}
+
+/// Dash buttons (`buttons:` in config.yaml): a press reorders a product at once, and what it did is said before the
+/// next reply.
+extension ShoppingSkill: NoticingSkill {
+    /// How long after a press that counted another press of the same button is ignored (seconds).
+    public static let buttonRepeatWindow: TimeInterval = 60
+
+    /// A press of the button on MQTT topic `topic` that reorders `item` (the last order's product for it, else the
+    /// catalogue's): placed without the purchase code, as with Amazon's Dash, but refused over the spending cap.
+    /// Returns what will be said at the next request, or nil when the press was ignored (the same button counted a
+    /// press less than ``buttonRepeatWindow`` before).
+    public func buttonPressed(topic: String, reorder item: String, context: SkillContext) async throws -> String? {
+        guard try await store.countPress(of: topic, at: context.clock.now, within: Self.buttonRepeatWindow) else {
+            return nil
+        }
+        let request = SkillRequest(
+            kind: .intent, intent: "Reorder", slots: Slots(["item": .text(item)]), session: SessionInfo(id: "button"),
+            dialogState: .completed)
+        switch turn(request, context: context) {
+        case .success(let turn): return try await turn.orderByButton(Self.spokenName(ofButton: topic))
+        case .failure(let problem): throw SkillError.invalid("skills.shopping.\(problem.key) is not valid")
+        }
+    }
+
+    /// What the buttons' presses did since the last request.
+    public func dueNotices(context: SkillContext) async throws -> [String] { try await store.takeNotices() }
+
+    /// "zigbee2mqtt/kitchen_button" is the "kitchen" button.
+    static func spokenName(ofButton topic: String) -> String {
+        var name = (topic.split(separator: "/").last.map(String.init) ?? topic).replacingOccurrences(of: "_", with: " ")
+            .replacingOccurrences(of: "-", with: " ").lowercased()
+        if name.hasSuffix(" button") { name.removeLast(" button".count) }
+        return name
     }
 }
 

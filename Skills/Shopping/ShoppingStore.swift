@@ -128,6 +128,17 @@ struct ShoppingStore: Sendable {
             // How many times ordering has been locked since the last order placed: each lock lasts twice the last.
             try db.alter(table: "shopping_lockout") { t in t.add(column: "locks", .integer).notNull().defaults(to: 0) }
         }
+        migrator.registerMigration("shopping.v3-buttons") { db in
+            // The last press of each Dash button that counted, and what its orders have to say at the next request.
+            try db.create(table: "shopping_button_press") { t in
+                t.primaryKey("button", .text)
+                t.column("pressed_at", .double).notNull()
+            }
+            try db.create(table: "shopping_notice") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("text", .text).notNull()
+            }
+        }
         return migrator
     }
 
@@ -272,6 +283,39 @@ struct ShoppingStore: Sendable {
             try Row.fetchAll(db, sql: "SELECT item, bought_at FROM shopping_purchase ORDER BY bought_at, id").map {
                 Purchase(item: $0["item"], at: Date(timeIntervalSince1970: $0["bought_at"]))
             }
+        }
+    }
+
+    // MARK: Buttons and notices
+
+    /// Counts a press of `button` at `now` unless the last one that counted was less than `within` seconds before:
+    /// true when it counts. One transaction, so two processes hearing the same press count it once.
+    func countPress(of button: String, at now: Date, within: TimeInterval) async throws -> Bool {
+        try await pool.write { db in
+            let time = now.timeIntervalSince1970
+            let last = try Double.fetchOne(
+                db, sql: "SELECT pressed_at FROM shopping_button_press WHERE button = ?", arguments: [button])
+            if let last, time - last < within, time >= last { return false }
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO shopping_button_press (button, pressed_at) VALUES (?, ?)",
+                arguments: [button, time])
+            return true
+        }
+    }
+
+    /// Keeps `text` to be said before the next reply.
+    func addNotice(_ text: String) async throws {
+        try await pool.write { db in try db.execute(sql: "INSERT INTO shopping_notice (text) VALUES (?)", arguments: [text]) }
+    }
+
+    /// Removes the notices kept and returns them, oldest first.
+    func takeNotices() async throws -> [String] {
+        guard try await pool.read({ db in try Bool.fetchOne(db, sql: "SELECT 1 FROM shopping_notice LIMIT 1") }) != nil
+        else { return [] }
+        return try await pool.write { db in
+            let texts = try String.fetchAll(db, sql: "SELECT text FROM shopping_notice ORDER BY id")
+            try db.execute(sql: "DELETE FROM shopping_notice")
+            return texts
         }
     }
 

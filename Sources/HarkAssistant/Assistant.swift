@@ -100,6 +100,16 @@ public actor Assistant {
         }
     }
 
+    /// Runs `body` with an installed skill's handler and the context it answers requests in: for events that are not
+    /// requests (a Dash button's press), which the runtime hands to the skill they belong to.
+    /// - Throws: ``SkillError/unknownSkill(_:)`` when no skill `id` is installed, or what `body` throws.
+    public func withSkill<Value: Sendable>(
+        _ id: String, _ body: @Sendable (any Skill, SkillContext) async throws -> Value
+    ) async throws -> Value {
+        guard let skill = skills[id] else { throw SkillError.unknownSkill(id) }
+        return try await body(skill.handler, context(for: skill))
+    }
+
     /// The compiled matcher (for exports: grammar, vocabulary, samples, collisions).
     public nonisolated var intentEngine: IntentEngine { engine }
 
@@ -152,16 +162,29 @@ public actor Assistant {
 
     /// What the skills that keep news (``NoticingSkill``: a timer that went off) have to say before this reply.
     private func dueNotices() async -> [String] {
-        var notices: [String] = []
+        await collect("notices") { (skill: any NoticingSkill, context) in try await skill.dueNotices(context: context) }
+    }
+
+    /// What must ring now (``AlertingSkill``: a timer or alarm that went off), taken from the skills; the listening
+    /// loop asks about once a second.
+    public func dueAlerts() async -> [SkillAlert] {
+        await collect("alerts") { (skill: any AlertingSkill, context) in try await skill.dueAlerts(context: context) }
+    }
+
+    /// Asks every skill of kind `Kind`, in id order; a skill that throws is logged and skipped.
+    private func collect<Kind: Sendable, Item>(
+        _ what: String, _ ask: (Kind, SkillContext) async throws -> [Item]
+    ) async -> [Item] {
+        var items: [Item] = []
         for skill in skills.values.sorted(by: { $0.id < $1.id }) {
-            guard let noticing = skill.handler as? any NoticingSkill else { continue }
+            guard let handler = skill.handler as? Kind else { continue }
             do {
-                notices += try await noticing.dueNotices(context: context(for: skill))
+                items += try await ask(handler, context(for: skill))
             } catch {
-                options.logger.warning("skill \(skill.id) could not give its notices: \(error)")
+                options.logger.warning("skill \(skill.id) could not give its \(what): \(error)")
             }
         }
-        return notices
+        return items
     }
 
     /// Puts `notices` in front of the turn's reply (inside `<speak>` when it is SSML); "repeat" repeats the reply

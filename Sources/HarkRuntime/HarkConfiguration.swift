@@ -18,6 +18,9 @@ import Yams
 /// enabled_skills: [barista, shopping]   # only these skills listen (default: every installed skill)
 /// disabled_skills: [recipes]            # these skills do not
 /// serve: { http: 127.0.0.1:8088, token: "…", max_body_bytes: 10485760 }   # hark serve (ServeSettings)
+/// ringing: { pause: 3, limit: 300 }     # hark listen: seconds between rings of a timer or alarm, and when it gives up
+/// buttons:                              # Dash buttons on the smart home's MQTT broker (hark listen and hark serve)
+///   - { topic: zigbee2mqtt/kitchen_button, action: single, reorder: coffee }
 /// skills:
 ///   shopping: { purchase_code: "1234", spending_cap: 150, currency: GBP }
 ///   weather: { location: London, units: metric }
@@ -52,8 +55,34 @@ public struct HarkConfiguration: Sendable, Equatable {
     public var serve = ServeSettings()
     /// The `wyoming-satellite` devices Hark is the hub for (`satellites:`), in order.
     public var satellites: [SatelliteConfiguration] = []
+    /// How a timer or alarm that goes off rings in `hark listen` (`ringing:`).
+    public var ringing = RingingSettings()
+    /// Dash buttons (`buttons:`), in order.
+    public var buttons: [ButtonConfiguration] = []
+
+    /// One `buttons:` entry: a press (a message on `topic` whose JSON `action` is `action`, as zigbee2mqtt sends)
+    /// reorders `reorder` through the shopping skill.
+    public struct ButtonConfiguration: Sendable, Equatable {
+        public var topic: String
+        public var action: String
+        public var reorder: String
+
+        public init(topic: String, action: String = "single", reorder: String) {
+            self.topic = topic
+            self.action = action
+            self.reorder = reorder
+        }
+    }
 
     public init() {}
+
+    /// `ringing:`: the seconds of quiet between two rings, and how long ringing nobody answers goes on.
+    public struct RingingSettings: Sendable, Equatable {
+        public var pause: Double = 3
+        public var limit: Double = 300
+
+        public init() {}
+    }
 
     /// One `satellites:` entry: a `wyoming-satellite` at `tcp://HOST:PORT`, and the area it is in.
     public struct SatelliteConfiguration: Sendable, Equatable {
@@ -131,8 +160,10 @@ public struct HarkConfiguration: Sendable, Equatable {
         "": [
             "wake_phrase", "voice", "audio", "speech", "skills", "session_timeout", "session_retention_days",
             "skills_directories", "enabled_skills", "disabled_skills", "log_level", "statistical_fallback",
-            "serve", "satellites",
+            "serve", "satellites", "ringing", "buttons",
         ],
+        "ringing": ["pause", "limit"],
+        "buttons": ["topic", "action", "reorder"],
         "serve": ServeSettings.knownKeys,
         "voice": ["name", "rate", "pitch"],
         "audio": ["capture_device", "playback_device"],
@@ -141,7 +172,7 @@ public struct HarkConfiguration: Sendable, Equatable {
     ]
 
     /// Sections that are lists of mappings, each checked against the section's known keys.
-    static let listSections: Set<String> = ["satellites"]
+    static let listSections: Set<String> = ["satellites", "buttons"]
 
     /// The log levels `log_level:` and `--log-level` accept, most verbose first.
     public static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
@@ -245,6 +276,18 @@ public struct HarkConfiguration: Sendable, Equatable {
             config.speechModels.languageModel = speech.language_model ?? config.speechModels.languageModel
         }
         if let serve = raw.serve { config.serve = try ServeSettings.parse(serve, file: file) }
+        config.buttons = try buttons(raw.buttons ?? [], file: file)
+        if let ringing = raw.ringing {
+            for (value, key, path) in [(ringing.pause, "pause", \RingingSettings.pause), (ringing.limit, "limit", \.limit)] {
+                guard let value else { continue }
+                // A pause may be nothing; a limit must be something, at most a day.
+                guard key == "pause" ? (0...600).contains(value) : value > 0 && value <= 86_400 else {
+                    let allowed = key == "pause" ? "from 0 to 600 seconds" : "above 0, at most 86400 seconds"
+                    throw ConfigurationError(file: file, message: "ringing.\(key): must be \(allowed), not \(value)")
+                }
+                config.ringing[keyPath: path] = value
+            }
+        }
         return config
     }
 
@@ -271,6 +314,28 @@ public struct HarkConfiguration: Sendable, Equatable {
                 throw fail("\(satellite.uri) is listed twice")
             }
             result.append(satellite)
+        }
+        return result
+    }
+
+    /// The `buttons:` entries, checked: a topic without wildcards, something to reorder, no topic and action twice.
+    private static func buttons(_ raw: [RawButton], file: String) throws -> [ButtonConfiguration] {
+        var result: [ButtonConfiguration] = []
+        for (index, entry) in raw.enumerated() {
+            func fail(_ message: String) -> ConfigurationError {
+                ConfigurationError(file: file, message: "buttons[\(index)]: \(message)")
+            }
+            guard let topic = entry.topic?.trimmingCharacters(in: .whitespaces), !topic.isEmpty,
+                !topic.contains("+"), !topic.contains("#")
+            else { throw fail("topic is missing or has a wildcard (e.g. topic: zigbee2mqtt/kitchen_button)") }
+            guard let item = entry.reorder?.trimmingCharacters(in: .whitespaces), !item.isEmpty else {
+                throw fail("reorder is missing: what a press orders (e.g. reorder: coffee)")
+            }
+            let button = ButtonConfiguration(topic: topic, action: entry.action ?? "single", reorder: item)
+            guard !result.contains(where: { $0.topic == topic && $0.action == button.action }) else {
+                throw fail("\(topic) with action \(button.action) is listed twice")
+            }
+            result.append(button)
         }
         return result
     }
@@ -306,6 +371,17 @@ public struct HarkConfiguration: Sendable, Equatable {
         var disabled_skills: [String]?
         var serve: ServeSettings.Raw?
         var satellites: [RawSatellite]?
+        var ringing: RawRinging?
+        var buttons: [RawButton]?
+    }
+    private struct RawButton: Decodable {
+        var topic: String?
+        var action: String?
+        var reorder: String?
+    }
+    private struct RawRinging: Decodable {
+        var pause: Double?
+        var limit: Double?
     }
     private struct RawSatellite: Decodable {
         var uri: String?

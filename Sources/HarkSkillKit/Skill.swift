@@ -35,3 +35,28 @@ public protocol NoticingSkill: Skill {
     /// What to say before the next reply, in order.
     func dueNotices(context: SkillContext) async throws -> [String]
 }
+
+/// A timer or alarm that has gone off: while Hark listens it rings (a chime and `speech`, again and again) until the
+/// person says "stop", says the snooze intent, or a time limit passes.
+public struct SkillAlert: Sendable, Equatable {
+    /// What Hark says with each ring ("Your pasta timer is done.").
+    public var speech: String
+    /// The intent that snoozes it, as `skill/Intent` ("clock/Snooze"), said without the wake phrase while it rings;
+    /// nil when it cannot be snoozed.
+    public var snoozeIntent: String?
+
+    public init(speech: String, snoozeIntent: String? = nil) {
+        self.speech = speech
+        self.snoozeIntent = snoozeIntent
+    }
+}
+
+/// A skill whose news rings while Hark listens (`hark listen`), rather than waiting for the next request.
+///
+/// The listening loop asks about once a second. An implementation must return each alert only once (it marks it
+/// taken, so that ``NoticingSkill/dueNotices(context:)`` does not say it again), answer quickly, and return an empty
+/// array when nothing is due. Without a listening loop (`hark ask`, `hark serve`) the same news is said as notices.
+public protocol AlertingSkill: NoticingSkill {
+    /// What must ring now, in the order it came due.
+    func dueAlerts(context: SkillContext) async throws -> [SkillAlert]
+}

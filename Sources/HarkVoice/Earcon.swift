@@ -1,7 +1,7 @@
 import Foundation
 import HarkAudio
 
-/// Short tones Hark plays instead of words: the "I'm listening" beep after the wake phrase alone.
+/// Short tones Hark plays instead of words: the "I'm listening" beep after the wake phrase alone, the ringing chime.
 public enum Earcon {
     /// A sine tone with raised-cosine fades at both ends (so it does not click), at `level` (0...1 of full scale).
     public static func tone(
@@ -24,4 +24,20 @@ public enum Earcon {
 
     /// The tone played after the wake phrase alone: 120 ms at 880 Hz.
     public static let listening = tone()
+
+    /// The chime a timer or alarm rings with: three rising notes, then a breath before the words.
+    public static func ring(format: AudioFormat) -> AudioChunk {
+        let gap = silence(0.06, format: format)
+        let notes = [784.0, 988, 1319].map { tone(frequency: $0, duration: 0.16, level: 0.35, format: format).samples }
+        return AudioChunk(samples: notes.joined(separator: gap).map { $0 } + silence(0.3, format: format), format: format)
+    }
+
+    /// The chime, then `words` (already spoken in `format`): one ring.
+    public static func ring(then words: AudioChunk) -> AudioChunk {
+        AudioChunk(samples: ring(format: words.format).samples + words.samples, format: words.format)
+    }
+
+    private static func silence(_ seconds: Double, format: AudioFormat) -> [Int16] {
+        [Int16](repeating: 0, count: Int(seconds * Double(format.sampleRate)) * format.channels)
+    }
 }

@@ -22,6 +22,8 @@ public struct VoiceLoopSettings: Sendable {
     /// Whether utterances are decoded while they are spoken (the recognizer is fed the endpointer's audio as it
     /// comes), leaving only the last block to decode at the end-point; otherwise the whole utterance is decoded then.
     public var decodesWhileSpeaking = true
+    /// How timers and alarms ring (when the loop has an ``AlertSource``).
+    public var ringing = RingSettings()
 
     /// Hark's answer to the wake phrase said alone.
     public enum Acknowledgement: Sendable, Equatable {
@@ -48,6 +50,11 @@ public struct VoiceTurn: Sendable {
         case stopped
         /// The request failed (recognition or synthesis); the loop goes on.
         case failed(String)
+        /// A timer or alarm rang: these words, after the chime (``Earcon/ring(format:)``), are in `audio`.
+        case rang(String)
+        /// Ringing stopped: why ("stop", or "time limit"; a snooze or a request with the wake phrase also ends it,
+        /// and is answered).
+        case ringEnded(String)
     }
 
     /// What Hark did.
@@ -71,11 +78,26 @@ public struct VoiceTurn: Sendable {
     public var milliseconds: [String: Double] = [:]
 
     /// True when whatever Hark is saying must stop.
-    public var stopsPlayback: Bool { outcome == .stopped }
+    public var stopsPlayback: Bool {
+        switch outcome {
+        case .stopped, .ringEnded: return true
+        default: return false
+        }
+    }
+
+    /// True for a turn of the ringing itself (a ring, or its time limit), not of something said.
+    public var isRing: Bool {
+        switch outcome {
+        case .rang, .ringEnded: return transcript == nil
+        default: return false
+        }
+    }
 
     /// Lines that tell a person what happened (`heard:`, `intent:`, `reply:`, `file:`).
     public var report: [String] {
         var lines: [String] = []
+        if isRing, case .rang(let words) = outcome { return ["rang:   \(words)"] }
+        if isRing, case .ringEnded(let why) = outcome { return ["ringing stopped (\(why))"] }
         let heard = transcript.map { t in
             // A sensitive answer (a purchase code) is shown as its label, never as the words.
             (t.heardWakePhrase ? "[wake] " : "") + (reply?.redaction ?? (t.text.isEmpty ? "(no request)" : t.text))
@@ -87,6 +109,8 @@ public struct VoiceTurn: Sendable {
         case .woken: lines.append("        woken: \(audio == nil ? "" : "acknowledged, ")listening for the request")
         case .stopped: lines.append("        stop: playback stopped")
         case .failed(let reason): lines.append("        failed: \(reason)")
+        case .rang(let words): lines.append("        rang: \(words)")
+        case .ringEnded(let why): lines.append("        ringing stopped (\(why))")
         case .answered: break
         }
         if let reply {
@@ -123,15 +147,22 @@ public actor VoiceLoop {
     /// played (building a question's grammar takes up to a third of a second), awaited before the next utterance.
     private var answersGrammar: Task<Void, Never>?
     private var repliesWritten = 0
+    /// Where timers and alarms that go off come from; nil: nothing rings.
+    private let alerts: (any AlertSource)?
+    private var ringing: Ringing
 
     /// Creates a loop around a recognizer and an assistant.
+    /// - Parameter alerts: what rings while the loop listens (``VoiceLoopSettings/ringing``); nil for nothing.
     public init(
         recognizer: VoiceRecognizer, assistant: Assistant, settings: VoiceLoopSettings = VoiceLoopSettings(),
-        synthesizer: Synthesizer = .shared, logger: Logger = Logger(label: "hark.listen")
+        alerts: (any AlertSource)? = nil, synthesizer: Synthesizer = .shared,
+        logger: Logger = Logger(label: "hark.listen")
     ) {
         self.recognizer = recognizer
         self.assistant = assistant
         self.settings = settings
+        self.alerts = alerts
+        self.ringing = Ringing(settings: settings.ringing)
         self.synthesizer = synthesizer
         self.logger = logger
         self.endpointer = Endpointer(settings: settings.endpointer, streamsSpeech: settings.decodesWhileSpeaking)
@@ -148,6 +179,12 @@ public actor VoiceLoop {
 
     /// True while a conversation is open: the next utterance needs no wake phrase.
     public var inConversation: Bool { listeningUntil != nil }
+
+    /// True while a timer or alarm rings: "stop" (or its snooze intent) needs no wake phrase.
+    public var isRinging: Bool { ringing.current != nil }
+
+    /// Whether the next utterance needs the wake phrase.
+    private func requiresWake(speaking: Bool) -> Bool { !speaking && listeningUntil == nil && !isRinging }
 
     /// Hears utterances that start before stream time `time` without the wake phrase, as in a conversation: for audio
     /// that follows a wake phrase detected elsewhere (a satellite that detects it itself streams only the request).
@@ -167,7 +204,34 @@ public actor VoiceLoop {
         for event in endpointer.process(chunk) {
             if let turn = await take(event, speaking: speaking) { turns.append(turn) }
         }
+        if let turn = await ring(at: chunk.timestamp + chunk.duration) { turns.append(turn) }
         return turns
+    }
+
+    /// Asks the ``AlertSource`` when a poll is due and rings what it has, again after each pause, until "stop", the
+    /// alert's snooze intent, a request with the wake phrase, or ``RingSettings/limit``.
+    private func ring(at time: Double) async -> VoiceTurn? {
+        if let alerts, ringing.pollDue(at: time) {
+            let due = await alerts.dueAlerts()
+            if !due.isEmpty {
+                let words = ringing.words(adding: due)
+                do {
+                    let spoken = try await synthesizer.synthesize(words, voice: settings.voice)
+                    ringing.add(due, audio: Earcon.ring(then: spoken), at: time)
+                } catch {
+                    logger.error("cannot speak what rings", metadata: ["error": "\(error)"])
+                    ringing.add(due, audio: Earcon.ring(format: .speech), at: time)
+                }
+            }
+        }
+        switch ringing.tick(at: time) {
+        case .ring(let audio, let words)?:
+            return VoiceTurn(outcome: .rang(words), speechStart: time, speechEnd: time, audio: audio)
+        case .gaveUp?:
+            return VoiceTurn(outcome: .ringEnded("time limit"), speechStart: time, speechEnd: time)
+        case nil:
+            return nil
+        }
     }
 
     /// Ends the stream: an utterance still open is handled.
@@ -184,7 +248,7 @@ public actor VoiceLoop {
             guard settings.decodesWhileSpeaking else { return nil }
             if let until = listeningUntil, time > until { await endConversation() }
             await answersGrammarReady()
-            var utterance = OpenUtterance(requireWake: !speaking && listeningUntil == nil, speaking: speaking)
+            var utterance = OpenUtterance(requireWake: requiresWake(speaking: speaking), speaking: speaking)
             let started = ContinuousClock.now
             do {
                 try await recognizer.startUtterance(requireWake: utterance.requireWake)
@@ -219,7 +283,7 @@ public actor VoiceLoop {
         var turn = VoiceTurn(outcome: .ignored(""), speechStart: utterance.speechStart, speechEnd: utterance.speechEnd)
         if let until = listeningUntil, utterance.speechStart > until { await endConversation() }
         await answersGrammarReady()
-        let requireWake = !speaking && listeningUntil == nil
+        let requireWake = requiresWake(speaking: speaking)
         let started = ContinuousClock.now
         do {
             let transcript = try await recognizer.recognize(utterance.audio, requireWake: requireWake)
@@ -282,7 +346,27 @@ public actor VoiceLoop {
     ) async -> VoiceTurn {
         var turn = turn
         guard let transcript = turn.transcript else { return turn }
+        var speaking = speaking
 
+        if isRinging, !transcript.text.isEmpty {
+            if isStopOrCancel(transcript.text) {
+                ringing.stop()
+                turn.outcome = .ringEnded("stop")
+                return turn
+            }
+            if let best = assistant.intentEngine.match(transcript.text).best,
+                ringing.snoozes(intent: "\(best.skill)/\(best.intent)")
+            {
+                // Heard over the ring or between two: the snooze is answered, whatever was playing.
+                ringing.stop()
+                speaking = false
+            } else if transcript.heardWakePhrase && !speaking {
+                ringing.stop()
+            } else {
+                turn.outcome = .ignored("ringing: say stop")
+                return turn
+            }
+        }
         if speaking {
             guard !transcript.text.isEmpty, isStopOrCancel(transcript.text) else {
                 turn.outcome = .ignored("heard while Hark was talking")

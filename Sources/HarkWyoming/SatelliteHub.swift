@@ -334,7 +334,7 @@ struct SatellitePipeline {
                 out.append(WyomingEvent(type: "transcript", data: ["text": .string("")]))
                 start = nil
             }
-        case .ignored, .stopped:
+        case .ignored, .stopped, .rang, .ringEnded:  // a satellite's loop has no alert source: nothing rings
             if start == .asr {
                 // The satellite goes back to its own wake detection on a transcript.
                 out.append(WyomingEvent(type: "transcript", data: ["text": .string("")]))

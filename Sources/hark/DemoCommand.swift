@@ -122,6 +122,8 @@ struct SpokenDemo {
         case .ignored: "ignored"
         case .stopped: "stopped"
         case .failed: "failed"
+        case .rang: "rang"
+        case .ringEnded: "stopped ringing"
         }
     }
 

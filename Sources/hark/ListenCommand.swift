@@ -15,7 +15,9 @@ struct ListenCommand: AsyncParsableCommand {
         discussion: """
             Say the wake phrase and a request in one breath ("hey hark, add milk to my shopping list"), or the
             wake phrase alone and, after the tone, the request. While a skill awaits an answer, reply without the
-            wake phrase. Say "stop" while Hark is talking to silence it. Ctrl-C (or SIGTERM) ends cleanly.
+            wake phrase. Say "stop" while Hark is talking to silence it. A timer or alarm that goes off rings (a chime
+            and its words, every few seconds) until you say "stop" (or "snooze", for an alarm) without the wake
+            phrase, or `ringing.limit` passes. Ctrl-C (or SIGTERM) ends cleanly.
             SIGHUP reloads the configuration and the skills (the microphone and speaker stay as they are); a
             configuration that cannot be read is reported and the previous one goes on.
             Without a capture device, runs `hark demo` instead, or with --no-demo exits with status 1.
@@ -86,6 +88,11 @@ struct ListenCommand: AsyncParsableCommand {
                 }
                 fflush(nil)
             })
+        let buttons = try DashButtons.start(configuration: environment.configuration, assistant: { assistant }) {
+            print("hark listen: \($0)")
+            fflush(nil)
+        }
+        defer { buttons?.stop() }
         let wakePhrase = environment.configuration.wakePhrase
         let counter = TurnCounter()
         try await Listener.run(
@@ -95,7 +102,7 @@ struct ListenCommand: AsyncParsableCommand {
                 fflush(nil)
             }
         ) { turn in
-            let number = counter.next()
+            let number = turn.isRing ? "ring" : "\(counter.next())"
             print("[\(number)] " + turn.report.joined(separator: "\n    "))
             fflush(nil)
         }
@@ -132,5 +139,7 @@ func makeVoiceLoop(
     settings.outputDirectory = outputDirectory
     settings.followUpWindow = followUp
     if sayYes { settings.acknowledgement = .words("yes?") }
-    return VoiceLoop(recognizer: recognizer, assistant: assistant, settings: settings)
+    settings.ringing.pause = environment.configuration.ringing.pause
+    settings.ringing.limit = environment.configuration.ringing.limit
+    return VoiceLoop(recognizer: recognizer, assistant: assistant, settings: settings, alerts: assistant)
 }

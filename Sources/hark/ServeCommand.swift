@@ -82,6 +82,19 @@ struct ServeCommand: AsyncParsableCommand {
             engine: engine, registry: registry,
             satellites: { await wyomingHandle.satellites().map { $0 as any Encodable & Sendable } },
             logger: Logger(label: "hark.serve.http"))
+        let buttons: DashButtons?
+        do {
+            buttons = try DashButtons.start(
+                configuration: environment.configuration, assistant: { await engine.generation.assistant }
+            ) {
+                print("hark serve: \($0)")
+                fflush(nil)
+            }
+        } catch {
+            await engine.shutdown()
+            throw error
+        }
+        defer { buttons?.stop() }
         let application = api.application { address in
             print("hark serve: HTTP API on http://\(address)")
             fflush(nil)

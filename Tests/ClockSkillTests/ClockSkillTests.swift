@@ -184,6 +184,43 @@ import Testing
         #expect(await late.respond(to: "what alarms do i have").reply == "You have no alarms.")
     }
 
+    @Test func snoozeForALengthSaidRingsAgainThen() async throws {
+        let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        _ = await try Self.assistant(folder: folder, now: Self.start).respond(to: "set an alarm for 7 am")
+        let ringing = try Self.assistant(folder: folder, now: Self.friday(7, 2))
+        #expect(
+            await ringing.respond(to: "snooze for two hours").reply
+                == "Your 7 AM alarm went off. I can snooze an alarm for 1 minute to an hour, not 2 hours.")
+        #expect(
+            await ringing.respond(to: "snooze it for 5 minutes").reply
+                == "Okay, snoozing your 7 AM alarm for 5 minutes, until 7:07 AM.")
+        let rings = try Self.assistant(folder: folder, now: Self.friday(7, 8))
+        #expect(await rings.respond(to: "what time is it").reply == "Your 7 AM alarm went off. It's 7:08 AM.")
+        #expect(
+            await rings.respond(to: "snooze for ten minutes").reply
+                == "Okay, snoozing your 7 AM alarm for 10 minutes, until 7:18 AM.")
+    }
+
+    @Test func whatRingsIsTakenOnceAndNotSaidAgainAsANotice() async throws {
+        let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let first = try Self.assistant(folder: folder, now: Self.start)
+        _ = await first.respond(to: "set a pasta timer for 10 minutes")
+        _ = await first.respond(to: "set an alarm for 10:05 am")
+        _ = await first.respond(to: "remind me in 20 minutes to take the bread out")
+
+        let listening = try Self.assistant(folder: folder, now: Self.start.addingTimeInterval(25 * 60))
+        let alerts = await listening.dueAlerts()
+        #expect(alerts.map(\.speech) == ["It's 10:05 AM, your alarm.", "Your pasta timer is done.", "Reminder: take the bread out."])
+        #expect(alerts.map(\.snoozeIntent) == ["clock/Snooze", nil, nil])
+        #expect(await listening.dueAlerts().isEmpty)
+        #expect(await listening.respond(to: "what time is it").reply == "It's 10:25 AM.")
+        // The alarm that rang is the one "snooze" means.
+        #expect(
+            await listening.respond(to: "snooze").reply == "Okay, snoozing your 10:05 AM alarm for 9 minutes, until 10:34 AM.")
+    }
+
     @Test func remindersInMinutesAndAtATimeAreSaidWhenDueWithTheTimersAndAlarmsInOrder() async throws {
         let folder = try Self.folder()
         defer { try? FileManager.default.removeItem(atPath: folder) }

@@ -44,6 +44,25 @@ import Testing
         #expect(snoozed == "Okay, snoozing your 7 AM alarm for 9 minutes, until 7:13 AM.", "\(snoozed)")
     }
 
+    @Test func aReminderAskedWhenIsCompletedByTheNextProcessAndASnoozeTakesItsLength() throws {
+        var hark = try HarkProcess()
+        hark.environment["HARK_NOW"] = "2026-01-01T10:00:00Z"
+        hark.environment["TZ"] = "UTC"
+        let asked = try hark.run(["ask", "remind me to take the bread out", "--session", "kitchen"])
+        #expect(asked.stdout.contains("When should I remind you?"), "\(asked.stdout)\(asked.stderr)")
+        let answered = try hark.run(["ask", "in 20 minutes", "--session", "kitchen"])
+        #expect(
+            answered.stdout.contains("Okay, I'll remind you to take the bread out in 20 minutes."),
+            "\(answered.stdout)\(answered.stderr)")
+
+        _ = try Self.ask(hark, "set an alarm for 7 am", at: "2026-01-01T10:00:00Z")
+        let morning = try Self.ask(hark, "snooze for 5 minutes", at: "2026-01-02T07:01:00Z")
+        #expect(
+            morning == "Reminder: take the bread out. Your 7 AM alarm went off. "
+                + "Okay, snoozing your 7 AM alarm for 5 minutes, until 7:06 AM.",
+            "\(morning)")
+    }
+
     @Test func aMalformedHarkNowIsRefusedWithTheReason() throws {
         var hark = try HarkProcess()
         hark.environment["HARK_NOW"] = "tomorrow-ish"

@@ -70,17 +70,8 @@ import Testing
         writer.start()
         defer { writer.stop() }
 
-        let database = hark.home + "/hark.sqlite"
-        func listItems() -> [String] {
-            let rows = (try? ProcessRunner.output("/usr/bin/sqlite3", [database, "SELECT key FROM shopping_list_item"]))
-            return rows?.split(separator: "\n").map(String.init) ?? []
-        }
-        // Building the recognizer from every skill's sentences takes a while in a debug build on a busy machine.
-        let started = ContinuousClock.now + .seconds(120)
-        while ContinuousClock.now < started, !listen.output.contains("Listening on"), listen.isRunning {
-            try await Task.sleep(for: .milliseconds(200))
-        }
-        try #require(listen.output.contains("Listening on"), "stdout:\n\(listen.output)\nstderr:\n\(listen.errorOutput)")
+        func listItems() -> [String] { ProcessRunner.shoppingList(in: hark.home + "/hark.sqlite") }
+        try await listen.waitUntilListening()
         let deadline = ContinuousClock.now + .seconds(150)
         while ContinuousClock.now < deadline {
             if listItems().contains("milk"), listItems().contains("egg"), subscriber.output.contains("cmnd/porch/POWER"),
@@ -162,7 +153,7 @@ final class PacedWriter: @unchecked Sendable {
             guard fd >= 0 else { return }
             defer { close(fd) }
             let step = 1_600
-            let start = Date()
+            var start = Date()
             var written = 0
             let silence = [Int16](repeating: 0, count: step)
             // Writes up to one step of audio (padded with silence) once its time has come; false when stopped or
@@ -174,6 +165,10 @@ final class PacedWriter: @unchecked Sendable {
                 written += step
                 let wait = start.addingTimeInterval(Double(written) / 16_000).timeIntervalSinceNow
                 if wait > 0 { usleep(UInt32(wait * 1_000_000)) }
+                // A write that blocked (Hark not reading yet: it builds its recognizer after opening the microphone)
+                // is no backlog to catch up in a burst, which a loop no faster than real time would never work off:
+                // the microphone's clock goes on from now, as a real one's would.
+                if wait < -0.2 { start = start.addingTimeInterval(-wait) }
                 return true
             }
             for segment in segments {
@@ -271,12 +266,14 @@ struct MQTTBroker {
     var port: Int
     private var process: ProcessRunner?
 
-    static func start(in folder: String) throws -> MQTTBroker {
-        if let given = ProcessInfo.processInfo.environment["HARK_TEST_MQTT_PORT"], let port = Int(given) {
+    /// - Parameter ownPort: a broker of this process's own even when `HARK_TEST_MQTT_PORT` names a shared one (for
+    ///   a test whose messages other tests' subscribers must not see).
+    static func start(in folder: String, ownPort: Bool = false) throws -> MQTTBroker {
+        if !ownPort, let given = ProcessInfo.processInfo.environment["HARK_TEST_MQTT_PORT"], let port = Int(given) {
             return MQTTBroker(port: port, process: nil)
         }
         // A port of this test process's own (scripts/test.sh passes its broker's port instead).
-        let port = 20_000 + Int(getpid() % 10_000)
+        let port = 20_000 + Int(getpid() % 10_000) + (ownPort ? 30_000 : 0)
         let config = folder + "/mosquitto.conf"
         try "listener \(port) 127.0.0.1\nallow_anonymous true\n".write(toFile: config, atomically: true, encoding: .utf8)
         let process = try ProcessRunner.start("/usr/sbin/mosquitto", ["-c", config])
@@ -299,5 +296,23 @@ struct MQTTBroker {
                 connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
             }
         }
+    }
+}
+
+extension ProcessRunner {
+    /// Waits (up to `seconds`) for `hark listen` to say it is listening: building the recognizer from every skill's
+    /// sentences takes a while in a debug build on a busy machine.
+    func waitUntilListening(seconds: Int = 120) async throws {
+        let started = ContinuousClock.now + .seconds(seconds)
+        while ContinuousClock.now < started, !output.contains("Listening on"), isRunning {
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        try #require(output.contains("Listening on"), "stdout:\n\(output)\nstderr:\n\(errorOutput)")
+    }
+
+    /// The shopping list's item keys in the SQLite file at `database`.
+    static func shoppingList(in database: String) -> [String] {
+        let rows = (try? output("/usr/bin/sqlite3", [database, "SELECT key FROM shopping_list_item"]))
+        return rows?.split(separator: "\n").map(String.init) ?? []
     }
 }

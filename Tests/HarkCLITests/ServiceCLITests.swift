@@ -11,7 +11,7 @@ import Testing
     }
 
     @Test(arguments: [
-        ("sesion_timeout: 60\n", ":1: unknown key 'sesion_timeout' (known: audio, disabled_skills, enabled_skills,"),
+        ("sesion_timeout: 60\n", ":1: unknown key 'sesion_timeout' (known: audio, buttons, disabled_skills, enabled_skills,"),
         ("wake_phrase: hey hark\nvoice:\n  name: en-us\n  speed: 200\n", ":4: unknown key 'voice.speed' (known in voice: name, pitch, rate)"),
         ("audio: { capture_device: default, playback: hw }\n", ":1: unknown key 'audio.playback' (known in audio: capture_device, playback_device)"),
     ])

@@ -198,6 +198,32 @@ import Testing
         return (try ShoppingSkill(database: try DatabasePool(path: path)), path)
     }
 
+    @Test func aDashButtonPressOrdersOnceAMinuteUnderTheCapAndIsSaidAtTheNextRequest() async throws {
+        let (skill, path) = try Self.openSkill()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let now = Date(timeIntervalSince1970: 1_767_261_600)
+        let button = "zigbee2mqtt/kitchen_button"
+        let first = try await skill.buttonPressed(topic: button, reorder: "coffee", context: try context(skill, now: now))
+        #expect(first == "Your kitchen button ordered Ground coffee, medium roast, 227 grams for 3 pounds 50: order number 1.")
+        // 59 seconds on: ignored; a minute after the first: ordered again (the last order's product).
+        let again = try await skill.buttonPressed(
+            topic: button, reorder: "coffee", context: try context(skill, now: now.addingTimeInterval(59)))
+        #expect(again == nil)
+        let later = try await skill.buttonPressed(
+            topic: button, reorder: "coffee", context: try context(skill, now: now.addingTimeInterval(60)))
+        #expect(later == "Your kitchen button ordered Ground coffee, medium roast, 227 grams for 3 pounds 50: order number 2.")
+        // Over the cap: refused, and said so; no purchase code is needed or asked for.
+        let capped = try await skill.buttonPressed(
+            topic: "zigbee2mqtt/hall_button", reorder: "gin",
+            context: try context(skill, now: now, settings: ["spending_cap": 10]))
+        #expect(capped == "Your hall button's order comes to 16 pounds, over your spending limit of 10 pounds, so I haven't placed it.")
+        #expect(try await skill.store.orders().count == 2)
+        // Said once, in order, before the next reply.
+        let notices = try await skill.dueNotices(context: try context(skill, now: now))
+        #expect(notices == [first, later, capped].compactMap { $0 })
+        #expect(try await skill.dueNotices(context: try context(skill, now: now)).isEmpty)
+    }
+
     @Test func theRecipesSkillCanAddIngredientsWithoutAnUtterance() async throws {
         let (skill, path) = try Self.openSkill()
         defer { try? FileManager.default.removeItem(atPath: path) }
