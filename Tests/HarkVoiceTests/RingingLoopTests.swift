@@ -54,9 +54,10 @@ import Testing
         }
 
         /// Speaks `text` (after half a second of silence), then `silenceAfter` seconds of silence.
-        mutating func say(_ text: String, silenceAfter: Double = 1) async throws -> [VoiceTurn] {
+        /// Says `text` into the loop; the wake phrase in eSpeak's en-us+f2 voice (``ListenLoopTests/wakeVoice``).
+        mutating func say(_ text: String, voice: String = "en-us", silenceAfter: Double = 1) async throws -> [VoiceTurn] {
             var samples = [Int16](repeating: 0, count: 8_000)
-            samples += try await Synthesizer.shared.synthesizeForRecognition(text, voice: Voice(name: "en-us")).samples
+            samples += try await Synthesizer.shared.synthesizeForRecognition(text, voice: Voice(name: voice)).samples
             return try await feed(samples + silence(silenceAfter))
         }
 
@@ -105,7 +106,7 @@ import Testing
         // Requests need the wake phrase again, and are answered; the timer was said once, so not before the reply.
         let ignored = try await fixture.say("what time is it")
         #expect(ignored.map(\.outcome) == [.ignored("no wake phrase")], "\(ignored.map(\.report))")
-        let asked = try await fixture.say("hey hark, what time is it")
+        let asked = try await fixture.say("hey hark, what time is it", voice: ListenLoopTests.wakeVoice)
         #expect(asked.first?.reply?.reply == "It's 10:05 AM.", "\(asked.map(\.report))")
         await fixture.finish()
     }
