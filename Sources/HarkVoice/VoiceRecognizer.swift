@@ -85,13 +85,15 @@ public struct VoiceRecognizerOptions: Sendable {
     /// coffee order for every choice through its big lists (36 milks, 18 sweeteners), and next to the built-in
     /// skills short sentences of theirs won ("i like an salmon"). RealVoiceBench (200 barista dev clips), barista
     /// next to every built-in skill, clean: 1 → 83.5 % accepted, 0.5 → 87.0 %, 0.25 → 90.0 %, 0 → 91.0 %;
-    /// barista alone 96.5–97.0 % throughout. 0.25 became possible once both decoders scored against every senone
-    /// (`SphinxDecoder`, `-compallsen`): before, the wake check (``WakeCheck``, which compares the wake grammar's path
-    /// with the request grammar's) lost eSpeak's "hey hark, switch on the porch light" in `hark listen` below 0.5.
-    /// 0 is not taken: the flat grammar lets paths of many short words win ("hey hark, turn on the kitchen light"
-    /// decoded as "we got the an oz of two eggs and one eggs", or reaching no end of a sentence at all), and the word
-    /// insertion penalty that would hold them back cost the real voices more (`-wip` 0.1: 87.5 %).
-    public var transitionWeight = 0.25
+    /// barista alone 96.5–97.0 % throughout. Once both decoders scored against every senone (`SphinxDecoder`,
+    /// `-compallsen`): 0.5 → 87.5 %, 0.25 → 90.5 % (the wake check no longer lost eSpeak's "hey hark, switch on the
+    /// porch light" in `hark listen`, as it had at 0.25 before); 0.25 is not taken yet because eSpeak's "add some
+    /// bananas" then became "add some can an eggs" (rated 0.999, `RecognitionTests`) and its "hey hark" alone was
+    /// not detected over Wyoming. 0 is not taken: the flat grammar lets paths of many short words win ("hey hark,
+    /// turn on the kitchen light" decoded as "we got the an oz of two eggs and one eggs", or reaching no end of a
+    /// sentence at all), and the word insertion penalty that would hold them back cost the real voices more
+    /// (`-wip` 0.1: 87.5 %).
+    public var transitionWeight = 0.5
     /// Extra pronunciations, word → CMU phones (Hark's own words: ``HarkModelFiles/pronunciations()``).
     public var extraDictionary: [String: String] = [:]
     /// What the grammar keeps of the skills' sentences and lists.
