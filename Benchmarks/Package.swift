@@ -37,7 +37,9 @@ let package = Package(
             path: "VoiceBench", swiftSettings: strict),
         .executableTarget(
             name: "RealVoiceBench",
-            dependencies: [hark("HarkAudio"), hark("HarkSpeech"), hark("HarkUnderstanding"), "BenchmarkPeers"],
+            dependencies: [
+                hark("HarkAudio"), hark("HarkSpeech"), hark("HarkUnderstanding"), hark("HarkVoice"), "BenchmarkPeers",
+            ],
             path: "RealVoiceBench", exclude: ["peer_kws.py"], swiftSettings: strict),
         .executableTarget(
             name: "HABench",

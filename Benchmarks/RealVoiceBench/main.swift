@@ -3,6 +3,7 @@ import Foundation
 import HarkAudio
 import HarkSpeech
 import HarkUnderstanding
+import HarkVoice
 
 // RealVoiceBench: real people's spoken coffee orders (`shared/speech-data/barista`, 200 dev clips of Picovoice's
 // speech-to-intent benchmark) through the real `hark` binary, clean and mixed with the benchmark's kitchen noise at
@@ -361,7 +362,10 @@ if settings.parts.contains("peer") {
     grammarOptions.bareAnswers = false
     let jsgf = engine.recognitionJSGF(grammarName: "barista", options: grammarOptions) { _, _ in "<VOID>" }
     let grammarFile = work + "/barista.fsg"
-    try SharedArcGraph(try WordGraph(jsgf: jsgf, name: "barista")).fsgText(name: "barista")
+    // Weighted as Hark weighs its own grammar's transitions.
+    let transitionWeight = VoiceRecognizerOptions().transitionWeight
+    try SharedArcGraph(try WordGraph(jsgf: jsgf, name: "barista"), transitionWeight: transitionWeight)
+        .fsgText(name: "barista")
         .write(toFile: grammarFile, atomically: true, encoding: .utf8)
     if PocketSphinx5Process.python() == nil {
         emit("(skipped: set POCKETSPHINX5_PYTHON, or python3 -m venv .build/voicebench-venv && "
