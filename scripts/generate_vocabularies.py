@@ -122,7 +122,9 @@ PLACES = 60
 def main():
     book = recipes()
     amount = "(" + " | ".join(AMOUNTS) + ") [(" + " | ".join(UNITS + [u + "s" for u in UNITS if u != "dozen"]) + ") [of]]"
-    write("Shopping", "item", shopping_items(), [f"%before {amount}", "%repeat and"],
+    # The amount goes with the second item only: the skill's sentences put their own <amount> before the first
+    # ("add two bottles of {item}"), and a second one there let orders be heard as "add nine gallon ten litres yogurt".
+    write("Shopping", "item", shopping_items(), [f"%repeat and [{amount}]"],
           f"Shopping items: the catalogue's first {ITEMS} items, singular and plural.")
     write("Shopping", "code", NUMBERS, ["%repeat"], "A purchase code: number words in a row.")
     write("Recipes", "dish_name", DISH_LIST, [], "Dishes the recipe book does not have (its own are the 'dish' list).")

@@ -13,7 +13,7 @@ import HarkVoice
 // spotting as the peer. Prints figures; asserts none.
 //
 // Usage: RealVoiceBench [--data DIR] [--hark PATH] [--conditions clean,24,21,18,15,12,9,6] [--configs alone,all]
-//                       [--clips N] [--misses] [--parts barista,peer,wake]
+//                       [--clips N] [--misses] [--readings FILE] [--parts barista,peer,wake]
 
 /// Command-line settings.
 struct Settings {
@@ -23,6 +23,9 @@ struct Settings {
     var configs = ["alone", "all"]
     var clips: Int?
     var misses = false
+    /// A file to write one JSON line per reading to (config, condition, clip, whether it means an intent, whether
+    /// it is right, the confidence): for studying the confidence beyond the printed table.
+    var readings: String?
     var parts: Set<String> = ["barista", "peer", "wake"]
 
     init(_ arguments: [String]) throws {
@@ -40,6 +43,7 @@ struct Settings {
             case "--configs": configs = try value().split(separator: ",").map(String.init)
             case "--clips": clips = Int(try value())
             case "--misses": misses = true
+            case "--readings": readings = try value()
             case "--parts": parts = Set(try value().split(separator: ",").map(String.init))
             default: throw BenchError("unknown argument \(argument)")
             }
@@ -288,6 +292,7 @@ for snr in settings.conditions {
 }
 
 var summary: [(config: String, condition: String, tally: Tally)] = []
+var readingRows: [String] = []
 for config in settings.configs where settings.parts.contains("barista") {
     let skills = config == "alone" ? ["--skills", "barista"] : []
     var readings: [(meansIntent: Bool, right: Bool, confidence: Double)] = []
@@ -321,6 +326,18 @@ for config in settings.configs where settings.parts.contains("barista") {
             let reading = result.reading(for: clip, skill: "barista")
             return (reading.meansIntent, reading.right, result.confidence)
         }
+        if settings.readings != nil {
+            readingRows += zip(clips, lines).map { clip, line -> String in
+                let result = HarkResult(line)
+                let reading = result.reading(for: clip, skill: "barista")
+                let row: [String: Any] = [
+                    "config": config, "condition": name, "clip": clip.name, "meansIntent": reading.meansIntent,
+                    "right": reading.right, "confidence": result.confidence, "text": result.text,
+                ]
+                let data = (try? JSONSerialization.data(withJSONObject: row, options: [.sortedKeys])) ?? Data()
+                return String(decoding: data, as: UTF8.self)
+            }
+        }
         emit(
             String(
                 format: "%@  %@   %@     %@      %@     %.3f  %6.0f / %6.0f ms     %.0f",
@@ -347,6 +364,10 @@ for config in settings.configs where settings.parts.contains("barista") {
         emit(String(format: "noise average (%d levels): accepted %.1f %%, wrong acted on %.1f %%", noisy.count,
                      mean * 100, wrong * 100))
     }
+}
+
+if let file = settings.readings {
+    try readingRows.map { $0 + "\n" }.joined().write(toFile: file, atomically: true, encoding: .utf8)
 }
 
 // MARK: - The peer: python pocketsphinx 5 with a JSGF of the same skill, its words understood by Hark's matcher.
