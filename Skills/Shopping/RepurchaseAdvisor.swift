@@ -4,8 +4,9 @@ import Foundation
 ///
 /// History is every order line placed and every item ticked off the list as bought (`RemoveItem` with
 /// `bought`); items simply removed from the list are not purchases. With two or more purchases on different
-/// days, an item's interval is the mean gap between them; with a single purchase, the catalogue's
-/// `repurchase_days` stands in as a prior, and the reply says so.
+/// days, an item's interval is its own (``RepurchaseEstimator``: gaps read as whole intervals of the median gap, so a
+/// skipped purchase does not stretch it); with a single purchase, the catalogue's `repurchase_days` stands in as a
+/// prior, and the reply says so.
 struct RepurchaseAdvisor: Sendable {
     /// Why an item is due.
     enum Basis: Sendable, Equatable {
@@ -40,8 +41,8 @@ struct RepurchaseAdvisor: Sendable {
             let since = calendar.dateComponents([.day], from: last, to: today).day ?? 0
             let basis: Basis
             if sorted.count >= 2 {
-                let span = calendar.dateComponents([.day], from: sorted[0], to: last).day ?? 0
-                let interval = Int((Double(span) / Double(sorted.count - 1)).rounded())
+                let days = sorted.map { calendar.dateComponents([.day], from: sorted[0], to: $0).day ?? 0 }
+                let interval = Int((RepurchaseEstimator.interval(days: days) ?? 0).rounded())
                 guard interval > 0 else { continue }
                 basis = .history(intervalDays: interval)
             } else if let prior = catalogue.repurchaseDays(for: item), prior > 0 {
