@@ -37,7 +37,7 @@ let typicalIntervals: [(item: String, days: Double)] = [
 ]
 
 var random = SplitMix64(seed: seed)
-func uniform(_ range: ClosedRange<Double>) -> Double { Double.random(in: range, using: &random) }
+@MainActor func uniform(_ range: ClosedRange<Double>) -> Double { Double.random(in: range, using: &random) }
 
 /// One estimator's tally: predictions within ±1, ±2 and ±3 days, and the absolute error.
 struct Tally {
