@@ -10,32 +10,23 @@ import WeatherSkill
 /// "Good morning": the weather (from the fixture server), the timers, alarms and reminders of today, the shopping list
 /// and what is due, in one reply, in that order; each skill's line can be turned off in its settings.
 @Suite struct MorningBriefingTests {
+    /// Runs `body` with a tester holding the shopping, weather (asking a fresh fixture server) and clock skills.
     static func withTester(
         weather extra: [String: JSONValue] = [:], clock: [String: JSONValue] = [:],
         _ body: (SkillTester) async throws -> Void
     ) async throws {
-        let server = try await OpenMeteoFixtureServer.start()
-        let weather = WeatherSkills()
-        let settings = WeatherTestSupport.settings(server, extra)
-        let tester = try SkillTester(now: WeatherTestSupport.now, settings: ["clock": clock]) { database, _ in
-            [
-                InstalledSkill(
-                    package: try SkillPackage.load(folder: ShoppingSkill.folder, variation: .first),
-                    handler: try ShoppingSkill(database: database.pool), origin: "built-in"),
-                InstalledSkill(
-                    package: try SkillPackage.load(folder: WeatherSkill.folder, variation: .first),
-                    handler: weather.make(settings: settings), origin: "built-in"),
-                InstalledSkill(
-                    package: try SkillPackage.load(folder: ClockSkill.folder, variation: .first),
-                    handler: try ClockSkill(database: database.pool), origin: "built-in"),
-            ]
-        }
-        var failure: (any Error)?
-        do { try await body(tester) } catch { failure = error }
-        tester.close()
-        try await weather.shutdownAll()
-        try await server.stop()
-        if let failure { throw failure }
+        try await WeatherTestSupport.withTester(
+            extra, skillSettings: ["clock": clock],
+            alongside: { database in
+                [
+                    InstalledSkill(
+                        package: try SkillPackage.load(folder: ShoppingSkill.folder, variation: .first),
+                        handler: try ShoppingSkill(database: database.pool), origin: "built-in"),
+                    InstalledSkill(
+                        package: try SkillPackage.load(folder: ClockSkill.folder, variation: .first),
+                        handler: try ClockSkill(database: database.pool), origin: "built-in"),
+                ]
+            }, { tester, _ in try await body(tester) })
     }
 
     @Test func goodMorningSaysTheWeatherTheClockAndTheListInOrder() async throws {

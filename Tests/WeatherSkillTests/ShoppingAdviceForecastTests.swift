@@ -13,26 +13,15 @@ import WeatherSkill
     /// Runs `body` with a tester holding the shopping skill (purchase code 1234) and a weather skill that asks a
     /// fresh fixture server from London.
     static func withTester(_ body: (SkillTester, OpenMeteoFixtureServer) async throws -> Void) async throws {
-        let server = try await OpenMeteoFixtureServer.start()
-        let weather = WeatherSkills()
-        let settings = WeatherTestSupport.settings(server)
-        let tester = try SkillTester(now: WeatherTestSupport.now) { database, _ in
-            [
-                InstalledSkill(
-                    package: try SkillPackage.load(folder: ShoppingSkill.folder, variation: .first),
-                    handler: try ShoppingSkill(database: database.pool, defaultSettings: ["purchase_code": "1234"]),
-                    origin: "built-in"),
-                InstalledSkill(
-                    package: try SkillPackage.load(folder: WeatherSkill.folder, variation: .first),
-                    handler: weather.make(settings: settings), origin: "built-in"),
-            ]
-        }
-        var failure: (any Error)?
-        do { try await body(tester, server) } catch { failure = error }
-        tester.close()
-        try await weather.shutdownAll()
-        try await server.stop()
-        if let failure { throw failure }
+        try await WeatherTestSupport.withTester(
+            alongside: { database in
+                [
+                    InstalledSkill(
+                        package: try SkillPackage.load(folder: ShoppingSkill.folder, variation: .first),
+                        handler: try ShoppingSkill(database: database.pool, defaultSettings: ["purchase_code": "1234"]),
+                        origin: "built-in")
+                ]
+            }, body)
     }
 
     @Test func aJacketForWalkingInLondonTomorrowFollowsTheRainyForecastAndIsOrdered() async throws {
