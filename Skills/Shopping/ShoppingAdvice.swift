@@ -86,7 +86,9 @@ extension ShoppingTurn {
         if request.slots.has("code") { return try await order(reorder: false) }
         guard let ids = try? request.session.attributes["advice"]?.decode([String].self), !ids.isEmpty else {
             // "Add it to my list" after another offer ("Would you like me to add it?").
-            if request.session.attributes["offer"] != nil { return try await acceptOffer() }
+            if request.slots.text("action") == "add", request.session.attributes["offer"] != nil {
+                return try await acceptOffer()
+            }
             return .speak(try say("nothing_advised"))
         }
         let products = ids.compactMap { id in skill.catalogue.products.first { $0.id == id } }
