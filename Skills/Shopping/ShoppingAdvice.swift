@@ -57,6 +57,7 @@ extension ShoppingTurn {
         let chosen = advisor.recommend(kind: kind, use: use, conditions: weather.conditions)
         guard let first = chosen.first else { return .speak(try say("advice_no_kind", ["kind": kind])) }
 
+        // A sentence for each product with its reason.
         var lines: [String] = []
         for (index, recommendation) in chosen.enumerated() {
             let reasons = try recommendation.reasons.map(reasonText)
@@ -65,11 +66,14 @@ extension ShoppingTurn {
                 "price": try speech.money(recommendation.product.price),
                 "reasons": reasons.isEmpty ? try say("advice_reason_none") : SpokenText.list(reasons),
             ]
-            lines.append(try say(chosen.count == 1 ? "advice_product_one" : "advice_product", values))
+            lines.append(try say(chosen.count == 1 ? "advice_one" : "advice_product", values))
         }
         let recommendation =
             chosen.count == 1
-            ? try say("advice_one", ["product": lines[0]]) : try say("advice_many", ["products": lines.joined(separator: "; ")])
+            ? lines[0]
+            : try say(
+                "advice_many",
+                ["count": try speech.count(chosen.count, "suggestions"), "products": lines.joined(separator: " ")])
         let question = try say(chosen.count == 1 ? "advice_question_one" : "advice_question")
         let text = ([weather.preface].compactMap { $0 } + [recommendation, question]).joined(separator: " ")
         return .speak(text).reprompt(try say("advice_reprompt"))

@@ -31,9 +31,9 @@ import WeatherSkill
             // London on 2 January 2026 in the fixture: 4.1 to 8.9 °C, 80 % chance of rain.
             #expect(
                 advice.reply.hasPrefix(
-                    "The forecast for London tomorrow is 4 to 9 degrees, with rain or snow likely. I'd recommend first, "
-                        + "the Insulated waterproof mountain jacket for 165 pounds: it's waterproof, it's warm down to "
-                        + "about 0 degrees and it's made for walking; second, the Waterproof insulated city parka"),
+                    "The forecast for London tomorrow is 4 to 9 degrees, with rain or snow likely. I have 2 suggestions. "
+                        + "First, the Insulated waterproof mountain jacket for 165 pounds: waterproof, warm down to about "
+                        + "0 degrees and made for walking. Second, the Waterproof insulated city parka"),
                 "\(advice.reply)")
             #expect(server.count("/v1/forecast") == 1)
             // Nothing that lets the rain in is recommended.
@@ -55,8 +55,8 @@ import WeatherSkill
             #expect(
                 advice.reply.hasPrefix(
                     "The forecast for Berlin this weekend is minus 12 to minus 4 degrees. I'd recommend the Insulated "
-                        + "snow boots for 85 pounds: it's warm down to about minus 10 degrees, it's made for walking and "
-                        + "it's made for winter."),
+                        + "snow boots for 85 pounds: warm down to about minus 10 degrees, made for walking and meant for "
+                        + "winter."),
                 "\(advice.reply)")
             #expect(server.count("/v1/forecast") == 1)
             let added = await tester.ask("yes")
