@@ -1,8 +1,8 @@
 import Foundation
 
 /// Picks the products that suit a use and the weather ("a jacket for hiking in Scotland in March"): made for the
-/// use, waterproof when it will be wet, warm enough for the coldest it is likely to be and not far warmer, made for
-/// the season; the cheaper first when two fit as well.
+/// use, waterproof when it will be wet, warm enough for the coldest it is likely to be and not far warmer (at most
+/// ``tooWarmMargin``, and the closer the better), made for the season; the cheaper first when two fit as well.
 struct ProductAdvisor: Sendable {
     /// One recommended product and why.
     struct Recommendation: Sendable, Equatable {
@@ -27,6 +27,9 @@ struct ProductAdvisor: Sendable {
     /// How many degrees a product may fall short of the coldest likely temperature and still count as warm enough
     /// (layers do the rest).
     static let warmthTolerance = 2.0
+    /// How many degrees warmer than the coldest likely a product may be made for before it is too warm (a winter
+    /// sleeping bag for August).
+    static let tooWarmMargin = 15.0
 
     /// Up to `limit` products of `kind` for `use` (any use when nil) under `conditions`, best first. Empty when the
     /// catalogue has no product of that kind for that use; when none of them is warm enough, the warmest.
@@ -34,7 +37,8 @@ struct ProductAdvisor: Sendable {
         let forUse = catalogue.advisable(kind: kind).filter { use == nil || $0.traits.uses.contains(use!) }
         var fitting = forUse.filter { fits($0, conditions, tolerance: Self.warmthTolerance) }
         if fitting.isEmpty {
-            // Nothing is warm enough: the warmest of those that keep out the wet (or of all, when none does).
+            // Nothing is warm enough (nor too warm): the warmest of those that keep out the wet (or of all, when none
+            // does).
             let dry = forUse.filter { fits($0, conditions, tolerance: .infinity) }
             let candidates = dry.isEmpty ? forUse : dry
             let warmest = candidates.compactMap(\.traits.comfortableDownTo).min()
@@ -52,7 +56,9 @@ struct ProductAdvisor: Sendable {
     private func fits(_ product: Product, _ conditions: AdviceConditions?, tolerance: Double) -> Bool {
         guard let conditions, let comfortable = product.traits.comfortableDownTo else { return true }
         if conditions.wet && product.traits.waterproof == false { return false }
-        if let low = conditions.low, comfortable > low + tolerance { return false }
+        if let low = conditions.low, comfortable > low + tolerance || comfortable < low - Self.tooWarmMargin {
+            return false
+        }
         return true
     }
 

@@ -165,7 +165,8 @@ extension ShoppingTurn {
     /// month; with the sentence that says which.
     private func adviceWeather(use: String?, implied: AdviceConditions?) async throws -> AdviceWeather {
         if let implied { return AdviceWeather(conditions: implied) }
-        let place = request.slots.text("place")
+        // A place the list does not know comes as it was said ("peru"): written as a name.
+        let place = request.slots.text("place").map { request.slots.unresolved.contains("place") ? $0.capitalized : $0 }
         let useWords = use ?? request.slots.text("kind") ?? ""
         let month: Int
         switch adviceTime(request.slots.text("when")) {

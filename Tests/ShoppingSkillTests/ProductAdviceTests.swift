@@ -28,6 +28,12 @@ import Testing
         #expect(!summer.contains("jacket-insulated-mountain"))
     }
 
+    @Test func farWarmerThanNeededIsLeftOut() throws {
+        // Iceland in August: 8 to 13 degrees; the winter bag (minus 10) would be far too warm.
+        let august = Self.rules.conditions(try #require(Self.climate.month(8, at: "Iceland")), monthNumber: 8)
+        #expect(ids("sleeping bag", "camping", august) == ["sleeping-bag-summer", "sleeping-bag-three-season"])
+    }
+
     @Test func nothingWarmEnoughGivesTheWarmestThatKeepsTheWetOut() {
         let arctic = AdviceConditions(low: -30, wet: true, snow: true, season: "winter")
         #expect(ids("boots", "walking", arctic) == ["boots-snow"])
