@@ -10,7 +10,9 @@ import HarkUnderstanding
 /// next request). State lives in the shared `hark.sqlite`.
 ///
 /// Settings (`skills: { shopping: { … } }` in `~/.config/hark/config.yaml`): `currency` (ISO code, default
-/// `GBP`), `purchase_code` (four digits as a string; without it ordering is off), `spending_cap` (default 150).
+/// `GBP`), `purchase_code` (four digits as a string; without it ordering is off), `spending_cap` (default 150),
+/// `suggestions`, `daily_offer` and `briefing` (what is due, the daily offer of the most overdue item, the morning
+/// briefing's line; all true by default).
 public struct ShoppingSkill: Skill {
     public let id = "shopping"
 
