@@ -6,7 +6,7 @@ import Testing
 
 @testable import ShoppingSkill
 
-/// Suggestions before you ask: the item's own interval from its purchases, the daily offer of the most overdue item
+/// Suggestions before you ask: the item's own interval from its purchases and the list, the daily offer of the most overdue item
 /// after the first request of a day (yes adds it, no does not; once a day; off in the settings), and what should I buy
 /// turned off.
 @Suite struct SuggestionsBeforeYouAskTests {
@@ -75,6 +75,22 @@ import Testing
         #expect(no.reply == "Okay, I won't add it.", "\(no.reply)")
         let list = await next.respond(to: "what's on my list", sessionID: "kitchen")
         #expect(list.reply == "You have one item on your list: bread.", "\(list.reply)")
+    }
+
+    @Test func theDayAnItemWentOnTheListIsWhenItRanOut() async throws {
+        let household = try Household(settings: ["daily_offer": false])
+        defer { household.remove() }
+        // Coffee goes on the list on days 0, 9 and 18 and is bought 2, 1 and 3 days later: it runs out every 9 days
+        // (the purchases alone, on days 2, 10 and 21, would say every 9 and a half and not due until day 31).
+        for (added, bought) in [(0, 2), (9, 10), (18, 21)] {
+            _ = await (try household.on(day: added)).respond(to: "add coffee", sessionID: "add-\(added)")
+            let ticked = await (try household.on(day: bought)).respond(to: "i bought the coffee", sessionID: "buy-\(bought)")
+            #expect(ticked.reply.hasPrefix("Nice, I've ticked off"), "\(ticked.reply)")
+        }
+        let asked = await (try household.on(day: 27)).respond(to: "what should i buy", sessionID: "s")
+        #expect(
+            asked.reply.hasPrefix("You might need coffee: you buy coffee about every 9 days, and the last was 9 days ago."),
+            "\(asked.reply)")
     }
 
     @Test func aNewRequestInsteadOfAnAnswerDropsTheOffer() async throws {
