@@ -156,6 +156,9 @@ extension ShoppingTurn {
         }
     }
 
+    /// The `place` value for the weather skill's own place.
+    static let herePlace = "here"
+
     static let monthNames = [
         "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
         "december",
@@ -165,8 +168,10 @@ extension ShoppingTurn {
     /// month; with the sentence that says which.
     private func adviceWeather(use: String?, implied: AdviceConditions?) async throws -> AdviceWeather {
         if let implied { return AdviceWeather(conditions: implied) }
-        // A place the list does not know comes as it was said ("peru"): written as a name.
-        let place = request.slots.text("place").map { request.slots.unresolved.contains("place") ? $0.capitalized : $0 }
+        // A place the list does not know comes as it was said ("peru"): written as a name. "Here" is the weather
+        // skill's own place.
+        let said = request.slots.text("place").map { request.slots.unresolved.contains("place") ? $0.capitalized : $0 }
+        let place = said == Self.herePlace ? nil : said
         let useWords = use ?? request.slots.text("kind") ?? ""
         let month: Int
         switch adviceTime(request.slots.text("when")) {

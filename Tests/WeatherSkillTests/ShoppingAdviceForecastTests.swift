@@ -86,4 +86,17 @@ import WeatherSkill
             #expect(server.count("/v1/forecast") == 1)
         }
     }
+
+    @Test func hereIsTheWeatherSkillsOwnPlace() async throws {
+        try await Self.withTester { tester, server in
+            _ = await tester.ask("which gloves should i get for walking")
+            let when = await tester.ask("around here")
+            #expect(when.reply == "When will you need the gloves: this week, or which month?")
+            let advice = await tester.ask("this week")
+            // The weather skill lives in London: this week's fixture is -3.4 to 9.8 °C, with rain likely.
+            #expect(advice.reply.hasPrefix("The forecast for London this week is minus 3 to 10 degrees, with rain or snow likely."), "\(advice.reply)")
+            #expect(advice.reply.contains("Waterproof insulated gloves"), "\(advice.reply)")
+            #expect(server.count("/v1/forecast") == 1)
+        }
+    }
 }
