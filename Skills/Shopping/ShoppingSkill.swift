@@ -334,6 +334,8 @@ struct ShoppingTurn {
         if try await store.purchases().isEmpty { return .speak(try say("no_history")) }
         let due = try await dueItems().prefix(5)
         if due.isEmpty { return .speak(try say("nothing_due")) }
+        // Heard today: the daily offer does not say it again.
+        _ = try await takeTodaysOffer()
         var reasons: [String] = []
         for suggestion in due {
             switch suggestion.basis {

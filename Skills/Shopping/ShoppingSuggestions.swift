@@ -14,9 +14,7 @@ extension ShoppingSkill: OfferingSkill, BriefingSkill {
         guard case .success(let turn) = turn(SkillRequest(kind: .intent, intent: "Offer"), context: context),
             turn.settings.dailyOffer, turn.settings.suggestions
         else { return nil }
-        let today = CalendarDay(context.clock.now, calendar: context.clock.calendar).description
-        if try await context.storage.value(forKey: Self.offerDayKey)?.stringValue == today { return nil }
-        try await context.storage.setValue(.string(today), forKey: Self.offerDayKey)
+        guard try await turn.takeTodaysOffer() else { return nil }
         guard let top = try await turn.dueItems().first else { return nil }
         let values = ["item": top.item, "interval": String(top.basis.intervalDays), "since": String(top.daysSinceLast)]
         let key: String
@@ -40,7 +38,11 @@ extension ShoppingSkill: OfferingSkill, BriefingSkill {
         ]
         if turn.settings.suggestions {
             let due = try await turn.dueItems().prefix(5).map(\.item)
-            if !due.isEmpty { parts.append(try turn.say("briefing_due", ["items": SpokenText.list(due)])) }
+            if !due.isEmpty {
+                parts.append(try turn.say("briefing_due", ["items": SpokenText.list(due)]))
+                // Heard today: no offer of the same after this reply.
+                _ = try await turn.takeTodaysOffer()
+            }
         }
         return parts.joined(separator: " ")
     }
@@ -56,6 +58,15 @@ extension RepurchaseAdvisor.Basis {
 }
 
 extension ShoppingTurn {
+    /// True the first time it is called on a day (the clock's calendar), when the day's chance to offer is taken;
+    /// the day is kept in the skill's storage.
+    func takeTodaysOffer() async throws -> Bool {
+        let today = CalendarDay(now, calendar: context.clock.calendar).description
+        if try await context.storage.value(forKey: ShoppingSkill.offerDayKey)?.stringValue == today { return false }
+        try await context.storage.setValue(.string(today), forKey: ShoppingSkill.offerDayKey)
+        return true
+    }
+
     /// The items due again, most overdue first, leaving out what is on the list.
     func dueItems() async throws -> [RepurchaseAdvisor.Suggestion] {
         let purchases = try await store.purchases()

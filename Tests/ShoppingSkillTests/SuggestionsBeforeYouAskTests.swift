@@ -93,6 +93,18 @@ import Testing
             "\(asked.reply)")
     }
 
+    @Test func whatShouldIBuyTakesTheDaysOffer() async throws {
+        let household = try Household()
+        defer { household.remove() }
+        for day in [0, 5, 10] { try await household.buy("milk", day: day) }
+        let assistant = try household.on(day: 20)
+        let asked = await assistant.respond(to: "what should i buy", sessionID: "s")
+        #expect(asked.reply.hasPrefix("You might need milk"), "\(asked.reply)")
+        _ = await assistant.respond(to: "no", sessionID: "s")
+        let later = await assistant.respond(to: "what's on my list", sessionID: "s")
+        #expect(later.reply == "Your shopping list is empty.", "\(later.reply)")
+    }
+
     @Test func aNewRequestInsteadOfAnAnswerDropsTheOffer() async throws {
         let household = try Household()
         defer { household.remove() }
