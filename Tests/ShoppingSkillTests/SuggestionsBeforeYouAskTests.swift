@@ -41,6 +41,13 @@ import Testing
         }
 
         func remove() { try? FileManager.default.removeItem(atPath: home) }
+
+        /// A household that bought milk on days 0, 5 and 10: every 5 days, due from day 15.
+        static func buyingMilkEveryFiveDays(settings: [String: JSONValue] = ShoppingSkillTests.code) async throws -> Household {
+            let household = try Household(settings: settings)
+            for day in [0, 5, 10] { try await household.buy("milk", day: day) }
+            return household
+        }
     }
 
     @Test func theMostOverdueItemIsOfferedOnceADayAfterTheFirstRequestAndYesAddsIt() async throws {
@@ -94,9 +101,8 @@ import Testing
     }
 
     @Test func whatShouldIBuyTakesTheDaysOffer() async throws {
-        let household = try Household()
+        let household = try await Household.buyingMilkEveryFiveDays()
         defer { household.remove() }
-        for day in [0, 5, 10] { try await household.buy("milk", day: day) }
         let assistant = try household.on(day: 20)
         let asked = await assistant.respond(to: "what should i buy", sessionID: "s")
         #expect(asked.reply.hasPrefix("You might need milk"), "\(asked.reply)")
@@ -106,9 +112,8 @@ import Testing
     }
 
     @Test func aNewRequestInsteadOfAnAnswerDropsTheOffer() async throws {
-        let household = try Household()
+        let household = try await Household.buyingMilkEveryFiveDays()
         defer { household.remove() }
-        for day in [0, 5, 10] { try await household.buy("milk", day: day) }
         let assistant = try household.on(day: 20)
         let first = await assistant.respond(to: "add eggs", sessionID: "s")
         #expect(first.reply.hasSuffix("You usually buy milk every 5 days; it's been 10. Shall I add it to your list?"), "\(first.reply)")
@@ -117,18 +122,16 @@ import Testing
     }
 
     @Test func theDailyOfferAndSuggestionsCanBeTurnedOff() async throws {
-        let household = try Household(settings: ["purchase_code": "1234", "daily_offer": false])
+        let household = try await Household.buyingMilkEveryFiveDays(settings: ["purchase_code": "1234", "daily_offer": false])
         defer { household.remove() }
-        for day in [0, 5, 10] { try await household.buy("milk", day: day) }
         let quiet = await (try household.on(day: 20)).respond(to: "what's on my list", sessionID: "s")
         #expect(quiet.reply == "Your shopping list is empty.", "\(quiet.reply)")
         // What should I buy still answers while only the offer is off.
         let asked = await (try household.on(day: 20)).respond(to: "what should i buy", sessionID: "s")
         #expect(asked.reply.hasPrefix("You might need milk: you buy milk about every 5 days"), "\(asked.reply)")
 
-        let off = try Household(settings: ["suggestions": false])
+        let off = try await Household.buyingMilkEveryFiveDays(settings: ["suggestions": false])
         defer { off.remove() }
-        for day in [0, 5, 10] { try await off.buy("milk", day: day) }
         let noOffer = await (try off.on(day: 20)).respond(to: "what should i buy", sessionID: "s")
         #expect(noOffer.reply.hasPrefix("Suggestions from your purchase history are turned off."), "\(noOffer.reply)")
         let bad = await (try off.on(day: 20)).respond(to: "what's on my list", sessionID: "t")
