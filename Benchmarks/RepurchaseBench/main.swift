@@ -99,11 +99,14 @@ for _ in 0..<households {
 let elapsed = ContinuousClock.now - started
 
 print("RepurchaseBench: \(households) synthetic households, \(horizon) days, seed \(seed), skip chance \(skipChance)")
-print("  \(itemsSimulated) regular items, \(purchasesSimulated) purchases, \(hark.count) predictions (from each item's third purchase)")
+print("  \(itemsSimulated) regular items, \(purchasesSimulated) purchases,")
+print("  \(hark.count) predictions (from each item's third purchase)")
 print("")
-print("estimator".padding(toLength: 34, withPad: " ", startingAt: 0) + "  ±1 day    ±2 days    ±3 days   mean error (days)")
+let header = "  ±1 day    ±2 days    ±3 days   mean error (days)"
+print("estimator".padding(toLength: 34, withPad: " ", startingAt: 0) + header)
 print(hark.line("Hark: per item, median-robust"))
 print(mean.line("per item, plain mean gap"))
 print(fixed.line("fixed \(Int(fixedInterval)) days for every item"))
 print("")
-print("(\(String(format: "%.2f", Double(elapsed.components.attoseconds) / 1e18 + Double(elapsed.components.seconds))) s)")
+let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+print("(\(String(format: "%.2f", seconds)) s)")

@@ -15,7 +15,9 @@ extension ClockSkill: BriefingSkill {
         let now = context.clock.now
         let calendar = context.clock.calendar
         let responses = context.responses
-        guard let tomorrow = calendar.date(byAdding: .day, value: 1, to: calendar.startOfDay(for: now)) else { return nil }
+        guard let tomorrow = calendar.date(byAdding: .day, value: 1, to: calendar.startOfDay(for: now)) else {
+            return nil
+        }
         let today = now.timeIntervalSince1970..<tomorrow.timeIntervalSince1970
         var parts: [String] = []
         let timers = try store.all()
@@ -26,7 +28,8 @@ extension ClockSkill: BriefingSkill {
                     ["label": timer.label, "remaining": ClockSpeech.length(timer.remaining(at: now))])
             }
             parts.append(
-                try responses.render("timers_list", ["count": ClockSpeech.count(timers.count), "timers": SpokenText.list(items)]))
+                try responses.render(
+                    "timers_list", ["count": ClockSpeech.count(timers.count), "timers": SpokenText.list(items)]))
         }
         let alarmsToday = try alarms.alarms().filter { today.contains($0.firesAt) }.sorted { $0.firesAt < $1.firesAt }
         if !alarmsToday.isEmpty {
@@ -37,7 +40,10 @@ extension ClockSkill: BriefingSkill {
             let items = try remindersToday.map { reminder in
                 try responses.render(
                     "reminder_item",
-                    ["task": reminder.task, "at": Self.at(Date(timeIntervalSince1970: reminder.dueAt), now: now, calendar: calendar)])
+                    [
+                        "task": reminder.task,
+                        "at": Self.at(Date(timeIntervalSince1970: reminder.dueAt), now: now, calendar: calendar),
+                    ])
             }
             parts.append(try responses.render("briefing_reminders", ["reminders": SpokenText.list(items)]))
         }

@@ -60,7 +60,8 @@ struct AdviceRules: Sendable {
     /// The conditions of a typical month at a place.
     func conditions(_ month: ClimateTable.Month, monthNumber: Int) -> AdviceConditions {
         AdviceConditions(
-            low: month.low, high: month.high, wet: month.wetDays >= wetDaysThreshold, snow: month.snowDays >= snowDaysThreshold,
+            low: month.low, high: month.high, wet: month.wetDays >= wetDaysThreshold,
+            snow: month.snowDays >= snowDaysThreshold,
             season: AdviceConditions.season(ofMonth: monthNumber))
     }
 }

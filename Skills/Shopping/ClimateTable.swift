@@ -37,7 +37,8 @@ struct ClimateTable: Sendable {
                 }
                 return values
             }
-            let (low, high, wet, snow) = (try twelve("low"), try twelve("high"), try twelve("wet_days"), try twelve("snow_days"))
+            let (low, high) = (try twelve("low"), try twelve("high"))
+            let (wet, snow) = (try twelve("wet_days"), try twelve("snow_days"))
             places[name.lowercased()] = (0..<12).map {
                 Month(low: low[$0], high: high[$0], wetDays: Int(wet[$0]), snowDays: Int(snow[$0]))
             }

@@ -48,7 +48,9 @@ struct ProductAdvisor: Sendable {
             let (x, y) = (score(a, use: use, conditions: conditions), score(b, use: use, conditions: conditions))
             return x != y ? x < y : a.price != b.price ? a.price < b.price : a.id < b.id
         }
-        return chosen.prefix(limit).map { Recommendation(product: $0, reasons: reasons($0, use: use, conditions: conditions)) }
+        return chosen.prefix(limit).map {
+            Recommendation(product: $0, reasons: reasons($0, use: use, conditions: conditions))
+        }
     }
 
     /// True when a worn product keeps out the wet that is likely and is warm enough for the coldest likely (short of

@@ -100,7 +100,8 @@ struct ProductCatalogue: Sendable {
                 Product(
                     id: id, item: item.lowercased(), name: name, aliases: aliases,
                     category: entry["category"] as? String ?? "", unit: unit, size: size, price: price,
-                    repurchaseDays: entry["repurchase_days"] as? Int, traits: try traits(entry, path: path, index: index)))
+                    repurchaseDays: entry["repurchase_days"] as? Int,
+                    traits: try traits(entry, path: path, index: index)))
         }
         return ProductCatalogue(products: products)
     }

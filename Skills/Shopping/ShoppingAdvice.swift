@@ -140,7 +140,8 @@ extension ShoppingTurn {
         case "weekend":
             let toSaturday = (7 - weekday) % 7
             let start = weekday == 1 ? 0 : toSaturday
-            return .days(DateRange(start: day(start), end: day(weekday == 1 ? 0 : toSaturday + 1)), spoken: "this weekend")
+            let end = weekday == 1 ? 0 : toSaturday + 1
+            return .days(DateRange(start: day(start), end: day(end)), spoken: "this weekend")
         case "next week":
             let toMonday = (9 - weekday) % 7 == 0 ? 7 : (9 - weekday) % 7
             return .days(DateRange(start: day(toMonday), end: day(toMonday + 6)), spoken: "next week")

@@ -6,8 +6,8 @@ import HarkUnderstanding
 /// Hark's shopping skill: a shopping list (several items at once, quantities and units, duplicates merged),
 /// local voice ordering from `data/catalogue.yaml` behind a four-digit purchase code and a spending cap, and
 /// "what should I buy" suggestions from the purchase history, product advice by use ("which jacket for hiking in
-/// Scotland in March", with the weather skill's forecast or the place's typical climate), and Dash buttons (a press reorders at once, said at the
-/// next request). State lives in the shared `hark.sqlite`.
+/// Scotland in March", with the weather skill's forecast or the place's typical climate), and Dash buttons (a
+/// press reorders at once, said at the next request). State lives in the shared `hark.sqlite`.
 ///
 /// Settings (`skills: { shopping: { … } }` in `~/.config/hark/config.yaml`): `currency` (ISO code, default
 /// `GBP`), `purchase_code` (four digits as a string; without it ordering is off), `spending_cap` (default 150),

@@ -217,7 +217,9 @@ struct ShoppingStore: Sendable {
                 try db.execute(sql: "DELETE FROM shopping_list_item WHERE key = ?", arguments: [key])
                 if bought {
                     try db.execute(
-                        sql: "INSERT INTO shopping_purchase (item, bought_at, source, needed_at) VALUES (?, ?, 'list', ?)",
+                        sql: """
+                            INSERT INTO shopping_purchase (item, bought_at, source, needed_at) VALUES (?, ?, 'list', ?)
+                            """,
                         arguments: [key, now.timeIntervalSince1970, row["added_at"] as Double])
                 }
                 removed.append(Self.entry(row))
@@ -295,7 +297,8 @@ struct ShoppingStore: Sendable {
     /// Every purchase, oldest first.
     func purchases() async throws -> [Purchase] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT item, bought_at, needed_at FROM shopping_purchase ORDER BY bought_at, id").map {
+            let sql = "SELECT item, bought_at, needed_at FROM shopping_purchase ORDER BY bought_at, id"
+            return try Row.fetchAll(db, sql: sql).map {
                 Purchase(
                     item: $0["item"], at: Date(timeIntervalSince1970: $0["bought_at"]),
                     neededAt: ($0["needed_at"] as Double?).map(Date.init(timeIntervalSince1970:)))

@@ -34,7 +34,9 @@ extension ShoppingSkill: OfferingSkill, BriefingSkill {
         var parts = [
             entries.isEmpty
                 ? try turn.say("briefing_list_empty")
-                : try turn.say("briefing_list", ["count": try turn.speech.count(entries.count, "items"), "items": turn.speech.list(entries)])
+                : try turn.say(
+                    "briefing_list",
+                    ["count": try turn.speech.count(entries.count, "items"), "items": turn.speech.list(entries)])
         ]
         if turn.settings.suggestions {
             let due = try await turn.dueItems().prefix(5).map(\.item)
