@@ -26,6 +26,7 @@ let package = Package(
         .library(name: "HarkVoice", targets: ["HarkVoice"]),
         .library(name: "HarkRuntime", targets: ["HarkRuntime"]),
         .library(name: "SmartHomeSkill", targets: ["SmartHomeSkill"]),
+        .library(name: "ShoppingSkill", targets: ["ShoppingSkill"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.0"),
@@ -187,7 +188,9 @@ let package = Package(
             exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(
             name: "WeatherSkillTests",
-            dependencies: ["WeatherSkill"] + skillTesting + [
+            // ShoppingSkill and ClockSkill: product advice asks the weather skill, and the morning briefing has the
+            // weather's line with theirs; both are tested against the fixture server here.
+            dependencies: ["WeatherSkill", "ShoppingSkill", "ClockSkill"] + skillTesting + [
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
             ],

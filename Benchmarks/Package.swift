@@ -59,6 +59,9 @@ let package = Package(
             ],
             path: "ServeLoadBench", swiftSettings: strict),
         .executableTarget(
+            name: "RepurchaseBench", dependencies: [hark("ShoppingSkill"), hark("HarkUnderstanding")],
+            path: "RepurchaseBench", swiftSettings: strict),
+        .executableTarget(
             name: "WakeBench",
             dependencies: [hark("HarkVoice"), hark("HarkRuntime"), hark("HarkSpeech"), hark("HarkAudio")],
             path: "WakeBench", exclude: ["keyphrase_spotting.py"], swiftSettings: strict),

@@ -21,7 +21,7 @@ import HarkUnderstanding
 /// `CancelReminder` (`task`), `CancelAllReminders`, `Help`.
 public struct ClockSkill: AlertingSkill {
     public let id = "clock"
-    private let store: TimerStore
+    let store: TimerStore
     let alarms: AlarmStore
 
     /// Opens the skill on the runtime's shared database (applying the `clock.*` migrations).

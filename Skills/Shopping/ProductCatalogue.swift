@@ -16,6 +16,25 @@ struct Product: Sendable, Hashable, Codable {
     var price: Double
     /// Typical days between purchases.
     var repurchaseDays: Int?
+    /// What product advice knows about it (empty for products it does not recommend).
+    var traits = ProductTraits()
+}
+
+/// A product's attributes for advice ("which jacket for hiking in Scotland in March"), from `data/catalogue.yaml`.
+struct ProductTraits: Sendable, Hashable, Codable {
+    /// What it is made for ("hiking", "espresso"); advice recommends only products with a use.
+    var uses: [String] = []
+    /// 0 to 5: comfortable down to about 18, 10, 5, 0, -10 and -20 °C; nil for products that are not worn.
+    var warmth: Int?
+    var waterproof: Bool?
+    /// The seasons it is made for (northern hemisphere).
+    var seasons: [String] = []
+
+    /// The lowest temperature (°C) a warmth level is comfortable at.
+    static let comfortableDown: [Double] = [18, 10, 5, 0, -10, -20]
+
+    /// The lowest temperature (°C) this product is comfortable at, when it is worn.
+    var comfortableDownTo: Double? { warmth.map { Self.comfortableDown[max(0, min($0, 5))] } }
 }
 
 /// The product catalogue for local voice ordering, with indexes from spoken names to products.
@@ -81,9 +100,45 @@ struct ProductCatalogue: Sendable {
                 Product(
                     id: id, item: item.lowercased(), name: name, aliases: aliases,
                     category: entry["category"] as? String ?? "", unit: unit, size: size, price: price,
-                    repurchaseDays: entry["repurchase_days"] as? Int))
+                    repurchaseDays: entry["repurchase_days"] as? Int,
+                    traits: try traits(entry, path: path, index: index)))
         }
         return ProductCatalogue(products: products)
+    }
+
+    /// The advice attributes of one catalogue entry; one of the wrong shape is an error naming the product.
+    private static func traits(_ entry: [String: Any], path: String, index: Int) throws -> ProductTraits {
+        func fail(_ what: String) -> ShoppingDataError {
+            ShoppingDataError("\(path): product \(index + 1) (\(entry["id"] ?? "no id")): \(what)")
+        }
+        var traits = ProductTraits()
+        if let uses = entry["use"] {
+            guard let list = uses as? [String] else { throw fail("use must be a list of names") }
+            traits.uses = list.map { $0.lowercased() }
+        }
+        if let warmth = entry["warmth"] {
+            guard let level = warmth as? Int, (0...5).contains(level) else { throw fail("warmth must be 0 to 5") }
+            traits.warmth = level
+        }
+        if let waterproof = entry["waterproof"] {
+            guard let flag = waterproof as? Bool else { throw fail("waterproof must be true or false") }
+            traits.waterproof = flag
+        }
+        if let seasons = entry["season"] {
+            guard let list = seasons as? [String] else { throw fail("season must be a list of seasons") }
+            traits.seasons = list.map { $0.lowercased() }
+        }
+        return traits
+    }
+
+    /// The products advice may recommend for a kind ("jacket", "coffee"): the item's products, and those of items
+    /// that start with it ("coffee pods"), that have a use.
+    func advisable(kind: String) -> [Product] {
+        let singular = nouns.singular(kind)
+        return products.filter { product in
+            let item = nouns.singular(product.item)
+            return !product.traits.uses.isEmpty && (item == singular || item.hasPrefix(singular + " "))
+        }
     }
 
     /// The list key of a spoken item: the catalogue's item when it names one (in either number), else the

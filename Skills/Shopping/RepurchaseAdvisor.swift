@@ -3,13 +3,15 @@ import Foundation
 /// Decides which items are due again from the purchase history ("what should I buy?").
 ///
 /// History is every order line placed and every item ticked off the list as bought (`RemoveItem` with
-/// `bought`); items simply removed from the list are not purchases. With two or more purchases on different
-/// days, an item's interval is the mean gap between them; with a single purchase, the catalogue's
-/// `repurchase_days` stands in as a prior, and the reply says so.
+/// `bought`); items simply removed from the list are not purchases. An item bought from the list ran out when it went
+/// on the list (the list history); one bought without, when it was bought. With two or more purchases on different
+/// days, an item's interval is its own (``RepurchaseEstimator``: gaps read as whole intervals of the median gap, so a
+/// skipped purchase does not stretch it); with a single purchase, the catalogue's `repurchase_days` stands in as a
+/// prior, and the reply says so.
 struct RepurchaseAdvisor: Sendable {
     /// Why an item is due.
     enum Basis: Sendable, Equatable {
-        /// From the household's own purchases: the mean gap in days.
+        /// From the household's own purchases: its interval in days.
         case history(intervalDays: Int)
         /// One purchase only: the catalogue's typical interval.
         case prior(intervalDays: Int)
@@ -30,7 +32,7 @@ struct RepurchaseAdvisor: Sendable {
     func suggestions(purchases: [Purchase], onList: Set<String>, now: Date, calendar: Calendar) -> [Suggestion] {
         var days: [String: Set<Date>] = [:]
         for purchase in purchases {
-            days[purchase.item, default: []].insert(calendar.startOfDay(for: purchase.at))
+            days[purchase.item, default: []].insert(calendar.startOfDay(for: purchase.ranOutAt))
         }
         let today = calendar.startOfDay(for: now)
         var result: [Suggestion] = []
@@ -40,8 +42,8 @@ struct RepurchaseAdvisor: Sendable {
             let since = calendar.dateComponents([.day], from: last, to: today).day ?? 0
             let basis: Basis
             if sorted.count >= 2 {
-                let span = calendar.dateComponents([.day], from: sorted[0], to: last).day ?? 0
-                let interval = Int((Double(span) / Double(sorted.count - 1)).rounded())
+                let days = sorted.map { calendar.dateComponents([.day], from: sorted[0], to: $0).day ?? 0 }
+                let interval = Int((RepurchaseEstimator.interval(days: days) ?? 0).rounded())
                 guard interval > 0 else { continue }
                 basis = .history(intervalDays: interval)
             } else if let prior = catalogue.repurchaseDays(for: item), prior > 0 {

@@ -11,7 +11,18 @@ import HarkSkillKit
 /// places the order in one transaction. The code is never spoken and never kept in the reply's slots.
 extension ShoppingTurn {
     mutating func order(reorder: Bool) async throws -> SkillResponse {
-        guard let code = settings.purchaseCode else {
+        if let refusal = try await orderingRefusal() { return refusal }
+        if let spoken = request.slots.text("code"), let code = settings.purchaseCode {
+            return try await checkCode(spoken, against: code)
+        }
+        let planned = try await reorder ? planReorder() : planOrder()
+        guard let plan = planned.plan else { return .speak(planned.problem) }
+        return try summary(plan, preface: planned.preface)
+    }
+
+    /// What to say instead of ordering: ordering is off (no purchase code) or locked; nil when an order may go ahead.
+    private func orderingRefusal() async throws -> SkillResponse? {
+        guard settings.purchaseCode != nil else {
             let setting = "skills: { shopping: { purchase_code: \"1234\" } }"
             return .speak(try say("ordering_off", ["setting": setting, "file": "~/.config/hark/config.yaml"]))
         }
@@ -19,12 +30,15 @@ extension ShoppingTurn {
         if lockout.isLocked(at: now), let until = lockout.lockedUntil {
             return .speak(try say("locked", ["minutes": try minutes(until.timeIntervalSince(now))]))
         }
-        if let spoken = request.slots.text("code") {
-            return try await checkCode(spoken, against: code)
-        }
-        let planned = try await reorder ? planReorder() : planOrder()
-        guard let plan = planned.plan else { return .speak(planned.problem) }
-        return try summary(plan, preface: planned.preface)
+        return nil
+    }
+
+    /// Orders one product that advice recommended: the summary, then the purchase code, as for any order.
+    func orderAdvised(_ product: Product) async throws -> SkillResponse {
+        if let refusal = try await orderingRefusal() { return refusal }
+        let line = OrderLine(
+            productID: product.id, productName: product.name, item: product.item, count: 1, unitPrice: product.price)
+        return try summary(OrderPlan(lines: [line], wholeList: false), preface: [])
     }
 
     /// A plan, or what to say instead; `preface` is said before the summary (skipped items, no history).
@@ -136,7 +150,7 @@ extension ShoppingTurn {
 
     // MARK: Summary and code
 
-    private func summary(_ plan: OrderPlan, preface: [String]) throws -> SkillResponse {
+    func summary(_ plan: OrderPlan, preface: [String]) throws -> SkillResponse {
         let total = try speech.money(plan.total)
         if plan.total > settings.spendingCap {
             return .speak(

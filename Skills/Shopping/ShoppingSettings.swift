@@ -1,6 +1,7 @@
 import HarkSkillKit
 
-/// The skill's settings: `skills: { shopping: { currency, purchase_code, spending_cap } }` in
+/// The skill's settings: `skills: { shopping: { currency, purchase_code, spending_cap, suggestions, daily_offer,
+/// briefing } }` in
 /// `~/.config/hark/config.yaml`, over the defaults the skill was built with.
 struct ShoppingSettings: Sendable {
     /// ISO currency code for spoken prices (`GBP` by default).
@@ -9,6 +10,12 @@ struct ShoppingSettings: Sendable {
     var purchaseCode: String?
     /// The largest order total allowed.
     var spendingCap: Double
+    /// "What should I buy" and the briefing say which items are due (`suggestions`, on by default).
+    var suggestions = true
+    /// Once a day, after the first request, Hark offers the most overdue item (`daily_offer`, on by default).
+    var dailyOffer = true
+    /// The morning briefing has the list and what is due (`briefing`, on by default).
+    var briefing = true
 
     static let defaultCurrency = "GBP"
     static let defaultSpendingCap = 150.0
@@ -53,6 +60,13 @@ struct ShoppingSettings: Sendable {
                 throw Problem(key: "spending_cap", value: value.description)
             }
             result.spendingCap = cap
+        }
+        for (key, path) in [
+            ("suggestions", \ShoppingSettings.suggestions), ("daily_offer", \.dailyOffer), ("briefing", \.briefing),
+        ] {
+            guard let value = settings[key] else { continue }
+            guard let flag = value.boolValue else { throw Problem(key: key, value: value.description) }
+            result[keyPath: path] = flag
         }
         return result
     }

@@ -5,11 +5,14 @@ import HarkUnderstanding
 
 /// Hark's shopping skill: a shopping list (several items at once, quantities and units, duplicates merged),
 /// local voice ordering from `data/catalogue.yaml` behind a four-digit purchase code and a spending cap, and
-/// "what should I buy" suggestions from the purchase history, and Dash buttons (a press reorders at once, said at the
-/// next request). State lives in the shared `hark.sqlite`.
+/// "what should I buy" suggestions from the purchase history, product advice by use ("which jacket for hiking in
+/// Scotland in March", with the weather skill's forecast or the place's typical climate), and Dash buttons (a
+/// press reorders at once, said at the next request). State lives in the shared `hark.sqlite`.
 ///
 /// Settings (`skills: { shopping: { … } }` in `~/.config/hark/config.yaml`): `currency` (ISO code, default
-/// `GBP`), `purchase_code` (four digits as a string; without it ordering is off), `spending_cap` (default 150).
+/// `GBP`), `purchase_code` (four digits as a string; without it ordering is off), `spending_cap` (default 150),
+/// `suggestions`, `daily_offer` and `briefing` (what is due, the daily offer of the most overdue item, the morning
+/// briefing's line; all true by default).
 public struct ShoppingSkill: Skill {
     public let id = "shopping"
 
@@ -29,6 +32,8 @@ public struct ShoppingSkill: Skill {
     let units: ShoppingUnits
     let currencies: [String: CurrencyNames]
     let phrases: ItemPhraseReader
+    let climate: ClimateTable
+    let adviceRules: AdviceRules
     let defaultSettings: [String: JSONValue]
 
     /// Opens the skill on the runtime's shared database (applying the `shopping.*` migrations) and loads its
@@ -40,6 +45,8 @@ public struct ShoppingSkill: Skill {
         catalogue = try ProductCatalogue.load(path: folder + "/data/catalogue.yaml")
         units = try ShoppingUnits.load(path: folder + "/data/units.yaml")
         currencies = try CurrencyNames.load(path: folder + "/data/currencies.yaml")
+        climate = try ClimateTable.load(path: folder + "/data/climate.yaml")
+        adviceRules = try AdviceRules.load(path: folder + "/data/advice.yaml")
         let templates = try SkillTemplates.load(yamlFile: folder + "/intents/en.yaml", skill: id)
         phrases = try ItemPhraseReader(templates: templates, units: units)
         self.defaultSettings = defaultSettings
@@ -53,7 +60,7 @@ public struct ShoppingSkill: Skill {
     }
 
     /// The turn that answers `request`, or the setting that is not valid (logged).
-    private func turn(_ request: SkillRequest, context: SkillContext) -> Result<ShoppingTurn, ShoppingSettings.Problem> {
+    func turn(_ request: SkillRequest, context: SkillContext) -> Result<ShoppingTurn, ShoppingSettings.Problem> {
         let merged = defaultSettings.merging(context.settings) { _, configured in configured }
         do {
             return .success(
@@ -141,6 +148,8 @@ struct ShoppingTurn {
         case "Reorder": return try await order(reorder: true)
         case "OrderStatus": return try await orderStatus()
         case "WhatToBuy": return try await whatToBuy()
+        case "Advise": return try await advise()
+        case "ChooseAdvice": return try await chooseAdvice()
         case "Help": return .speak(try say("help")).reprompt(try say("help_reprompt"))
         case "Yes": return try await acceptOffer()
         case "No": return .speak(try say("offer_declined"))
@@ -198,7 +207,7 @@ struct ShoppingTurn {
         return candidates.filter { !onList.contains($0.key) && !bought.contains($0.key) }
     }
 
-    private func add(_ requested: [ListEntry]) async throws -> SkillResponse {
+    func add(_ requested: [ListEntry]) async throws -> SkillResponse {
         guard !requested.isEmpty else {
             return .speak(try say("ask_item")).elicitSlot("item")
         }
@@ -304,7 +313,7 @@ struct ShoppingTurn {
     }
 
     /// "Yes" to an offer the skill made (add an item that was not on the list, add suggested items).
-    private func acceptOffer() async throws -> SkillResponse {
+    func acceptOffer() async throws -> SkillResponse {
         guard request.session.attributes["offer"]?.stringValue == "add",
             let items = request.session.attributes["items"]
         else {
@@ -321,14 +330,12 @@ struct ShoppingTurn {
     // MARK: Suggestions
 
     private func whatToBuy() async throws -> SkillResponse {
-        let purchases = try await store.purchases()
-        if purchases.isEmpty { return .speak(try say("no_history")) }
-        let onList = Set(try await store.list().map(\.key))
-        let advisor = RepurchaseAdvisor(catalogue: skill.catalogue)
-        let due = advisor.suggestions(
-            purchases: purchases, onList: onList, now: now, calendar: context.clock.calendar
-        ).prefix(5)
+        guard settings.suggestions else { return .speak(try say("suggestions_off")) }
+        if try await store.purchases().isEmpty { return .speak(try say("no_history")) }
+        let due = try await dueItems().prefix(5)
         if due.isEmpty { return .speak(try say("nothing_due")) }
+        // Heard today: the daily offer does not say it again.
+        _ = try await takeTodaysOffer()
         var reasons: [String] = []
         for suggestion in due {
             switch suggestion.basis {

@@ -58,6 +58,11 @@ struct PlacedOrder: Sendable {
 struct Purchase: Sendable {
     var item: String
     var at: Date
+    /// When the item went on the list before it was bought (the household noticed it running out), if it did.
+    var neededAt: Date? = nil
+
+    /// The day the item ran out, as near as the history tells: when it went on the list, else when it was bought.
+    var ranOutAt: Date { neededAt ?? at }
 }
 
 /// The state of ordering after wrong purchase codes.
@@ -139,6 +144,10 @@ struct ShoppingStore: Sendable {
                 t.column("text", .text).notNull()
             }
         }
+        migrator.registerMigration("shopping.v4-needed") { db in
+            // When a bought item had gone on the list: the day it ran out, for its interval.
+            try db.alter(table: "shopping_purchase") { t in t.add(column: "needed_at", .double) }
+        }
         return migrator
     }
 
@@ -202,13 +211,16 @@ struct ShoppingStore: Sendable {
             var removed: [ListEntry] = []
             for key in keys {
                 guard let row = try Row.fetchOne(
-                    db, sql: "SELECT key, name, quantity, unit FROM shopping_list_item WHERE key = ?", arguments: [key])
+                    db, sql: "SELECT key, name, quantity, unit, added_at FROM shopping_list_item WHERE key = ?",
+                    arguments: [key])
                 else { continue }
                 try db.execute(sql: "DELETE FROM shopping_list_item WHERE key = ?", arguments: [key])
                 if bought {
                     try db.execute(
-                        sql: "INSERT INTO shopping_purchase (item, bought_at, source) VALUES (?, ?, 'list')",
-                        arguments: [key, now.timeIntervalSince1970])
+                        sql: """
+                            INSERT INTO shopping_purchase (item, bought_at, source, needed_at) VALUES (?, ?, 'list', ?)
+                            """,
+                        arguments: [key, now.timeIntervalSince1970, row["added_at"] as Double])
                 }
                 removed.append(Self.entry(row))
             }
@@ -243,9 +255,14 @@ struct ShoppingStore: Sendable {
                         """,
                     arguments: [orderID, line.productID, line.productName, line.item, line.count, line.unitPrice,
                                 line.lineTotal])
+                let needed = try Double.fetchOne(
+                    db, sql: "SELECT added_at FROM shopping_list_item WHERE key = ?", arguments: [line.item])
                 try db.execute(
-                    sql: "INSERT INTO shopping_purchase (item, bought_at, source, order_id) VALUES (?, ?, 'order', ?)",
-                    arguments: [line.item, time, orderID])
+                    sql: """
+                        INSERT INTO shopping_purchase (item, bought_at, source, order_id, needed_at) \
+                        VALUES (?, ?, 'order', ?, ?)
+                        """,
+                    arguments: [line.item, time, orderID, needed])
                 try db.execute(sql: "DELETE FROM shopping_list_item WHERE key = ?", arguments: [line.item])
             }
             try db.execute(sql: "DELETE FROM shopping_lockout")
@@ -280,8 +297,11 @@ struct ShoppingStore: Sendable {
     /// Every purchase, oldest first.
     func purchases() async throws -> [Purchase] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT item, bought_at FROM shopping_purchase ORDER BY bought_at, id").map {
-                Purchase(item: $0["item"], at: Date(timeIntervalSince1970: $0["bought_at"]))
+            let sql = "SELECT item, bought_at, needed_at FROM shopping_purchase ORDER BY bought_at, id"
+            return try Row.fetchAll(db, sql: sql).map {
+                Purchase(
+                    item: $0["item"], at: Date(timeIntervalSince1970: $0["bought_at"]),
+                    neededAt: ($0["needed_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
             }
         }
     }

@@ -39,6 +39,8 @@ public struct WeatherSettings: Sendable, Equatable {
     public var timeout: Duration
     /// How long a fetched forecast is reused.
     public var cacheLifetime: Duration
+    /// The morning briefing has today's weather (`briefing`, on by default).
+    public var briefing: Bool
 
     /// A point on Earth.
     public struct Coordinates: Sendable, Equatable, Hashable, Codable {
@@ -105,6 +107,10 @@ public struct WeatherSettings: Sendable, Equatable {
         let cacheMinutes = try number("cache_minutes") ?? 10
         guard cacheMinutes >= 0 else { throw WeatherError.settings("'cache_minutes' must not be negative") }
         cacheLifetime = .seconds(cacheMinutes * 60)
+        if let value = values["briefing"], value.boolValue == nil {
+            throw WeatherError.settings("'briefing' must be true or false, not \(value)")
+        }
+        briefing = values["briefing"]?.boolValue ?? true
     }
 }
 

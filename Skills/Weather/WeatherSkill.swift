@@ -19,7 +19,7 @@ import Logging
 /// skill is no longer needed** (AsyncHTTPClient requires it, and traps in debug builds when a client that
 /// was started is released without it). A client passed to ``init(settings:httpClient:)`` belongs to the
 /// caller and is not shut down by the skill.
-public final class WeatherSkill: Skill {
+public final class WeatherSkill: BriefingSkill {
     public let id = "weather"
 
     /// The skill's folder (`skill.yaml`, `intents/`, `responses/`, `tests/`) inside the installed bundle.
@@ -66,6 +66,18 @@ public final class WeatherSkill: Skill {
         default:
             throw SkillError.invalid("the weather skill has no intent '\(request.intent)'")
         }
+    }
+
+    // MARK: - The morning briefing
+
+    /// Today's forecast at the configured place, as "what's the weather" answers it; nil when the setting `briefing` is
+    /// false or there is no forecast (no place set, offline: the briefing goes on without it, and the log says why).
+    public func briefing(context: SkillContext) async throws -> String? {
+        let settings = try WeatherSettings(defaults.merging(context.settings) { _, configured in configured })
+        guard settings.briefing else { return nil }
+        let request = SkillRequest(kind: .intent, intent: "GetWeather", session: SessionInfo(id: "briefing"))
+        let response = try await getWeather(request, context: context)
+        return response.data.isEmpty ? nil : response.speech
     }
 
     // MARK: - GetWeather

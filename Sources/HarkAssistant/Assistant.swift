@@ -37,6 +37,8 @@ public struct AssistantOptions: Sendable {
     public var logger = Logger(label: "hark.dialog")
     /// Sessions idle longer than this (seconds) are deleted (`session_retention_days`, 30 by default); nil keeps them.
     public var sessionRetention: TimeInterval? = 30 * 86_400
+    /// The skills whose briefing lines ("good morning") come first, in this order; the others follow by id.
+    public var briefingOrder = ["weather", "clock", "shopping"]
 
     public init(dataDirectory: String) {
         self.dataDirectory = dataDirectory
@@ -137,6 +139,7 @@ public actor Assistant {
         await decide(&turn, result: result)
         let secret = sensitiveLabel(of: turn, askedBefore: askedBefore)
         if let secret { redact(&turn, label: secret) }
+        await offerIfAny(&turn)
 
         session = turn.session
         session.updatedAt = now
@@ -171,12 +174,14 @@ public actor Assistant {
         await collect("alerts") { (skill: any AlertingSkill, context) in try await skill.dueAlerts(context: context) }
     }
 
-    /// Asks every skill of kind `Kind`, in id order; a skill that throws is logged and skipped.
+    /// Asks every skill of kind `Kind`, in id order (those named in `first` before the others, in that order); a skill
+    /// that throws is logged and skipped.
     private func collect<Kind: Sendable, Item>(
-        _ what: String, _ ask: (Kind, SkillContext) async throws -> [Item]
+        _ what: String, first: [String] = [], _ ask: (Kind, SkillContext) async throws -> [Item]
     ) async -> [Item] {
         var items: [Item] = []
-        for skill in skills.values.sorted(by: { $0.id < $1.id }) {
+        let rank = { (id: String) in first.firstIndex(of: id) ?? first.count }
+        for skill in skills.values.sorted(by: { (rank($0.id), $0.id) < (rank($1.id), $1.id) }) {
             guard let handler = skill.handler as? Kind else { continue }
             do {
                 items += try await ask(handler, context(for: skill))
@@ -185,6 +190,49 @@ public actor Assistant {
             }
         }
         return items
+    }
+
+    // MARK: - Offers and the briefing
+
+    /// After a reply that leaves no question open, the first offer of a skill that makes them (``OfferingSkill``: the
+    /// shopping skill's most overdue item, once a day) is put after the reply as a yes/no question on the skill's
+    /// intent, asked as the skill's own confirmation: "yes" runs it confirmed, "no" denied, a new request drops it.
+    private func offerIfAny(_ turn: inout Turn) async {
+        guard !turn.session.isOpen, turn.skillError == nil, !turn.fallback, !turn.isSSML, !turn.reply.isEmpty,
+            !["Stop", "Cancel", "Repeat"].contains(turn.intent ?? "")
+        else { return }
+        for skill in skills.values.sorted(by: { $0.id < $1.id }) {
+            guard let handler = skill.handler as? any OfferingSkill else { continue }
+            let offer: SkillOffer?
+            do {
+                offer = try await handler.offer(context: context(for: skill))
+            } catch {
+                options.logger.warning("skill \(skill.id) could not give its offer: \(error)")
+                continue
+            }
+            guard let offer else { continue }
+            let call = IntentCall(skill: skill.id, intent: offer.intent, slots: offer.slots)
+            turn.session.pending = .confirmIntent(call, bySkill: true)
+            turn.session.activeSkill = skill.id
+            turn.session.attributes = [:]
+            turn.session.isOpen = true
+            turn.session.lastReprompt = offer.speech
+            turn.reply += " " + offer.speech
+            return
+        }
+    }
+
+    /// "Good morning": each ``BriefingSkill``'s line for today, in ``AssistantOptions/briefingOrder``.
+    private func brief(_ turn: inout Turn) async {
+        turn.intent = "Briefing"
+        let lines = await collect("briefing", first: options.briefingOrder) { (skill: any BriefingSkill, context) in
+            try await skill.briefing(context: context).map { [$0] } ?? []
+        }
+        if lines.isEmpty {
+            say(&turn, hark: "briefing_empty")
+        } else {
+            say(&turn, hark: "briefing", ["lines": lines.joined(separator: " ")])
+        }
     }
 
     /// Puts `notices` in front of the turn's reply (inside `<speak>` when it is SSML); "repeat" repeats the reply
@@ -300,6 +348,10 @@ public actor Assistant {
                 await endConversation(&turn, reason: .userInitiated)
                 turn.intent = best.intent
                 say(&turn, hark: best.intent == "Stop" ? "stopped" : "cancelled")
+                return
+            case "Briefing":
+                await endConversation(&turn, reason: .userInitiated)
+                await brief(&turn)
                 return
             case "Repeat":
                 turn.intent = "Repeat"

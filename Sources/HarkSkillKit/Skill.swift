@@ -1,3 +1,5 @@
+import HarkUnderstanding
+
 /// A skill: something Hark can do, such as keeping a shopping list or switching lights.
 ///
 /// Hark calls `handle` once per turn of a conversation that is routed to the skill. An implementation
@@ -59,4 +61,41 @@ public struct SkillAlert: Sendable, Equatable {
 public protocol AlertingSkill: NoticingSkill {
     /// What must ring now, in the order it came due.
     func dueAlerts(context: SkillContext) async throws -> [SkillAlert]
+}
+
+/// A yes/no question a skill puts after another reply, proposing one of its own intents ("You usually buy coffee every
+/// 9 days; it's been 11. Shall I add it to your list?"): "yes" runs the intent confirmed, "no" runs it denied.
+public struct SkillOffer: Sendable, Equatable {
+    /// The question, said after the reply.
+    public var speech: String
+    /// The skill's own intent that "yes" runs ("AddItem").
+    public var intent: String
+    /// Its slots.
+    public var slots: [String: SlotValue]
+
+    public init(speech: String, intent: String, slots: [String: SlotValue] = [:]) {
+        self.speech = speech
+        self.intent = intent
+        self.slots = slots
+    }
+}
+
+/// A skill that now and then offers something nobody asked for (the shopping skill: the most overdue item, once a
+/// day). After a reply that leaves no question open, Hark asks these skills in id order and puts the first offer
+/// after the reply as a yes/no question. An implementation decides how often it offers (it keeps what it needs to:
+/// asking counts as the chance to offer), answers quickly, and returns nil when it has nothing to offer; a thrown
+/// error is logged and skipped.
+public protocol OfferingSkill: Skill {
+    /// The question to put after this reply, or nil.
+    func offer(context: SkillContext) async throws -> SkillOffer?
+}
+
+/// A skill with a line for the morning briefing ("good morning"): the weather today, today's timers and alarms, the
+/// shopping list. Hark asks each such skill and says their lines in one reply (``AssistantOptions``'s order: weather,
+/// clock, shopping, then the others by id). An implementation returns nil when it has nothing to say or its line is
+/// turned off in its settings (by convention `skills: { ID: { briefing: false } }`); a thrown error is logged and
+/// skipped.
+public protocol BriefingSkill: Skill {
+    /// The skill's line of the briefing, or nil.
+    func briefing(context: SkillContext) async throws -> String?
 }

@@ -32,10 +32,11 @@ public final class SkillTester: Sendable {
         }
     }
 
-    /// A tester for skills made from the tester's own database and data folder (skills that keep tables).
+    /// A tester for skills made from the tester's own database and data folder (skills that keep tables);
+    /// `settings` are the skills' settings as `skills:` in the configuration gives them (by skill id).
     public init(
         now: Date = Date(timeIntervalSince1970: 1_767_261_600), area: String? = nil,
-        makeSkills: @escaping SkillTestRunner.SkillFactory
+        settings: [String: [String: JSONValue]] = [:], makeSkills: @escaping SkillTestRunner.SkillFactory
     ) throws {
         self.makeSkills = makeSkills
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("hark-tester-\(UUID().uuidString)").path
@@ -46,6 +47,7 @@ public final class SkillTester: Sendable {
         calendar.timeZone = TimeZone(identifier: "UTC")!
         options.clock = FixedClock(now, calendar: calendar)
         options.variation = .first
+        options.skillSettings = settings
         skills = try makeSkills(database, folder)
         assistant = try Assistant(skills: skills, database: database, options: options)
         sessionID = "tester-\(UUID().uuidString)"

@@ -33,9 +33,19 @@ enum WeatherTestSupport {
     static func withTester(
         _ extra: [String: JSONValue] = [:], _ body: (SkillTester, OpenMeteoFixtureServer) async throws -> Void
     ) async throws {
+        try await withTester(extra, alongside: { _ in [] }, body)
+    }
+
+    /// The same with `others`, skills made on the tester's database, beside the weather skill (the shopping skill's
+    /// advice and the morning briefing ask it); `skillSettings` are the skills' settings by id.
+    static func withTester(
+        _ extra: [String: JSONValue] = [:], skillSettings: [String: [String: JSONValue]] = [:],
+        alongside others: @escaping @Sendable (HarkDatabase) throws -> [InstalledSkill],
+        _ body: (SkillTester, OpenMeteoFixtureServer) async throws -> Void
+    ) async throws {
         let server = try await OpenMeteoFixtureServer.start()
         let skills = WeatherSkills()
-        let tester = try skills.makeTester(settings: settings(server, extra))
+        let tester = try skills.makeTester(settings: settings(server, extra), skillSettings: skillSettings, others: others)
         var failure: (any Error)?
         do { try await body(tester, server) } catch { failure = error }
         tester.close()
@@ -80,13 +90,17 @@ final class WeatherSkills: @unchecked Sendable {
     }
 
     /// A tester whose every assistant gets a fresh weather skill with `settings`.
-    func makeTester(settings: [String: JSONValue], now: Date = WeatherTestSupport.now) throws -> SkillTester {
-        try SkillTester(now: now) { _, _ in
+    func makeTester(
+        settings: [String: JSONValue], now: Date = WeatherTestSupport.now,
+        skillSettings: [String: [String: JSONValue]] = [:],
+        others: @escaping @Sendable (HarkDatabase) throws -> [InstalledSkill] = { _ in [] }
+    ) throws -> SkillTester {
+        try SkillTester(now: now, settings: skillSettings) { database, _ in
             [
                 InstalledSkill(
                     package: try SkillPackage.load(folder: WeatherSkill.folder, variation: .first),
                     handler: self.make(settings: settings), origin: "built-in")
-            ]
+            ] + (try others(database))
         }
     }
 

@@ -40,7 +40,7 @@ CATALOGUE = os.path.join(ROOT, "Skills", "Shopping", "data", "catalogue.yaml")
 # ------------------------------------------------------------------------------------------------ vocabularies
 
 CATEGORIES = {"dairy", "bakery", "produce", "meat", "fish", "pantry", "frozen", "drinks", "snacks",
-              "household", "personal care", "baby", "pet"}
+              "household", "personal care", "baby", "pet", "outdoor"}
 PRODUCT_UNITS = {"each", "pack", "g", "kg", "ml", "litre", "bottle", "box", "bag", "can", "jar", "tub", "tube",
                  "loaf", "dozen", "roll pack", "bunch"}
 CUISINES = {"italian", "mexican", "indian", "chinese", "japanese", "thai", "french", "british", "american",
@@ -193,6 +193,24 @@ def check_speech(text, path, line, what, problems):
 # ------------------------------------------------------------------------------------------------ catalogue
 
 
+SEASONS = {"spring", "summer", "autumn", "winter"}
+
+
+def check_advice_attributes(product, path, line, what, problems):
+    """Checks the product-advice attributes: use (names), warmth (0 to 5), waterproof (bool), season (seasons)."""
+    uses = product.get("use", [])
+    if not isinstance(uses, list) or not all(isinstance(u, str) and u == u.strip().lower() and u for u in uses):
+        problems.add(path, line, f"{what}: use must be a list of lower-case names")
+    warmth = product.get("warmth")
+    if warmth is not None and (not isinstance(warmth, int) or isinstance(warmth, bool) or not 0 <= warmth <= 5):
+        problems.add(path, line, f"{what}: warmth must be a whole number from 0 to 5")
+    if "waterproof" in product and not isinstance(product["waterproof"], bool):
+        problems.add(path, line, f"{what}: waterproof must be true or false")
+    seasons = product.get("season", [])
+    if not isinstance(seasons, list) or not set(seasons) <= SEASONS:
+        problems.add(path, line, f"{what}: season must be a list of {', '.join(sorted(SEASONS))}")
+
+
 def check_catalogue(problems):
     path = CATALOGUE
     products = load_list(path, problems)
@@ -203,7 +221,9 @@ def check_catalogue(problems):
     items = {}       # item -> list of products, default first
     for product in products:
         line = product.get("__line__", 0)
-        what = check_entry(product, "product", required, {"aliases"}, seen_ids, path, problems)
+        what = check_entry(product, "product", required, {"aliases", "use", "warmth", "waterproof", "season"}, seen_ids,
+                           path, problems)
+        check_advice_attributes(product, path, line, what, problems)
         item = product.get("item")
         if not isinstance(item, str) or not ITEM_NAME.match(item) or "  " in item:
             problems.add(path, line, f"{what}: item must be a lower-case name such as 'milk' or 'chicken breast'")
