@@ -346,11 +346,12 @@ public actor Assistant {
             turn.confidence = best.score
             let contested = result.isAmbiguous && result.alternatives.first.map { $0.skill != best.skill } == true
             // A weak template match ("i need {item}" over "i need some ideas for dinner that are mexican") yields to
-            // a statistical reading of another intent that is at least as likely.
+            // a statistical reading of another intent that is at least as likely; when the two readings agree, the
+            // classifier's confidence decides between acting and asking back ("please lower the lights a little bit").
             if best.score < options.weakMatchScore, !turn.misheard, let reading = statisticalReading(turn, result: result),
-                reading.call.skill != best.skill || reading.call.intent != best.intent
+                !contested || !reading.names(best)
             {
-                await follow(&turn, reading)
+                await follow(&turn, reading.names(best) ? reading.reading(best) : reading)
                 return
             }
             if best.score < options.weakMatchScore || contested || turn.misheard {
@@ -382,6 +383,12 @@ public actor Assistant {
         if let near = result.nearest, near.score >= options.nearMissOfferScore, near.missingParts.isEmpty,
             near.unresolvedSlots.isEmpty, near.skill != Self.builtinSkillID
         {
+            // Two readings that agree (the closest template and the classifier): the classifier's confidence decides
+            // between acting and asking back ("list the items on my shopping list olly").
+            if let reading, reading.names(near) {
+                await follow(&turn, reading.reading(near))
+                return
+            }
             offer(
                 &turn, IntentCall(skill: near.skill, intent: near.intent, slots: near.slots, spoken: near.rawSlots),
                 sentence: near.matchedText)
@@ -400,6 +407,24 @@ public actor Assistant {
         var guess: IntentClassifier.Guess
         /// The intent's closest sentence said plainly with the slots read, for "Did you mean …?".
         var sentence: String
+
+        /// True when `match` is the same skill's same intent.
+        func names(_ match: IntentMatch) -> Bool { call.skill == match.skill && call.intent == match.intent }
+
+        /// This reading with the slots `match` read (the template that agrees with the classifier places a
+        /// wildcard better than the intent's closest sentence does), wildcard values that read as a clause left out.
+        func reading(_ match: IntentMatch) -> StatisticalReading {
+            var agreed = IntentCall(skill: match.skill, intent: match.intent)
+            for (slot, value) in match.slots {
+                let spoken = match.rawSlots[slot]
+                if let spoken, match.wildcardSlots.contains(slot), PhraseShape.isClause(TextNormalizer.words(spoken)) {
+                    continue
+                }
+                agreed.slots[slot] = value
+                agreed.spoken[slot] = spoken
+            }
+            return StatisticalReading(call: agreed, guess: guess, sentence: match.matchedText)
+        }
     }
 
     /// The classifier's most likely intent, when it is likely enough and the request's telling words are mostly the
