@@ -167,6 +167,11 @@ if !options.classify.isEmpty {
             let name = guess.label.isOutOfScope ? "out of scope" : "\(guess.label.skill)/\(guess.label.intent)"
             print(String(format: "  %.3f  %@  coverage %.2f  markers %@", guess.probability, name, guess.coverage, guess.markers.joined(separator: " ")))
         }
+        if let top = classifier.classify(text).first, !top.label.isOutOfScope,
+            let near = engine.nearest(text, skill: top.label.skill, intent: top.label.intent)
+        {
+            print("  closest sentence: \(near.matchedText) (score \(near.score); missing \(near.missingParts); unmatched \(near.unmatchedWords))")
+        }
     }
     exit(0)
 }

@@ -407,6 +407,19 @@ public actor Assistant {
         var guess: IntentClassifier.Guess
         /// The intent's closest sentence said plainly with the slots read, for "Did you mean …?".
         var sentence: String
+        /// True when the request says every telling part of the intent's closest sentence (``saysEveryPart(_:)``): a
+        /// word the skills do not know may stand in for a missing part ("lower the volume" for "lower the lights"),
+        /// so a reading that misses one is asked back, not acted on.
+        var complete: Bool
+
+        /// True when every part `match` misses is a function word ("the", "is") or the context a sentence needs
+        /// (`context area`: not a spoken part): the request says what the sentence is about.
+        static func saysEveryPart(_ match: IntentMatch) -> Bool {
+            match.missingParts.allSatisfy { part in
+                part.hasPrefix("context ")
+                    || TextNormalizer.words(part).allSatisfy { PhraseShape.functionWords.contains($0) }
+            }
+        }
 
         /// True when `match` is the same skill's same intent.
         func names(_ match: IntentMatch) -> Bool { call.skill == match.skill && call.intent == match.intent }
@@ -423,7 +436,8 @@ public actor Assistant {
                 agreed.slots[slot] = value
                 agreed.spoken[slot] = spoken
             }
-            return StatisticalReading(call: agreed, guess: guess, sentence: match.matchedText)
+            return StatisticalReading(
+                call: agreed, guess: guess, sentence: match.matchedText, complete: Self.saysEveryPart(match))
         }
     }
 
@@ -448,7 +462,9 @@ public actor Assistant {
             call.spoken[slot] = spoken
         }
         let sentence = near.map { engine.plainSentence(for: $0, spoken: call.spoken) } ?? ""
-        return StatisticalReading(call: call, guess: top, sentence: sentence.isEmpty ? describe(call) : sentence)
+        return StatisticalReading(
+            call: call, guess: top, sentence: sentence.isEmpty ? describe(call) : sentence,
+            complete: near.map(StatisticalReading.saysEveryPart) ?? false)
     }
 
     /// True when `match` filled a wildcard and the classifier is as sure that the request is nobody's as it must be
@@ -473,7 +489,7 @@ public actor Assistant {
         turn.confidence = reading.guess.probability
         let guess = reading.guess
         if guess.probability >= options.fallbackActProbability, guess.coverage >= options.fallbackActCoverage,
-            guess.onlyOwnKnownWords
+            guess.onlyOwnKnownWords, reading.complete
         {
             await proceed(&turn, reading.call)
         } else {
