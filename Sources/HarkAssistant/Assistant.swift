@@ -354,7 +354,7 @@ public actor Assistant {
                 await follow(&turn, reading.names(best) ? reading.reading(best) : reading)
                 return
             }
-            if best.score < options.weakMatchScore || contested || turn.misheard || nobodys(best, text: result.text) {
+            if best.score < options.weakMatchScore || contested || turn.misheard {
                 offer(&turn, call, sentence: best.matchedText)
             } else {
                 await proceed(&turn, call)
@@ -465,14 +465,6 @@ public actor Assistant {
         return StatisticalReading(
             call: call, guess: top, sentence: sentence.isEmpty ? describe(call) : sentence,
             complete: near.map(StatisticalReading.saysEveryPart) ?? false)
-    }
-
-    /// True when `match` filled a wildcard and the classifier is as sure that the request is nobody's as it must be
-    /// of an intent to act on it: the wildcard took words that are not a thing the skill keeps ("take a role of enemy
-    /// in the game", "check my playlist"), so Hark asks back instead of acting.
-    private func nobodys(_ match: IntentMatch, text: String) -> Bool {
-        guard !match.wildcardSlots.isEmpty, let top = statisticalGuesses(text)?.first else { return false }
-        return top.label.isOutOfScope && top.probability >= options.fallbackActProbability
     }
 
     /// The classifier's guesses for `text`, most likely first; nil when the fallback is off.
