@@ -127,8 +127,15 @@ public actor Assistant {
         turn.misheard = misheard
 
         let understandStart = ContinuousClock.now
-        let result = engine.match(
-            text, context: MatchContext(area.map { ["area": $0] } ?? [:], now: now, calendar: options.clock.calendar))
+        let context = MatchContext(area.map { ["area": $0] } ?? [:], now: now, calendar: options.clock.calendar)
+        var result = engine.match(text, context: context)
+        // "olly, how do i make lobster bisque", "hey alexa turn off the fan": a name said before the request.
+        if result.best.map({ $0.score < options.weakMatchScore }) ?? true,
+            let request = Self.withoutAddress(result.words, engine: engine)
+        {
+            let again = engine.match(request, context: context)
+            if let best = again.best, best.score >= options.weakMatchScore { result = again }
+        }
         turn.timings["understand"] = Self.milliseconds(since: understandStart)
         turn.result = result
 
@@ -487,6 +494,15 @@ public actor Assistant {
         } else {
             offer(&turn, reading.call, sentence: reading.sentence)
         }
+    }
+
+    /// The request after a form of address: a leading word no skill uses, after any function words ("olly, …",
+    /// "hey alexa, …"); nil when the request does not start so, or nothing would be left.
+    static func withoutAddress(_ words: [String], engine: IntentEngine) -> String? {
+        guard let name = words.firstIndex(where: { !PhraseShape.functionWords.contains($0) }), name + 1 < words.count,
+            !engine.knows(words[name])
+        else { return nil }
+        return words[(name + 1)...].joined(separator: " ")
     }
 
     /// True when the classifier's most likely reading is the near miss's intent: an unknown device ("turn on the
