@@ -253,6 +253,7 @@ do {
     let environment = ProcessInfo.processInfo.environment
     if let value = environment["SAMPLES"].flatMap(Int.init) { trainOptions.samplesPerIntent = value }
     if let value = environment["EPOCHS"].flatMap(Int.init) { trainOptions.epochs = value }
+    if let value = environment["SEED"].flatMap(UInt64.init) { trainOptions.seed = value }
     let classifier = IntentClassifier.train(engine: engine, options: trainOptions)
     let trainTime = ContinuousClock.now - trainStart
     var right = 0, outRight = 0
