@@ -483,12 +483,13 @@ public actor Assistant {
         return classifier?.classify(text)
     }
 
-    /// Acts on a statistical reading when it is certain, else asks "Did you mean …?".
+    /// Acts on a statistical reading when it is certain (and the recognizer did not doubt the words), else asks "Did
+    /// you mean …?".
     private func follow(_ turn: inout Turn, _ reading: StatisticalReading) async {
         turn.confidence = reading.guess.probability
         let guess = reading.guess
         if guess.probability >= options.fallbackActProbability, guess.coverage >= options.fallbackActCoverage,
-            guess.onlyOwnKnownWords, reading.complete
+            guess.onlyOwnKnownWords, reading.complete, !turn.misheard
         {
             await proceed(&turn, reading.call)
         } else {
