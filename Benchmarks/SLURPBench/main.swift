@@ -167,6 +167,11 @@ if !options.classify.isEmpty {
             let name = guess.label.isOutOfScope ? "out of scope" : "\(guess.label.skill)/\(guess.label.intent)"
             print(String(format: "  %.3f  %@  coverage %.2f  markers %@", guess.probability, name, guess.coverage, guess.markers.joined(separator: " ")))
         }
+        if let top = classifier.classify(text).first, !top.label.isOutOfScope,
+            let near = engine.nearest(text, skill: top.label.skill, intent: top.label.intent)
+        {
+            print("  closest sentence: \(near.matchedText) (score \(near.score); missing \(near.missingParts); unmatched \(near.unmatchedWords))")
+        }
     }
     exit(0)
 }
@@ -248,6 +253,7 @@ do {
     let environment = ProcessInfo.processInfo.environment
     if let value = environment["SAMPLES"].flatMap(Int.init) { trainOptions.samplesPerIntent = value }
     if let value = environment["EPOCHS"].flatMap(Int.init) { trainOptions.epochs = value }
+    if let value = environment["SEED"].flatMap(UInt64.init) { trainOptions.seed = value }
     let classifier = IntentClassifier.train(engine: engine, options: trainOptions)
     let trainTime = ContinuousClock.now - trainStart
     var right = 0, outRight = 0

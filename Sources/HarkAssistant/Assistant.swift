@@ -129,8 +129,15 @@ public actor Assistant {
         turn.misheard = misheard
 
         let understandStart = ContinuousClock.now
-        let result = engine.match(
-            text, context: MatchContext(area.map { ["area": $0] } ?? [:], now: now, calendar: options.clock.calendar))
+        let context = MatchContext(area.map { ["area": $0] } ?? [:], now: now, calendar: options.clock.calendar)
+        var result = engine.match(text, context: context)
+        // "olly, how do i make lobster bisque", "hey alexa turn off the fan": a name said before the request.
+        if result.best.map({ $0.score < options.weakMatchScore }) ?? true,
+            let request = Self.withoutAddress(result.words, engine: engine)
+        {
+            let again = engine.match(request, context: context)
+            if let best = again.best, best.score >= options.weakMatchScore { result = again }
+        }
         turn.timings["understand"] = Self.milliseconds(since: understandStart)
         turn.result = result
 
@@ -398,11 +405,12 @@ public actor Assistant {
             turn.confidence = best.score
             let contested = result.isAmbiguous && result.alternatives.first.map { $0.skill != best.skill } == true
             // A weak template match ("i need {item}" over "i need some ideas for dinner that are mexican") yields to
-            // a statistical reading of another intent that is at least as likely.
+            // a statistical reading of another intent that is at least as likely; when the two readings agree, the
+            // classifier's confidence decides between acting and asking back ("please lower the lights a little bit").
             if best.score < options.weakMatchScore, !turn.misheard, let reading = statisticalReading(turn, result: result),
-                reading.call.skill != best.skill || reading.call.intent != best.intent
+                !contested || !reading.names(best)
             {
-                await follow(&turn, reading)
+                await follow(&turn, reading.names(best) ? reading.reading(best) : reading)
                 return
             }
             if best.score < options.weakMatchScore || contested || turn.misheard {
@@ -434,6 +442,12 @@ public actor Assistant {
         if let near = result.nearest, near.score >= options.nearMissOfferScore, near.missingParts.isEmpty,
             near.unresolvedSlots.isEmpty, near.skill != Self.builtinSkillID
         {
+            // Two readings that agree (the closest template and the classifier): the classifier's confidence decides
+            // between acting and asking back ("list the items on my shopping list olly").
+            if let reading, reading.names(near) {
+                await follow(&turn, reading.reading(near))
+                return
+            }
             offer(
                 &turn, IntentCall(skill: near.skill, intent: near.intent, slots: near.slots, spoken: near.rawSlots),
                 sentence: near.matchedText)
@@ -452,6 +466,38 @@ public actor Assistant {
         var guess: IntentClassifier.Guess
         /// The intent's closest sentence said plainly with the slots read, for "Did you mean …?".
         var sentence: String
+        /// True when the request says every telling part of the intent's closest sentence (``saysEveryPart(_:)``): a
+        /// word the skills do not know may stand in for a missing part ("lower the volume" for "lower the lights"),
+        /// so a reading that misses one is asked back, not acted on.
+        var complete: Bool
+
+        /// True when every part `match` misses is a function word ("the", "is") or the context a sentence needs
+        /// (`context area`: not a spoken part): the request says what the sentence is about.
+        static func saysEveryPart(_ match: IntentMatch) -> Bool {
+            match.missingParts.allSatisfy { part in
+                part.hasPrefix("context ")
+                    || TextNormalizer.words(part).allSatisfy { PhraseShape.functionWords.contains($0) }
+            }
+        }
+
+        /// True when `match` is the same skill's same intent.
+        func names(_ match: IntentMatch) -> Bool { call.skill == match.skill && call.intent == match.intent }
+
+        /// This reading with the slots `match` read (the template that agrees with the classifier places a
+        /// wildcard better than the intent's closest sentence does), wildcard values that read as a clause left out.
+        func reading(_ match: IntentMatch) -> StatisticalReading {
+            var agreed = IntentCall(skill: match.skill, intent: match.intent)
+            for (slot, value) in match.slots {
+                let spoken = match.rawSlots[slot]
+                if let spoken, match.wildcardSlots.contains(slot), PhraseShape.isClause(TextNormalizer.words(spoken)) {
+                    continue
+                }
+                agreed.slots[slot] = value
+                agreed.spoken[slot] = spoken
+            }
+            return StatisticalReading(
+                call: agreed, guess: guess, sentence: match.matchedText, complete: Self.saysEveryPart(match))
+        }
     }
 
     /// The classifier's most likely intent, when it is likely enough and the request's telling words are mostly the
@@ -475,7 +521,9 @@ public actor Assistant {
             call.spoken[slot] = spoken
         }
         let sentence = near.map { engine.plainSentence(for: $0, spoken: call.spoken) } ?? ""
-        return StatisticalReading(call: call, guess: top, sentence: sentence.isEmpty ? describe(call) : sentence)
+        return StatisticalReading(
+            call: call, guess: top, sentence: sentence.isEmpty ? describe(call) : sentence,
+            complete: near.map(StatisticalReading.saysEveryPart) ?? false)
     }
 
     /// The classifier's guesses for `text`, most likely first; nil when the fallback is off.
@@ -487,17 +535,27 @@ public actor Assistant {
         return classifier?.classify(text)
     }
 
-    /// Acts on a statistical reading when it is certain, else asks "Did you mean …?".
+    /// Acts on a statistical reading when it is certain (and the recognizer did not doubt the words), else asks "Did
+    /// you mean …?".
     private func follow(_ turn: inout Turn, _ reading: StatisticalReading) async {
         turn.confidence = reading.guess.probability
         let guess = reading.guess
         if guess.probability >= options.fallbackActProbability, guess.coverage >= options.fallbackActCoverage,
-            guess.onlyOwnKnownWords
+            guess.onlyOwnKnownWords, reading.complete, !turn.misheard
         {
             await proceed(&turn, reading.call)
         } else {
             offer(&turn, reading.call, sentence: reading.sentence)
         }
+    }
+
+    /// The request after a form of address: a leading word no skill uses, after any function words ("olly, …",
+    /// "hey alexa, …"); nil when the request does not start so, or nothing would be left.
+    static func withoutAddress(_ words: [String], engine: IntentEngine) -> String? {
+        guard let name = words.firstIndex(where: { !PhraseShape.functionWords.contains($0) }), name + 1 < words.count,
+            !engine.knows(words[name])
+        else { return nil }
+        return words[(name + 1)...].joined(separator: " ")
     }
 
     /// True when the classifier's most likely reading is the near miss's intent: an unknown device ("turn on the

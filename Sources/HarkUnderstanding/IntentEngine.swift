@@ -137,6 +137,13 @@ public final class IntentEngine: Sendable {
     /// Number of graph nodes (a size measure).
     public var nodeCount: Int { compiled.edgeStart.count - 1 }
 
+    /// True when some skill's sentences, lists or skip words use `word` (normalised, lower case), or it is a number.
+    public func knows(_ word: String) -> Bool {
+        compiled.wordIds[word] != nil || Double(word) != nil || NumberWords.unitValues[word] != nil
+            || NumberWords.tenValues[word] != nil || NumberWords.scaleValues[word] != nil
+            || NumberWords.ordinalValues[word] != nil
+    }
+
     /// Matches `text` against every skill's sentences.
     public func match(_ text: String, context: MatchContext = MatchContext()) -> MatchResult {
         let normalized = TextNormalizer.normalize(text)
