@@ -28,7 +28,7 @@ fi
 # 3. the voice tests: `hark` processes that each build the skills' recognizer (tens of CPU-seconds) and
 #    VoiceGrammarTests, which builds the skills' grammar several times; the Wyoming server and satellite tests too.
 timed='WeatherFailureTests|HTTPSkillTests|ExecSkillTests|SatelliteHubTests|MQTTBrokerDownTests'
-voice='ListenTests|ListenLoopTests|ListenRingingTests|RingingLoopTests|RunCommandTests|ServeHTTPVoiceTests|RecognitionTests|VoiceGrammarTests|RealVoiceTests|OneTruthTests|ServeWyomingTests|ServeWyomingSatelliteTests'
+voice='AdviceVoiceTests|ListenTests|ListenLoopTests|ListenRingingTests|RingingLoopTests|RunCommandTests|ServeHTTPVoiceTests|RecognitionTests|VoiceGrammarTests|RealVoiceTests|OneTruthTests|ServeWyomingTests|ServeWyomingSatelliteTests'
 swift test --skip-build --filter "$timed"
 swift test --skip-build --skip "$timed|$voice"
 swift test --skip-build --filter "$voice"

@@ -187,7 +187,7 @@ import Testing
     @Test func snoozeForALengthSaidRingsAgainThen() async throws {
         let folder = try Self.folder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        _ = await try Self.assistant(folder: folder, now: Self.start).respond(to: "set an alarm for 7 am")
+        _ = try await Self.assistant(folder: folder, now: Self.start).respond(to: "set an alarm for 7 am")
         let ringing = try Self.assistant(folder: folder, now: Self.friday(7, 2))
         #expect(
             await ringing.respond(to: "snooze for two hours").reply
