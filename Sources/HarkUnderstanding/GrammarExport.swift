@@ -246,9 +246,19 @@ struct JSGFWriter {
             case .percentage: body = builtinRule(.number) + " [percent]"
             case .temperature: body = builtinRule(.number) + " [degrees] [celsius | fahrenheit]"
             case .duration:
-                let units = choice(SpokenForms.durationUnits)
                 let amount = "(" + builtinRule(.number) + " | a | an)"
-                body = "(\(amount) \(units) [and a half] [[and] \(amount) \(units)]) | (half (a | an) \(units))"
+                // A second part only in a smaller unit, as the matcher reads durations ("two hours and five minutes";
+                // "a minute and a half thirty hours" is no duration): the units go singular, plural, smallest first.
+                let byUnit = stride(from: 0, to: SpokenForms.durationUnits.count, by: 2).map {
+                    Array(SpokenForms.durationUnits[$0..<min($0 + 2, SpokenForms.durationUnits.count)])
+                }
+                var parts: [String] = []
+                for (index, forms) in byUnit.enumerated() {
+                    var part = "\(amount) \(choice(forms)) [and a half]"
+                    if index > 0 { part += " [[and] \(amount) \(choice(byUnit[..<index].flatMap(\.self)))]" }
+                    parts.append("(" + part + ")")
+                }
+                body = parts.joined(separator: " | ") + " | (half (a | an) \(choice(SpokenForms.durationUnits)))"
             case .time:
                 let hour = choice(SpokenForms.hours)
                 let minute = choice(SpokenForms.minutes)
