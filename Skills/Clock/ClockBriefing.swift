@@ -21,16 +21,7 @@ extension ClockSkill: BriefingSkill {
         let today = now.timeIntervalSince1970..<tomorrow.timeIntervalSince1970
         var parts: [String] = []
         let timers = try store.all()
-        if !timers.isEmpty {
-            let items = try timers.map { timer in
-                try responses.render(
-                    timer.pausedRemaining == nil ? "timer_item" : "timer_item_paused",
-                    ["label": timer.label, "remaining": ClockSpeech.length(timer.remaining(at: now))])
-            }
-            parts.append(
-                try responses.render(
-                    "timers_list", ["count": ClockSpeech.count(timers.count), "timers": SpokenText.list(items)]))
-        }
+        if !timers.isEmpty { parts.append(try Self.timersSentence(timers, now: now, responses: responses)) }
         let alarmsToday = try alarms.alarms().filter { today.contains($0.firesAt) }.sorted { $0.firesAt < $1.firesAt }
         if !alarmsToday.isEmpty {
             parts.append(try responses.render("briefing_alarms", ["alarms": SpokenText.list(alarmsToday.map(\.label))]))

@@ -88,14 +88,7 @@ public struct ClockSkill: AlertingSkill {
         case "ListTimers":
             let timers = try store.all()
             guard !timers.isEmpty else { return .speak(try responses.render("no_timers")) }
-            let items = try timers.map { timer in
-                try responses.render(
-                    timer.pausedRemaining == nil ? "timer_item" : "timer_item_paused",
-                    ["label": timer.label, "remaining": ClockSpeech.length(timer.remaining(at: now))])
-            }
-            return .speak(
-                try responses.render(
-                    "timers_list", ["count": ClockSpeech.count(timers.count), "timers": SpokenText.list(items)]))
+            return .speak(try Self.timersSentence(timers, now: now, responses: responses))
         case "CancelAllTimers":
             let removed = try store.deleteAll()
             guard removed > 0 else { return .speak(try responses.render("no_timers")) }
@@ -114,6 +107,17 @@ public struct ClockSkill: AlertingSkill {
     }
 
     /// "Today is …", or the date of the day asked about.
+    /// "You have 2 timers: pasta with 3 minutes left and …" for timers that exist.
+    static func timersSentence(_ timers: [ClockTimer], now: Date, responses: ResponseTemplates) throws -> String {
+        let items = try timers.map { timer in
+            try responses.render(
+                timer.pausedRemaining == nil ? "timer_item" : "timer_item_paused",
+                ["label": timer.label, "remaining": ClockSpeech.length(timer.remaining(at: now))])
+        }
+        return try responses.render(
+            "timers_list", ["count": ClockSpeech.count(timers.count), "timers": SpokenText.list(items)])
+    }
+
     private func date(_ range: DateRange?, now: Date, calendar: Calendar, responses: ResponseTemplates) throws -> String {
         let today = CalendarDay(now, calendar: calendar)
         guard let day = range?.start, day != today, let noon = ClockSpeech.noon(of: day, calendar: calendar) else {
