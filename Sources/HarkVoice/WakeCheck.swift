@@ -4,14 +4,18 @@ import HarkSpeech
 /// Whether an utterance decoded with the wake grammar really began with the wake phrase.
 ///
 /// The wake grammar forces the wake phrase onto whatever was said; two tests tell a real one from a forced one:
-/// the wake words' confidence (``VoiceRecognizerOptions/minimumWakeConfidence``), and, below
+/// the wake phrase's confidence (``VoiceRecognizerOptions/minimumWakeConfidence``), and, below
 /// ``VoiceRecognizerOptions/certainWakeConfidence``, whether the wake grammar explained the audio better than the
-/// request grammar, which has no wake phrase (the same audio, so the path scores compare).
+/// request grammar, which has no wake phrase (the same audio, so the path scores compare), both scored with the
+/// grammar's own probabilities: the search's transition weight is undone for the comparison.
 struct WakeCheck: Sendable {
     /// The wake phrase as words.
     let wakeWords: [String]
     let minimumConfidence: Double
     let certainConfidence: Double
+    /// The power the grammars' transition probabilities were raised to for the search
+    /// (``VoiceRecognizerOptions/transitionWeight``).
+    let transitionWeight: Double
 
     /// The verdict on one decoded utterance.
     struct Verdict {
@@ -30,6 +34,32 @@ struct WakeCheck: Sendable {
         return (words.dropFirst(wakeWords.count).joined(separator: " "), true)
     }
 
+    /// The confidence of a phrase rated as one word: the words' log-odds averaged over their time. A word's
+    /// confidence is a logistic of its per-frame likelihood ratio against the phone loop, so this is the logistic
+    /// of the phrase's own per-frame ratio, the way the utterance's confidence is rated (``Transcript/confidence``);
+    /// a one-word phrase keeps its word's. (The geometric mean of the words' confidences it replaces let one weak
+    /// word sink a phrase: eSpeak's "hark" rates 0.2–0.4 after a "hey" rated 0.98.) A word not rated counts as 0.
+    static func phraseConfidence(_ words: some Collection<WordTiming>) -> Double {
+        var logOdds = 0.0
+        var seconds = 0.0
+        for word in words {
+            let confidence = min(1 - 1e-9, max(1e-9, word.confidence ?? 0))
+            let length = max(0.01, word.end - word.start)
+            logOdds += log(confidence / (1 - confidence)) * length
+            seconds += length
+        }
+        guard seconds > 0 else { return 0 }
+        return 1 / (1 + exp(-logOdds / seconds))
+    }
+
+    /// A path's score with the grammar's own probabilities: the search raised them to ``transitionWeight`` (a
+    /// flatter grammar finds long sentences through big lists), which also makes the request grammar's odd short
+    /// sentences cheap enough to out-score a weakly heard wake phrase ("the hall our eight" for eSpeak's "hey hark"
+    /// at weight 0.25). The language part is divided by the weight (its penalties with it).
+    private func unweightedScore(_ transcript: Transcript) -> Double {
+        Double(transcript.score) + Double(transcript.languageScore) * (1 / max(0.01, transitionWeight) - 1)
+    }
+
     /// Judges `transcript`'s wake phrase.
     /// - Parameters:
     ///   - requireWake: whether the utterance was decoded with the wake grammar (Hark idle).
@@ -39,17 +69,13 @@ struct WakeCheck: Sendable {
     {
         var (text, heardWake) = split(transcript.text)
         guard heardWake else { return Verdict(text: text, heardWake: false) }
-        let wakeTimings = transcript.words.prefix(wakeWords.count)
-        // The geometric mean of the words' confidences: the phone loop rates single words erratically (a real
-        // "hark" from eSpeak scored 0.08–0.43, a forced one 4e-6), the phrase as a whole separates better.
-        let logSum = wakeTimings.map { log(max(1e-12, $0.confidence ?? 0)) }.reduce(0, +)
-        let confidence = exp(logSum / Double(max(1, wakeTimings.count)))
+        let confidence = Self.phraseConfidence(transcript.words.prefix(wakeWords.count))
         if confidence < minimumConfidence {
             heardWake = false
             text = ""
         } else if requireWake && confidence < certainConfidence {
             let request = try await unwoken()
-            if !request.text.isEmpty && request.score > transcript.score {
+            if !request.text.isEmpty && unweightedScore(request) > unweightedScore(transcript) {
                 heardWake = false
                 text = ""
             }
