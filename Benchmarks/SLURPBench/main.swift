@@ -4,6 +4,7 @@
 //
 //   swift build --package-path Benchmarks -c release --product SLURPBench
 //   Benchmarks/.build/release/SLURPBench [--data FILE] [--misses] [--no-fallback] [--hassil PYTHON] [--passes N]
+//       [--classify TEXT] [--ask TEXT]  (the classifier's / the whole assistant's reading of one sentence)
 //
 // Per row the outcome is one of: acted (a skill's handler ran), asked for a missing slot of an intent, asked back
 // ("Did you mean …?" / "…, right?") about an intent, or not understood. "Intent right" counts a row whose intent Hark
@@ -34,6 +35,8 @@ struct Options {
     var fallback = true
     /// Sentences to show the classifier's reading of (`--classify TEXT`, repeatable), instead of the run.
     var classify: [String] = []
+    /// Sentences to show the whole assistant's answer to (`--ask TEXT`, repeatable), instead of the run.
+    var ask: [String] = []
 
     init(_ arguments: [String]) {
         var index = 0
@@ -48,6 +51,7 @@ struct Options {
             case "--misses": misses = true
             case "--no-fallback": fallback = false
             case "--classify": classify.append(value())
+            case "--ask": ask.append(value())
             case "--hassil": hassil = value()
             case "--passes": passes = max(1, Int(value()) ?? 3)
             default: fail("unknown argument \(arguments[index])")
@@ -179,6 +183,13 @@ defer { try? FileManager.default.removeItem(atPath: home) }
 let skillTemplates = Dictionary(
     uniqueKeysWithValues: await assistant.installedSkills.map { ($0.package.templates.skill, $0.package.templates) })
 
+for text in options.ask {
+    let reply = await assistant.respond(to: text)
+    let slots = (reply.questionIntent == nil ? reply.slots : reply.questionSlots).map { "\($0.key)=\($0.value)" }.sorted()
+    print("\(text)\n  \(reply.questionIntent.map { "asked about \($0)" } ?? "\(reply.skill ?? "-")/\(reply.intent ?? "-")") \(slots.joined(separator: " "))\n  \(reply.reply)")
+    _ = await assistant.respond(to: "cancel")
+}
+if !options.ask.isEmpty { exit(0) }
 if !options.classify.isEmpty {
     let engine = try IntentEngine(skills: await assistant.installedSkills.map(\.package.templates))
     let classifier = IntentClassifier.train(engine: engine)
@@ -191,7 +202,7 @@ if !options.classify.isEmpty {
         if let top = classifier.classify(text).first, !top.label.isOutOfScope,
             let near = engine.nearest(text, skill: top.label.skill, intent: top.label.intent)
         {
-            print("  closest sentence: \(near.matchedText) (score \(near.score); missing \(near.missingParts); unmatched \(near.unmatchedWords))")
+            print("  closest sentence: \(near.matchedText) (score \(near.score); missing \(near.missingParts); unmatched \(near.unmatchedWords); unknown values \(near.unresolvedSlots))")
         }
     }
     exit(0)

@@ -520,10 +520,33 @@ public actor Assistant {
             call.slots[slot] = value
             call.spoken[slot] = spoken
         }
+        // A name the lists do not know goes to the skill as said, like a near miss's ("turn the lights off in the
+        // bathroom": no room called bathroom, not every light in the house). A name made only of words the skills
+        // use ("the room light") leaves the reading incomplete: asked back, never acted on without it. Words with a
+        // function word among them are no name, just words left over ("to", "what s").
+        var saysAll = near.map(StatisticalReading.saysEveryPart) ?? false
+        for (slot, words) in near?.unresolvedSlots ?? [:] where call.slots[slot] == nil {
+            let said = TextNormalizer.words(words)
+            guard !said.contains(where: { PhraseShape.functionWords.contains($0) }) else { continue }
+            guard said.contains(where: { !engine.knows($0) }) else {
+                saysAll = false
+                continue
+            }
+            call.slots[slot] = .text(words)
+            call.spoken[slot] = words
+            call.unresolved.insert(slot)
+        }
+        // A sentence for where the request came from ("in the room") with no such place known and words left over
+        // ("in the guest room"): the place said is not understood, so the reading is asked back, not acted on
+        // everywhere.
+        if let near, near.missingParts.contains(where: { $0.hasPrefix("context ") }),
+            near.unmatchedWords.contains(where: { !PhraseShape.functionWords.contains($0) })
+        {
+            saysAll = false
+        }
         let sentence = near.map { engine.plainSentence(for: $0, spoken: call.spoken) } ?? ""
         return StatisticalReading(
-            call: call, guess: top, sentence: sentence.isEmpty ? describe(call) : sentence,
-            complete: near.map(StatisticalReading.saysEveryPart) ?? false)
+            call: call, guess: top, sentence: sentence.isEmpty ? describe(call) : sentence, complete: saysAll)
     }
 
     /// The classifier's guesses for `text`, most likely first; nil when the fallback is off.
