@@ -422,9 +422,12 @@ public actor Assistant {
         }
 
         // No complete match: a near miss whose only problem is an unknown slot value goes to the skill,
-        // which can say what it does know ("I don't know a device called …").
+        // which can say what it does know ("I don't know a device called …"), when more than one word of the request
+        // is its sentence's own: a verb and an unknown word ("disable shuffle", "stop the music") do not say
+        // which skill is meant.
         let reading = statisticalReading(turn, result: result)
         if let near = result.nearest, near.missingParts.isEmpty, !near.unresolvedSlots.isEmpty,
+            near.literalWords >= Self.unknownValueEvidence,
             near.skill != Self.builtinSkillID, Self.onlyUnresolvedWordsUnmatched(near),
             !near.unresolvedSlots.values.contains(where: { PhraseShape.isClause(TextNormalizer.words($0)) }),
             statisticalGuesses(result.text).map({ Self.classifierAgrees(with: near, $0) }) ?? true
@@ -536,6 +539,7 @@ public actor Assistant {
             call.spoken[slot] = words
             call.unresolved.insert(slot)
         }
+        if !call.unresolved.isEmpty, (near?.literalWords ?? 0) < Self.unknownValueEvidence { saysAll = false }
         // A sentence for where the request came from ("in the room") with no such place known and words left over
         // ("in the guest room"): the place said is not understood, so the reading is asked back, not acted on
         // everywhere.
@@ -580,6 +584,10 @@ public actor Assistant {
         else { return nil }
         return words[(name + 1)...].joined(separator: " ")
     }
+
+    /// How many of a request's words must be its sentence's own before an unknown value in it reaches the skill
+    /// (acted on): "turn wemo on" says two, "disable shuffle" one.
+    static let unknownValueEvidence = 2
 
     /// True when the classifier's most likely reading is the near miss's intent: an unknown device ("turn on the
     /// garden heater") goes to the skill, "what is three times seven" does not go to recipes as a course.

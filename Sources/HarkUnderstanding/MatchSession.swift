@@ -534,6 +534,7 @@ struct MatchSession {
             template: sentence.template
         )
         match.wildcardSlots = wildcardSlots
+        match.literalWords = literalCount
         return match
     }
 
