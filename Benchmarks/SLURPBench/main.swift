@@ -185,8 +185,10 @@ let skillTemplates = Dictionary(
 
 for text in options.ask {
     let reply = await assistant.respond(to: text)
-    let slots = (reply.questionIntent == nil ? reply.slots : reply.questionSlots).map { "\($0.key)=\($0.value)" }.sorted()
-    print("\(text) (confidence \(reply.confidence))\n  \(reply.questionIntent.map { "asked about \($0)" } ?? "\(reply.skill ?? "-")/\(reply.intent ?? "-")") \(slots.joined(separator: " "))\n  \(reply.reply)")
+    let slots = (reply.questionIntent == nil ? reply.slots : reply.questionSlots).map { "\($0.key)=\($0.value)" }
+    let outcome = reply.questionIntent.map { "asked about \($0)" } ?? "\(reply.skill ?? "-")/\(reply.intent ?? "-")"
+    print("\(text) (confidence \(reply.confidence))")
+    print("  \(outcome) \(slots.sorted().joined(separator: " "))\n  \(reply.reply)")
     _ = await assistant.respond(to: "cancel")
 }
 if !options.ask.isEmpty { exit(0) }

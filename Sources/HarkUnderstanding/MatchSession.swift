@@ -453,7 +453,9 @@ struct MatchSession {
                 explained += MatchWeight.skip * Int32(end - start)
             case Step.inserted:
                 unmatched.append(words[start])
-                if ids[start] < 0, !PhraseShape.functionWords.contains(words[start]) { unknownRun = (run.map { $0.end == start ? $0.start : start } ?? start, end) }
+                if ids[start] < 0, !PhraseShape.functionWords.contains(words[start]) {
+                    unknownRun = (run.map { $0.end == start ? $0.start : start } ?? start, end)
+                }
             case Step.missingWord:
                 missing.append(compiled.words[Int(compiled.edges[Int(table.via[cell])].label)])
             case Step.missingSlot:
