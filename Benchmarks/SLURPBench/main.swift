@@ -4,12 +4,15 @@
 //
 //   swift build --package-path Benchmarks -c release --product SLURPBench
 //   Benchmarks/.build/release/SLURPBench [--data FILE] [--misses] [--no-fallback] [--hassil PYTHON] [--passes N]
+//       [--classify TEXT] [--ask TEXT]  (the classifier's / the whole assistant's reading of one sentence)
 //
 // Per row the outcome is one of: acted (a skill's handler ran), asked for a missing slot of an intent, asked back
 // ("Did you mean …?" / "…, right?") about an intent, or not understood. "Intent right" counts a row whose intent Hark
 // acted on or asked a missing slot for; "asked back right" is counted apart. On the out-of-scope rows (skill
 // `none`) any action is a wrong action. Slots: SLURP annotates `location` (weather) and `target` (a room); a slot is
-// right when Hark's value says the same words (spaces and case aside).
+// right when Hark's value says the same words (spaces and case aside), or when the annotated words, read alone with
+// the skill's own list for that slot, are that value: the list's synonyms ("hall" is the house's Hallway) mean the
+// annotated words are what Hark heard. Nothing looser: "the drawing hall" read as the Hallway is wrong.
 //
 // The weather skill is pointed at a closed local port: the benchmark measures understanding, not forecasts, and no
 // request leaves the machine. hassil (Home Assistant's matcher, with home-assistant-intents' English templates and
@@ -32,6 +35,8 @@ struct Options {
     var fallback = true
     /// Sentences to show the classifier's reading of (`--classify TEXT`, repeatable), instead of the run.
     var classify: [String] = []
+    /// Sentences to show the whole assistant's answer to (`--ask TEXT`, repeatable), instead of the run.
+    var ask: [String] = []
 
     init(_ arguments: [String]) {
         var index = 0
@@ -46,6 +51,7 @@ struct Options {
             case "--misses": misses = true
             case "--no-fallback": fallback = false
             case "--classify": classify.append(value())
+            case "--ask": ask.append(value())
             case "--hassil": hassil = value()
             case "--passes": passes = max(1, Int(value()) ?? 3)
             default: fail("unknown argument \(arguments[index])")
@@ -103,9 +109,25 @@ func squeeze(_ text: String) -> String { text.lowercased().filter { $0.isLetter 
 
 /// SLURP's slot → Hark's value: the location's words, or the room among the smart home's area and name.
 func slotRight(_ name: String, expected: String, verdict: Verdict) -> Bool {
-    let candidates: [SlotValue?] =
-        name == "target" ? [verdict.slots["area"], verdict.slots["name"]] : [verdict.slots[name]]
-    return candidates.compactMap { $0 }.contains { squeeze($0.description) == squeeze(expected) }
+    let names = name == "target" ? ["area", "name"] : [name]
+    return names.contains { slot in
+        guard let value = verdict.slots[slot] else { return false }
+        if squeeze(value.description) == squeeze(expected) { return true }
+        guard let skill = verdict.intent?.split(separator: "/").first.map(String.init) else { return false }
+        return listValue(of: expected, skill: skill, slot: slot) == value
+    }
+}
+
+/// The value `words` alone are in the list the skill binds to `slot` ("hall" → Hallway), if the whole of them is one.
+func listValue(of words: String, skill: String, slot: String) -> SlotValue? {
+    guard let templates = skillTemplates[skill], templates.lists[slot] != nil else { return nil }
+    let location = SourceLocation(file: templates.file, line: 1, column: 1)
+    let sentence = IntentSentences(sentences: [TemplateText("{\(slot)}", location: location)], location: location)
+    let reader = SkillTemplates(
+        skill: skill, file: templates.file, intents: [IntentTemplates(name: "Value", data: [sentence])],
+        lists: templates.lists, skipWords: templates.skipWords)
+    guard let match = (try? IntentEngine(skills: [reader]))?.match(words).best, match.isComplete else { return nil }
+    return match.slots[slot]
 }
 
 func verdict(for row: Row, reply: AssistantReply) -> Verdict {
@@ -157,7 +179,19 @@ let options = Options(Array(CommandLine.arguments.dropFirst()))
 let rows = loadRows(options.data)
 let (assistant, home) = try makeAssistant(fallback: options.fallback)
 defer { try? FileManager.default.removeItem(atPath: home) }
+/// Each skill's sentences and lists (the smart home's from its device registry), by skill id.
+let skillTemplates = Dictionary(
+    uniqueKeysWithValues: await assistant.installedSkills.map { ($0.package.templates.skill, $0.package.templates) })
 
+for text in options.ask {
+    let reply = await assistant.respond(to: text)
+    let slots = (reply.questionIntent == nil ? reply.slots : reply.questionSlots).map { "\($0.key)=\($0.value)" }
+    let outcome = reply.questionIntent.map { "asked about \($0)" } ?? "\(reply.skill ?? "-")/\(reply.intent ?? "-")"
+    print("\(text) (confidence \(reply.confidence))")
+    print("  \(outcome) \(slots.sorted().joined(separator: " "))\n  \(reply.reply)")
+    _ = await assistant.respond(to: "cancel")
+}
+if !options.ask.isEmpty { exit(0) }
 if !options.classify.isEmpty {
     let engine = try IntentEngine(skills: await assistant.installedSkills.map(\.package.templates))
     let classifier = IntentClassifier.train(engine: engine)
@@ -170,7 +204,7 @@ if !options.classify.isEmpty {
         if let top = classifier.classify(text).first, !top.label.isOutOfScope,
             let near = engine.nearest(text, skill: top.label.skill, intent: top.label.intent)
         {
-            print("  closest sentence: \(near.matchedText) (score \(near.score); missing \(near.missingParts); unmatched \(near.unmatchedWords))")
+            print("  closest sentence: \(near.matchedText) (score \(near.score); missing \(near.missingParts); unmatched \(near.unmatchedWords); unknown values \(near.unresolvedSlots))")
         }
     }
     exit(0)

@@ -193,6 +193,15 @@ public struct DeviceRegistry: Sendable, Hashable {
         }
     }
 
+    /// The area `said` names with its words run together or apart, or its case, hyphens or apostrophes written
+    /// differently ("bed room" → Bedroom, "living-room" → Living Room).
+    public func area(spelled said: String) -> Area? {
+        func letters(_ text: String) -> String { text.lowercased().filter { $0.isLetter || $0.isNumber } }
+        let key = letters(said)
+        guard !key.isEmpty else { return nil }
+        return areas.first { area in ([area.name] + area.aliases).contains { letters($0) == key } }
+    }
+
     /// Devices in an area.
     public func devices(inArea area: String) -> [Device] {
         devices.filter { $0.area?.lowercased() == area.lowercased() }

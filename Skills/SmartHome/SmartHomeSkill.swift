@@ -55,6 +55,14 @@ public struct SmartHomeSkill: Skill {
 
     func answer(_ request: SkillRequest, context: SkillContext) async throws -> SkillResponse {
         let replies = Replies(templates: context.responses)
+        var request = request
+        // A room said with its words run together or apart ("the bed room") is that room.
+        if request.slots.unresolved.contains("area"), let said = request.slots.text("area"),
+            let area = registry.area(spelled: said)
+        {
+            request.slots["area"] = .text(area.name)
+            request.slots.unresolved.remove("area")
+        }
         guard request.kind == .intent else {
             if case .sessionEnded = request.kind { return .speak("") }
             return try .speak(replies.render("launch", ["example": example()])).keepOpen()
@@ -162,6 +170,16 @@ public struct SmartHomeSkill: Skill {
             return try replies.render("unknown_device", ["said": said, "devices": deviceList(Array(registry.devices.prefix(6)), replies: replies)])
         }
         if slots.unresolved.contains("area"), let said = slots.text("area") {
+            // "the master bedroom", "the drawing hall": a room of the house said with more words.
+            let saidWords = said.lowercased().split(separator: " ").map(String.init)
+            if let close = registry.areas.first(where: { area in
+                ([area.name] + area.aliases).contains { name in
+                    let nameWords = name.lowercased().split(separator: " ").map(String.init)
+                    return saidWords.count > nameWords.count && Array(saidWords.suffix(nameWords.count)) == nameWords
+                }
+            }) {
+                return try replies.render("unknown_area_close", ["said": said, "area": close.name])
+            }
             return try replies.render("unknown_area", ["said": said, "areas": areaList()])
         }
         if slots.unresolved.contains("floor"), let said = slots.text("floor") {

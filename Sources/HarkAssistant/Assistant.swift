@@ -422,9 +422,12 @@ public actor Assistant {
         }
 
         // No complete match: a near miss whose only problem is an unknown slot value goes to the skill,
-        // which can say what it does know ("I don't know a device called …").
+        // which can say what it does know ("I don't know a device called …"), when more than one word of the request
+        // is its sentence's own: a verb and an unknown word ("disable shuffle", "stop the music") do not say
+        // which skill is meant.
         let reading = statisticalReading(turn, result: result)
         if let near = result.nearest, near.missingParts.isEmpty, !near.unresolvedSlots.isEmpty,
+            near.literalWords >= Self.unknownValueEvidence,
             near.skill != Self.builtinSkillID, Self.onlyUnresolvedWordsUnmatched(near),
             !near.unresolvedSlots.values.contains(where: { PhraseShape.isClause(TextNormalizer.words($0)) }),
             statisticalGuesses(result.text).map({ Self.classifierAgrees(with: near, $0) }) ?? true
@@ -520,10 +523,34 @@ public actor Assistant {
             call.slots[slot] = value
             call.spoken[slot] = spoken
         }
+        // A name the lists do not know goes to the skill as said, like a near miss's ("turn the lights off in the
+        // bathroom": no room called bathroom, not every light in the house). A name made only of words the skills
+        // use ("the room light") leaves the reading incomplete: asked back, never acted on without it. Words with a
+        // function word among them are no name, just words left over ("to", "what s").
+        var saysAll = near.map(StatisticalReading.saysEveryPart) ?? false
+        for (slot, words) in near?.unresolvedSlots ?? [:] where call.slots[slot] == nil {
+            let said = TextNormalizer.words(words)
+            guard !said.contains(where: { PhraseShape.functionWords.contains($0) }) else { continue }
+            guard said.contains(where: { !engine.knows($0) }) else {
+                saysAll = false
+                continue
+            }
+            call.slots[slot] = .text(words)
+            call.spoken[slot] = words
+            call.unresolved.insert(slot)
+        }
+        if !call.unresolved.isEmpty, (near?.literalWords ?? 0) < Self.unknownValueEvidence { saysAll = false }
+        // A sentence for where the request came from ("in the room") with no such place known and words left over
+        // ("in the guest room"): the place said is not understood, so the reading is asked back, not acted on
+        // everywhere.
+        if let near, near.missingParts.contains(where: { $0.hasPrefix("context ") }),
+            near.unmatchedWords.contains(where: { !PhraseShape.functionWords.contains($0) })
+        {
+            saysAll = false
+        }
         let sentence = near.map { engine.plainSentence(for: $0, spoken: call.spoken) } ?? ""
         return StatisticalReading(
-            call: call, guess: top, sentence: sentence.isEmpty ? describe(call) : sentence,
-            complete: near.map(StatisticalReading.saysEveryPart) ?? false)
+            call: call, guess: top, sentence: sentence.isEmpty ? describe(call) : sentence, complete: saysAll)
     }
 
     /// The classifier's guesses for `text`, most likely first; nil when the fallback is off.
@@ -557,6 +584,10 @@ public actor Assistant {
         else { return nil }
         return words[(name + 1)...].joined(separator: " ")
     }
+
+    /// How many of a request's words must be its sentence's own before an unknown value in it reaches the skill
+    /// (acted on): "turn wemo on" says two, "disable shuffle" one.
+    static let unknownValueEvidence = 2
 
     /// True when the classifier's most likely reading is the near miss's intent: an unknown device ("turn on the
     /// garden heater") goes to the skill, "what is three times seven" does not go to recipes as a course.

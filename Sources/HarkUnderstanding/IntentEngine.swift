@@ -54,6 +54,8 @@ public struct IntentMatch: Sendable, Hashable {
     public let template: TemplateText
     /// The slots filled by a wildcard (any words) rather than a list or a type.
     public var wildcardSlots: Set<String> = []
+    /// How many of the text's words are the template's own words (not slot values, skip words or words left over).
+    public var literalWords = 0
 }
 
 /// The answer to one `match` call.

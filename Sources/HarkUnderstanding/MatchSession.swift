@@ -432,11 +432,16 @@ struct MatchSession {
         var explained: Int32 = 0
         var literalCount = 0
         var from = 0
+        // Where the run of unexplained words the templates never use (function words aside), ending at
+        // `unknownRun.end`, began.
+        var unknownRun: (start: Int, end: Int)?
         for cell in path {
             let start = from % width
             let end = cell % width
             let kind = table.step[cell]
             defer { from = cell }
+            let run = unknownRun
+            if end > start { unknownRun = nil }
             switch kind {
             case Step.epsilon: break
             case Step.word:
@@ -448,6 +453,9 @@ struct MatchSession {
                 explained += MatchWeight.skip * Int32(end - start)
             case Step.inserted:
                 unmatched.append(words[start])
+                if ids[start] < 0, !PhraseShape.functionWords.contains(words[start]) {
+                    unknownRun = (run.map { $0.end == start ? $0.start : start } ?? start, end)
+                }
             case Step.missingWord:
                 missing.append(compiled.words[Int(compiled.edges[Int(table.via[cell])].label)])
             case Step.missingSlot:
@@ -469,6 +477,15 @@ struct MatchSession {
             default:
                 let reading = readings[Int(kind)]
                 let name = slotName(edge: table.via[cell])
+                let list = compiled.lists[Int(compiled.slotEdges[Int(compiled.edges[Int(table.via[cell])].label)].list)]
+                // Words no template uses right before a value name something else ("the drawing hall" is not the
+                // hall, "the master bedroom" not just the bedroom): in a near miss, the value said is unknown.
+                if !complete, let run, run.end == start, reading.weight == MatchWeight.listValue, !list.multiple {
+                    unresolved[name] = text.rawText(run.start..<end)
+                    unmatched.append(contentsOf: words[start..<end])
+                    explained += reading.weight * Int32(end - start)
+                    continue
+                }
                 slots[name] = reading.value
                 rawSlots[name] = text.rawText(start..<end)
                 matched.append(contentsOf: words[start..<end])
@@ -519,6 +536,7 @@ struct MatchSession {
             template: sentence.template
         )
         match.wildcardSlots = wildcardSlots
+        match.literalWords = literalCount
         return match
     }
 

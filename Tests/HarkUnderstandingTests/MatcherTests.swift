@@ -312,6 +312,18 @@ private func items(_ names: String...) -> SlotValue { .list(names.map { .text($0
         #expect(extra.slots["duration"] == .duration(seconds: 600))
     }
 
+    @Test func aWordNoSentenceUsesBeforeAValueNamesSomethingElse() throws {
+        // "the guest bedroom" is not the bedroom: the near miss reads the words said as an unknown area.
+        let guest = try #require(engine.match("turn on the lights in the guest bedroom", context: context()).nearest)
+        #expect(guest.intent == "TurnOn")
+        #expect(guest.unresolvedSlots == ["area": "guest bedroom"])
+        #expect(guest.slots["area"] == nil)
+        // A word left over elsewhere leaves the value alone.
+        let after = try #require(engine.match("turn on the lights in the bedroom guest", context: context()).nearest)
+        #expect(after.slots["area"] == .text("Bedroom"))
+        #expect(after.unresolvedSlots.isEmpty)
+    }
+
     @Test func matchingIsDeterministic() {
         let texts = ["add milk", "turn on the tv", "turn on the garage heater", "set the tv to 50 percent"]
         for text in texts {
