@@ -49,7 +49,10 @@ let package = Package(
             path: "HABench", exclude: ["hassil_bench.py"], swiftSettings: strict),
         .executableTarget(
             name: "SLURPBench",
-            dependencies: [hark("HarkRuntime"), hark("HarkAssistant"), hark("HarkUnderstanding")],
+            dependencies: [
+                hark("HarkRuntime"), hark("HarkAssistant"), hark("HarkUnderstanding"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             path: "SLURPBench", exclude: ["hassil_slurp.py"], swiftSettings: strict),
         .executableTarget(
             name: "ServeLoadBench",

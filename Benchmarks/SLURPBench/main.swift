@@ -9,7 +9,9 @@
 // Per row the outcome is one of: acted (a skill's handler ran), asked for a missing slot of an intent, asked back
 // ("Did you mean …?" / "…, right?") about an intent, or not understood. "Intent right" counts a row whose intent Hark
 // acted on or asked a missing slot for; "asked back right" is counted apart. On the out-of-scope rows (skill
-// `none`) any action is a wrong action. Slots: SLURP annotates `location` (weather) and `target` (a room); a slot is
+// `none`) any action is a wrong action; apart from that, the bench counts the rows that changed what the skills keep
+// (any table of the Hark home's database but the dialog's sessions: the list, orders, devices, timers), which is
+// what a wrong action costs the user, whatever the reply said. Slots: SLURP annotates `location` (weather) and `target` (a room); a slot is
 // right when Hark's value says the same words (spaces and case aside), or when the annotated words, read alone with
 // the skill's own list for that slot, are that value: the list's synonyms ("hall" is the house's Hallway) mean the
 // annotated words are what Hark heard. Nothing looser: "the drawing hall" read as the Hallway is wrong.
@@ -19,6 +21,7 @@
 // the corpus fixtures' devices) is the peer on the rows it covers (smart home, shopping list, weather) when
 // `--hassil` names a python with it installed.
 import Foundation
+import GRDB
 import HarkAssistant
 import HarkRuntime
 import HarkUnderstanding
@@ -101,6 +104,8 @@ struct Verdict {
     let spoken: String
     let understandMilliseconds: Double
     let reply: String
+    /// Whether what the skills keep changed (``storedState(_:)``).
+    var changedState = false
 
     var intentRight: Bool { intent == "\(row.skill)/\(row.intent)" }
 }
@@ -150,6 +155,19 @@ func verdict(for row: Row, reply: AssistantReply) -> Verdict {
         row: row, outcome: outcome, intent: intent, slots: slots,
         spoken: slots.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: " "),
         understandMilliseconds: reply.timings["understand"] ?? 0, reply: reply.reply)
+}
+
+/// What the skills keep, as text: every table of the home's database but the dialog's sessions and the migrations'
+/// log, row by row.
+func storedState(_ database: DatabaseQueue) throws -> String {
+    try database.read { db in
+        let tables = try String.fetchAll(
+            db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+        return try tables.filter { $0 != "session" && $0 != "grdb_migrations" }.map { table in
+            let rows = try GRDB.Row.fetchAll(db, sql: "SELECT * FROM \"\(table)\" ORDER BY rowid")
+            return table + ": " + rows.map(\.description).joined(separator: "\n")
+        }.joined(separator: "\n")
+    }
 }
 
 func percentile(_ values: [Double], _ p: Double) -> Double {
@@ -212,10 +230,16 @@ if !options.classify.isEmpty {
 
 var verdicts: [Verdict] = []
 var times: [Double] = []
+let database = try DatabaseQueue(path: home + "/hark.sqlite")
 for pass in 0..<options.passes {
     for row in rows {
+        let before = pass == 0 ? try storedState(database) : ""
         let reply = await assistant.respond(to: row.text)
-        if pass == 0 { verdicts.append(verdict(for: row, reply: reply)) }
+        if pass == 0 {
+            var verdict = verdict(for: row, reply: reply)
+            verdict.changedState = try storedState(database) != before
+            verdicts.append(verdict)
+        }
         times.append((reply.timings["total"] ?? 0) - (reply.timings["skill"] ?? 0))
     }
 }
@@ -230,6 +254,7 @@ let slotsRight = slotRows.filter { verdict in
     verdict.intentRight && verdict.row.slots.allSatisfy { slotRight($0.key, expected: $0.value, verdict: verdict) }
 }
 let outActed = outOfScope.filter { $0.outcome == .acted }
+let outChanged = outOfScope.filter(\.changedState)
 
 print("SLURP development rows (\(options.data)): \(verdicts.count) rows, \(inScope.count) in scope, \(outOfScope.count) out of scope")
 print("")
@@ -248,6 +273,8 @@ print("")
 print("intent right: \(understood.count)/\(inScope.count) = \(percent(understood.count, inScope.count)) (asked back with the right intent: \(percent(askedRight.count, inScope.count)))")
 print("slots right where annotated (intent right too): \(slotsRight.count)/\(slotRows.count) = \(percent(slotsRight.count, slotRows.count))")
 print("out of scope: \(outActed.count)/\(outOfScope.count) = \(percent(outActed.count, outOfScope.count)) started an action; asked back \(outOfScope.filter { $0.outcome == .askedBack || $0.outcome == .askedSlot }.count), not understood \(outOfScope.filter { $0.outcome == .notUnderstood }.count)")
+print("in scope acted on: \(inScope.filter { $0.outcome == .acted }.count), of which changed what the skills keep: \(inScope.filter { $0.outcome == .acted && $0.changedState }.count)")
+print("out of scope that changed what the skills keep (the list, orders, devices, timers): \(outChanged.count)/\(outOfScope.count) = \(percent(outChanged.count, outOfScope.count))")
 print(String(format: "understanding and dialog time per sentence (skill time left out) (%d passes): p50 %.3f ms, p99 %.3f ms, max %.3f ms", options.passes,
              percentile(times, 0.5), percentile(times, 0.99), times.max() ?? 0))
 
@@ -260,8 +287,17 @@ if options.misses {
     for v in slotRows where v.intentRight && !v.row.slots.allSatisfy({ slotRight($0.key, expected: $0.value, verdict: v) }) {
         print("  \(v.row.text)  expected \(v.row.slots)  →  \(v.spoken)")
     }
+    print("\nin scope acted on, by intent: rows (of which changed what the skills keep)")
+    let acted = Dictionary(grouping: inScope.filter { $0.outcome == .acted }) { $0.intent ?? "-" }
+    for (intent, group) in acted.sorted(by: { $0.key < $1.key }) {
+        print("  \(intent): \(group.count) (\(group.filter(\.changedState).count))")
+    }
     print("\nout of scope acted on:")
-    for v in outActed { print("  \(v.row.text)  →  \(v.intent ?? "") \(v.spoken)") }
+    for v in outActed {
+        print("  \(v.row.text)  →  \(v.intent ?? "") \(v.spoken)\(v.changedState ? " (changed what the skills keep)" : "")")
+        print("      \(v.reply)")
+    }
+    for v in outChanged where v.outcome != .acted { print("  changed, not acted: \(v.row.text)  →  \(v.reply)") }
 }
 
 if let python = options.hassil {
