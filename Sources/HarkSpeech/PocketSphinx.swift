@@ -80,9 +80,6 @@ struct SphinxSegment {
     var endFrame: Int
     /// Acoustic score (sphinxbase log base, scaled), 0 or negative.
     var acousticScore: Int32
-    /// Language score (sphinxbase log base, scaled): with a grammar, the transition's log probability times the
-    /// language weight.
-    var languageScore: Int32 = 0
     /// Posterior probability from the lattice, when asked for (language-model decoding).
     var posterior: Double?
 
@@ -425,8 +422,7 @@ final class SphinxDecoder {
                 segments.append(
                     SphinxSegment(
                         word: String(cString: word), startFrame: Int(start), endFrame: Int(end),
-                        acousticScore: acoustic, languageScore: language,
-                        posterior: posteriors ? logmath_exp(logMath, logPosterior) : nil))
+                        acousticScore: acoustic, posterior: posteriors ? logmath_exp(logMath, logPosterior) : nil))
             }
             segment = ps_seg_next(current)
         }

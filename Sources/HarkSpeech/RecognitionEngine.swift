@@ -432,14 +432,12 @@ final class RecognitionEngine {
         }
         let text = Self.cleanHypothesis(result.text)
         let duration = utterance.decodeTime.components
-        var transcript = Transcript(
+        return Transcript(
             text: text, confidence: text.isEmpty ? 0 : confidence?.utterance ?? 0,
             alternatives: alternatives(best: Hypothesis(text: text, score: Int(result.score)), entries: result.nBest),
             words: words, audioSeconds: Double(utterance.samples.count) / Double(AudioFormat.speech.sampleRate),
             decodeMilliseconds: Double(duration.seconds) * 1000 + Double(duration.attoseconds) / 1e15,
             isConfidenceRated: rated, score: text.isEmpty ? 0 : Int(result.score))
-        transcript.languageScore = text.isEmpty ? 0 : result.segments.reduce(0) { $0 + Int($1.languageScore) }
-        return transcript
     }
 
     // MARK: Confidence

@@ -41,9 +41,6 @@ public struct Hypothesis: Sendable, Codable, Equatable {
     public var text: String
     /// PocketSphinx path score (log domain, higher is better; comparable only within one utterance).
     public var score: Int
-    /// The grammar's part of ``score``: its transitions' log probabilities (times the language weight), with the
-    /// word insertion and filler penalties; the rest is the acoustic score. 0 when nothing was recognised.
-    public var languageScore: Int = 0
 
     public init(text: String, score: Int) {
         self.text = text
@@ -75,9 +72,6 @@ public struct Transcript: Sendable, Codable, Equatable {
     /// PocketSphinx's path score of the best hypothesis (log domain, higher is better; 0 when nothing was
     /// recognised). Comparable between searches over the same audio: which grammar explains it better.
     public var score: Int
-    /// The grammar's part of ``score``: its transitions' log probabilities (times the language weight), with the
-    /// word insertion and filler penalties; the rest is the acoustic score. 0 when nothing was recognised.
-    public var languageScore: Int = 0
 
     public init(
         text: String, confidence: Double, alternatives: [Hypothesis], words: [WordTiming], audioSeconds: Double,

@@ -6,16 +6,12 @@ import HarkSpeech
 /// The wake grammar forces the wake phrase onto whatever was said; two tests tell a real one from a forced one:
 /// the wake phrase's confidence (``VoiceRecognizerOptions/minimumWakeConfidence``), and, below
 /// ``VoiceRecognizerOptions/certainWakeConfidence``, whether the wake grammar explained the audio better than the
-/// request grammar, which has no wake phrase (the same audio, so the path scores compare), both scored with the
-/// grammar's own probabilities: the search's transition weight is undone for the comparison.
+/// request grammar, which has no wake phrase (the same audio, so the path scores compare).
 struct WakeCheck: Sendable {
     /// The wake phrase as words.
     let wakeWords: [String]
     let minimumConfidence: Double
     let certainConfidence: Double
-    /// The power the grammars' transition probabilities were raised to for the search
-    /// (``VoiceRecognizerOptions/transitionWeight``).
-    let transitionWeight: Double
 
     /// The verdict on one decoded utterance.
     struct Verdict {
@@ -52,14 +48,6 @@ struct WakeCheck: Sendable {
         return 1 / (1 + exp(-logOdds / seconds))
     }
 
-    /// A path's score with the grammar's own probabilities: the search raised them to ``transitionWeight`` (a
-    /// flatter grammar finds long sentences through big lists), which also makes the request grammar's odd short
-    /// sentences cheap enough to out-score a weakly heard wake phrase ("the hall our eight" for eSpeak's "hey hark"
-    /// at weight 0.25). The language part is divided by the weight (its penalties with it).
-    private func unweightedScore(_ transcript: Transcript) -> Double {
-        Double(transcript.score) + Double(transcript.languageScore) * (1 / max(0.01, transitionWeight) - 1)
-    }
-
     /// Judges `transcript`'s wake phrase.
     /// - Parameters:
     ///   - requireWake: whether the utterance was decoded with the wake grammar (Hark idle).
@@ -75,7 +63,7 @@ struct WakeCheck: Sendable {
             text = ""
         } else if requireWake && confidence < certainConfidence {
             let request = try await unwoken()
-            if !request.text.isEmpty && unweightedScore(request) > unweightedScore(transcript) {
+            if !request.text.isEmpty && request.score > transcript.score {
                 heardWake = false
                 text = ""
             }
