@@ -125,7 +125,7 @@ import Testing
 }
 
 /// Writes 16 kHz S16LE audio into a FIFO at real-time pace (100 ms at a time): segment after segment, silence while
-/// a segment waits for its condition (at most 60 s) and after the last one, until stopped.
+/// a segment waits for its condition (at most 60 s of it) and after the last one, until stopped.
 final class PacedWriter: @unchecked Sendable {
     /// Audio written once `after` holds (at once when nil).
     struct Segment {
@@ -172,9 +172,12 @@ final class PacedWriter: @unchecked Sendable {
                 return true
             }
             for segment in segments {
-                let deadline = Date().addingTimeInterval(60)
-                while let after = segment.after, !after(), Date() < deadline {
+                // The wait is counted in microphone audio, not wall-clock time: while Hark is busy (building its
+                // recognizer on a loaded machine) it does not read, and a clock would run out before it heard a thing.
+                var waited = 0
+                while let after = segment.after, !after(), waited < 60 * 16_000 {
                     guard send(silence[...]) else { return }
+                    waited += step
                 }
                 for offset in stride(from: 0, to: segment.samples.count, by: step) {
                     guard send(segment.samples[offset..<min(segment.samples.count, offset + step)]) else { return }

@@ -1,0 +1,40 @@
+import HarkSpeech
+import Testing
+
+@testable import HarkVoice
+
+/// How the wake phrase's words are rated together, and how it is split off the front of a decoded text.
+@Suite struct WakeCheckTests {
+    static func word(_ text: String, _ start: Double, _ end: Double, _ confidence: Double?) -> WordTiming {
+        WordTiming(word: text, start: start, end: end, confidence: confidence)
+    }
+
+    @Test func aOneWordPhraseRatesAsItsWord() {
+        let rated = WakeCheck.phraseConfidence([Self.word("computer", 0.2, 0.8, 0.7)])
+        #expect(abs(rated - 0.7) < 1e-9)
+    }
+
+    /// eSpeak's "hark" rates 0.2–0.4 right after a "hey" rated 0.98; a geometric mean (0.54 here) let the weak word
+    /// sink the phrase, the phrase rated as one word does not.
+    @Test func oneWeakWordDoesNotSinkThePhrase() {
+        let rated = WakeCheck.phraseConfidence([Self.word("hey", 0.1, 0.4, 0.98), Self.word("hark", 0.4, 0.7, 0.3)])
+        #expect(rated > 0.8 && rated < 0.98, "\(rated)")
+        // The longer word weighs more: the same two confidences with a long weak word rate lower.
+        let longWeak = WakeCheck.phraseConfidence([Self.word("hey", 0.1, 0.2, 0.98), Self.word("hark", 0.2, 0.8, 0.3)])
+        #expect(longWeak < rated)
+    }
+
+    @Test func aWordNotRatedCountsAsNoConfidence() {
+        let rated = WakeCheck.phraseConfidence([Self.word("hey", 0.1, 0.4, 0.9), Self.word("hark", 0.4, 0.7, nil)])
+        #expect(rated < 0.01, "\(rated)")
+        #expect(WakeCheck.phraseConfidence([WordTiming]()) == 0)
+    }
+
+    @Test func theWakePhraseIsSplitOffOnlyWhenItComesFirst() {
+        let check = WakeCheck(wakeWords: ["hey", "hark"], minimumConfidence: 0.5, certainConfidence: 0.5)
+        #expect(check.split("hey hark add milk") == ("add milk", true))
+        #expect(check.split("hey hark") == ("", true))
+        #expect(check.split("add milk hey hark") == ("add milk hey hark", false))
+        #expect(check.split("hey") == ("hey", false))
+    }
+}
