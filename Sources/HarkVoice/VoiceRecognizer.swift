@@ -58,21 +58,18 @@ public struct VoiceRecognizerOptions: Sendable {
     /// asked back 19 right ones; 0.5 lets 63 through and asks back 57; 0.7 lets 30 through and asks back 93. A
     /// question costs one "yes"; a wrong action has to be noticed and undone.
     public var minimumConfidence: Double = 0.5
-    /// A wake phrase heard with less confidence than this (its words' phone-loop confidences taken together,
-    /// ``WakeCheck/phraseConfidence(_:)``; the geometric mean of them when the figures below were measured) does
-    /// not count: the wake grammar forces the wake phrase onto any speech, and the confidence tells a real one
-    /// from a forced one — not cleanly. With noise removal on, forced ones that passed the check below rated 0.04,
-    /// 0.046, 0.071, 0.19 and 0.21 (VoiceBench and eSpeak probes), real ones 0.056 and then 0.17–0.89.
-    /// 0.01 → 0.1 (VoiceBench, 32 clips each): clean false alarms 2 → 1, detections 31 → 30 (the 0.056 one); at
-    /// 10 dB SNR 26 of 32 detected either way, no false alarm. `RecognitionTests.aForcedWakePhraseDoesNotWakeHark`.
-    /// 0.1 → 0.15 on real voices (RealVoiceBench: "computer" and "jarvis" said alone by real people, 150 each, against
-    /// 390 recordings of other speech per word): detected 295 → 294 of 300, false alarms 76 → 63 (0.2: 293 / 51, 0.3:
-    /// 292 / 33, 0.5: 291 / 21); and the request grammar grown by the per-skill list budget forced "hey hark italy
-    /// soup" onto the test's request at 0.1007.
-    public var minimumWakeConfidence: Double = 0.15
-    /// From this wake confidence on, the wake phrase counts without the check that the wake grammar explains the
-    /// audio better than the request grammar (the path scores disagreed on a clear "hey hark" scored 0.85).
-    public var certainWakeConfidence: Double = 0.5
+    /// A wake phrase heard with less confidence than this (its words' phone-loop confidences rated as one word,
+    /// ``WakeCheck/phraseConfidence(_:)``) does not count: the wake grammar forces the wake phrase onto any speech,
+    /// and the confidence, a logistic of the phrase's per-frame likelihood ratio against a free phone loop, tells a
+    /// real one from a forced one. 0.5 is where the phrase is as likely said as not. Real people's "computer" and
+    /// "jarvis" rate at least 0.5 in 291 of 300 recordings; forced wake phrases in eSpeak's requests rate 0–0.001.
+    /// Between 0.15 and 0.5 a second test used to decide, whether the wake grammar's path scored better than the
+    /// request grammar's on the same audio; it decided the same for real voices as 0.5 alone does (RealVoiceBench:
+    /// "computer" 144 of 150 detected with 2 false alarms at 0.15 with the comparison, 145 with 2 at 0.5 without;
+    /// "jarvis" 147 with 3 either way), but it leaned on the grammar's transition weights and let synthetic voices
+    /// whose "hey hark" rates 0.2–0.5 (eSpeak's en-us+f2, en+m3) be woken or not by the request grammar's short
+    /// sentences. Without it a stream decodes one grammar while Hark is idle instead of two.
+    public var minimumWakeConfidence: Double = 0.5
     /// Whether a slot whose list the grammar holds only part of (``RecognitionGrammarOptions/maxListValues``) is
     /// decoded again over its time span with a small grammar of every value of its list (and the words on either
     /// side), when the first pass matched an intent. The first pass finds where the slot is; the second hears which
@@ -85,26 +82,14 @@ public struct VoiceRecognizerOptions: Sendable {
     /// state's probability evenly over its choices, 0 makes the grammar a constraint only. The even split charged a
     /// coffee order for every choice through its big lists (36 milks, 18 sweeteners), and next to the built-in
     /// skills short sentences of theirs won ("i like an salmon"). RealVoiceBench (200 barista dev clips), barista
-    /// next to every built-in skill, clean: 1 → 83.5 % accepted, 0.5 → 87.0 %, 0.25 → 90.0 %, 0 → 91.0 %;
-    /// barista alone 96.5–97.0 % throughout. Once both decoders scored against every senone (`SphinxDecoder`,
-    /// `-compallsen`): 0.5 → 87.5 %, 0.25 → 90.5 % (the wake check no longer lost eSpeak's "hey hark, switch on the
-    /// porch light" in `hark listen`, as it had at 0.25 before). Once the shopping items lost their second amount
-    /// ("add some can an eggs" for eSpeak's "add some bananas"), 0.25 gave 86.5 → 90.5 % accepted, wrong acted on
-    /// 5.5 → 4.5 %, real wake words alone detected as before; with the other issues' sentences 90.5 % clean, 76.2 % averaged
-    /// over the noise levels (71.0 % at 0.5 two stops before). Not taken: the wake check's comparison of the two
-    /// grammars (below ``certainWakeConfidence``, where eSpeak's "hey hark" rates 0.2–0.43 and real voices seldom do)
-    /// prefers the request grammar's short sentences at 0.25 ("the hall our eight" for eSpeak's "hey hark" alone;
-    /// "hey hark, add bread to my shopping list" not woken in en-us+f2 and en-us+f4); the word insertion penalty that
-    /// mends those clips (`-wip` 0.3) costs two points on the real voices (88.5 %). Scoring the comparison with the
-    /// grammar's own probabilities (each path's language score divided by the weight) woke 29 of 40 eSpeak wake
-    /// requests (four voices) at 0.25 and none of 16 without the wake phrase, real "computer" 145 of 150 with 4 false
-    /// alarms (2 at 0.5), "jarvis" 147 with 3; but `hark serve`'s Wyoming satellite, streaming eSpeak's "hey hark,
-    /// add milk to my shopping list", was then not woken (woken at 0.5 either way), so 0.25 waits for a wake check
-    /// that does not lean on synthetic voices. 0 is not taken: the flat grammar
-    /// lets paths of many short words win ("hey hark, turn on the kitchen light" decoded as "we got the an oz of two eggs and one eggs", or reaching no end of a
-    /// sentence at all), and the word insertion penalty that would hold them back cost the real voices more
-    /// (`-wip` 0.1: 87.5 %).
-    public var transitionWeight = 0.5
+    /// next to every built-in skill, clean: 1 → 83.5 % accepted, 0.5 → 86.5 %, 0.25 → 90.5 % (wrong acted on 5.0 →
+    /// 4.0 %); barista alone 96.5 % throughout. 0.25 waited for a wake check that does not compare the two
+    /// grammars' path scores (``minimumWakeConfidence``): that comparison preferred the request grammar's short
+    /// sentences at 0.25 ("the hall our eight" for eSpeak's "hey hark" alone). 0 is not taken: the flat grammar
+    /// lets paths of many short words win ("hey hark, turn on the kitchen light" decoded as "we got the an oz of two
+    /// eggs and one eggs", or reaching no end of a sentence at all), and the word insertion penalty that would hold
+    /// them back cost the real voices more (`-wip` 0.1: 87.5 %).
+    public var transitionWeight = 0.25
     /// Extra pronunciations, word → CMU phones (Hark's own words: ``HarkModelFiles/pronunciations()``).
     public var extraDictionary: [String: String] = [:]
     /// What the grammar keeps of the skills' sentences and lists.
@@ -174,9 +159,7 @@ public actor VoiceRecognizer {
         (grammar, pronunciations) = try await Self.install(
             engine: engine, vocabularies: vocabularies, wakeWords: wakeWords, options: options.grammar,
             weight: options.transitionWeight, into: (wakeRecognizer, requestRecognizer))
-        wakeCheck = WakeCheck(
-            wakeWords: wakeWords, minimumConfidence: options.minimumWakeConfidence,
-            certainConfidence: options.certainWakeConfidence)
+        wakeCheck = WakeCheck(wakeWords: wakeWords, minimumConfidence: options.minimumWakeConfidence)
         if options.decodesCappedListsAgain {
             passes.append(
                 try await CappedListPass(
@@ -321,8 +304,7 @@ public actor VoiceRecognizer {
         let started = ContinuousClock.now
         guard !utterance.samples.isEmpty else { return Self.nothingHeard }
         let transcript = try await (requireWake ? wakeRecognizer : requestRecognizer).transcribe(utterance)
-        return try await conclude(
-            transcript, unwoken: nil, utterance: utterance, requireWake: requireWake, started: started)
+        return try await conclude(transcript, utterance: utterance, requireWake: requireWake, started: started)
     }
 
     /// The transcript of no audio.
@@ -342,23 +324,12 @@ public actor VoiceRecognizer {
 
     /// Starts decoding an utterance while it is spoken (``feed(_:)`` its audio as it comes, then
     /// ``endUtterance()``): the result is the one ``recognize(_:requireWake:)`` gives for the whole audio, but almost
-    /// all of the decoding is done by the time speech ends. With `requireWake`, the request grammar decodes alongside
-    /// (its score is what the wake phrase is checked against). An utterance still open is abandoned.
+    /// all of the decoding is done by the time speech ends. An utterance still open is abandoned.
     public func startUtterance(requireWake: Bool) async throws {
         await cancelUtterance()
         let clock = ContinuousClock()
         let started = clock.now
-        if requireWake {
-            try await wakeRecognizer.startUtterance()
-            do {
-                try await requestRecognizer.startUtterance(rateConfidence: false)
-            } catch {
-                await wakeRecognizer.cancelUtterance()
-                throw error
-            }
-        } else {
-            try await requestRecognizer.startUtterance()
-        }
+        try await (requireWake ? wakeRecognizer : requestRecognizer).startUtterance()
         stream = Stream(requireWake: requireWake, decodeTime: clock.now - started)
     }
 
@@ -373,14 +344,7 @@ public actor VoiceRecognizer {
         if current.timestamp == nil { current.timestamp = chunk.timestamp }
         current.samples += chunk.samples
         do {
-            if current.requireWake {
-                // The two decoders are separate actors: they decode the chunk on both cores at once.
-                async let woken = wakeRecognizer.feed(chunk)
-                async let unwoken = requestRecognizer.feed(chunk)
-                _ = try await (woken, unwoken)
-            } else {
-                _ = try await requestRecognizer.feed(chunk)
-            }
+            _ = try await (current.requireWake ? wakeRecognizer : requestRecognizer).feed(chunk)
         } catch {
             await cancelUtterance()
             throw error
@@ -402,15 +366,9 @@ public actor VoiceRecognizer {
             await requestRecognizer.cancelUtterance()
             return Self.nothingHeard
         }
-        if current.requireWake {
-            async let woken = wakeRecognizer.endUtterance()
-            async let unwoken = requestRecognizer.endUtterance()
-            let (transcript, request) = try await (woken, unwoken)
-            return try await conclude(
-                transcript, unwoken: request, utterance: utterance, requireWake: true, started: started)
-        }
-        let transcript = try await requestRecognizer.endUtterance()
-        return try await conclude(transcript, unwoken: nil, utterance: utterance, requireWake: false, started: started)
+        let transcript = try await (current.requireWake ? wakeRecognizer : requestRecognizer).endUtterance()
+        return try await conclude(
+            transcript, utterance: utterance, requireWake: current.requireWake, started: started)
     }
 
     /// Abandons the utterance in progress, if any.
@@ -423,18 +381,12 @@ public actor VoiceRecognizer {
 
     /// From the decoder's transcript to the ``VoiceTranscript``: the wake phrase checked and split off, the second
     /// passes where configured, the reading judged.
-    /// - Parameter unwoken: the request grammar's unrated transcript of the same audio, when already decoded (a
-    ///   stream); otherwise it is decoded here if the wake phrase needs the comparison.
     private func conclude(
-        _ decoded: Transcript, unwoken: Transcript?, utterance: AudioChunk, requireWake: Bool,
-        started: ContinuousClock.Instant
+        _ decoded: Transcript, utterance: AudioChunk, requireWake: Bool, started: ContinuousClock.Instant
     ) async throws -> VoiceTranscript {
         var transcript = decoded
         let audioSeconds = Double(utterance.samples.count) / Double(max(1, utterance.format.sampleRate))
-        let verdict = try await wakeCheck.judge(transcript, requireWake: requireWake) { [requestRecognizer] in
-            if let unwoken { return unwoken }
-            return try await requestRecognizer.transcribe(utterance, rateConfidence: false)
-        }
+        let verdict = wakeCheck.judge(transcript, requireWake: requireWake)
         var text = verdict.text
         var readings: [String] = []
         for alternative in [transcript.text] + transcript.alternatives.map(\.text) {
@@ -451,7 +403,7 @@ public actor VoiceRecognizer {
         for pass in passes {
             let input = RecognitionPassInput(
                 text: text, transcript: transcript, readings: readings, utterance: utterance,
-                wakeWordCount: verdict.heardWake ? wakeWords.count : 0)
+                wakeWordCount: verdict.confidence != nil ? wakeWords.count : 0)
             guard let revision = try await pass.revise(input, engine: engine) else { continue }
             if revision.text != text { firstPass = firstPass ?? text }
             text = revision.text

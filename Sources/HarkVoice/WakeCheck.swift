@@ -3,15 +3,12 @@ import HarkSpeech
 
 /// Whether an utterance decoded with the wake grammar really began with the wake phrase.
 ///
-/// The wake grammar forces the wake phrase onto whatever was said; two tests tell a real one from a forced one:
-/// the wake phrase's confidence (``VoiceRecognizerOptions/minimumWakeConfidence``), and, below
-/// ``VoiceRecognizerOptions/certainWakeConfidence``, whether the wake grammar explained the audio better than the
-/// request grammar, which has no wake phrase (the same audio, so the path scores compare).
+/// The wake grammar forces the wake phrase onto whatever was said; the wake phrase's confidence (a likelihood ratio
+/// against a free phone loop, ``VoiceRecognizerOptions/minimumWakeConfidence``) tells a real one from a forced one.
 struct WakeCheck: Sendable {
     /// The wake phrase as words.
     let wakeWords: [String]
     let minimumConfidence: Double
-    let certainConfidence: Double
 
     /// The verdict on one decoded utterance.
     struct Verdict {
@@ -48,26 +45,17 @@ struct WakeCheck: Sendable {
         return 1 / (1 + exp(-logOdds / seconds))
     }
 
-    /// Judges `transcript`'s wake phrase.
-    /// - Parameters:
-    ///   - requireWake: whether the utterance was decoded with the wake grammar (Hark idle).
-    ///   - unwoken: the request grammar's transcript of the same audio, decoded only when the comparison is needed.
-    func judge(_ transcript: Transcript, requireWake: Bool, unwoken: () async throws -> Transcript) async throws
-        -> Verdict
-    {
-        var (text, heardWake) = split(transcript.text)
+    /// Judges `transcript`'s wake phrase: it counts when it was decoded first and rates at least the minimum.
+    /// - Parameter requireWake: whether the utterance was decoded with the wake grammar (Hark idle): then a wake
+    ///   phrase that does not count leaves no request; otherwise (a conversation, a recording) the words after it
+    ///   are the request either way.
+    func judge(_ transcript: Transcript, requireWake: Bool) -> Verdict {
+        let (text, heardWake) = split(transcript.text)
         guard heardWake else { return Verdict(text: text, heardWake: false) }
         let confidence = Self.phraseConfidence(transcript.words.prefix(wakeWords.count))
-        if confidence < minimumConfidence {
-            heardWake = false
-            text = ""
-        } else if requireWake && confidence < certainConfidence {
-            let request = try await unwoken()
-            if !request.text.isEmpty && request.score > transcript.score {
-                heardWake = false
-                text = ""
-            }
+        guard confidence >= minimumConfidence else {
+            return Verdict(text: requireWake ? "" : text, heardWake: false, confidence: confidence)
         }
-        return Verdict(text: text, heardWake: heardWake, confidence: confidence)
+        return Verdict(text: text, heardWake: true, confidence: confidence)
     }
 }

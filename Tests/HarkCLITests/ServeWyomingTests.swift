@@ -189,7 +189,7 @@ struct WyomingTestError: Error, CustomStringConvertible {
         #expect(Set(items.split(separator: "\n")) == ["bread", "egg"])  // the list's keys are singular
 
         // Wake word: the wake phrase in an eSpeak clip, and a clip without it.
-        let wake = try speak(hark, "hey hark", to: "wake.wav", voice: "en-us+f2")
+        let wake = try speak(hark, "hey hark", to: "wake.wav", voice: "en-us+f5")  // rates like people's wake words
         let detected = try #require(try WyomingLaunch.client(port: port, ["detect", wake]).first)
         #expect(detected["type"] as? String == "detection")
         #expect(detected["name"] as? String == "hey hark")
@@ -253,7 +253,9 @@ struct WyomingTestError: Error, CustomStringConvertible {
         for (index, text) in ["hey hark, add milk to my shopping list", "hey hark, turn on the lights in here"]
             .enumerated()
         {
-            let said = try hark.run(["say", text, "--voice", "en-us+f2", "-o", "request-\(index).wav"])
+            // en-us+f5 says "hey hark" the way people say a wake word (0.65–0.9; most eSpeak voices below 0.5); at
+            // its default rate "add milk" streamed was heard as "add two milk".
+            let said = try hark.run(["say", text, "--voice", "en-us+f5", "--rate", "160", "-o", "request-\(index).wav"])
             try #require(said.status == 0, "\(said.stderr)")
             raw += try WAVFile.read(path: dir + "/request-\(index).wav").speechChunk().samples
             raw += [Int16](repeating: 0, count: 16_000 * 8)

@@ -60,12 +60,9 @@ enum RecognitionFixture {
 
     /// The wake grammar forces "hey hark" onto whatever is said; the wake confidence tells a forced one from a real
     /// one. This request was taken as woken ("hey hark the greek soup", a recipe suggestion) while the minimum wake
-    /// confidence was 0.01: its forced wake phrase rates about 0.04; the same request after the wake phrase about
-    /// 0.26. (Not every forced one rates that low: en-us+f2's "i want something dairy free with chicken" is still
-    /// taken as woken at 0.21 — above real ones, which rated 0.17–0.85 in that voice set.) The real one is said by
-    /// en-us+f3, whose "hey hark" rates 0.87–0.96, like real people's wake words ("computer" and "jarvis" rate 0.5
-    /// or more in 291 of 300 clips): en-us+f4's rated 0.31 in a clean-clone run, where the comparison of the two
-    /// grammars decides, and eSpeak's output, which shifts by a few samples with what it said before, tipped it.
+    /// confidence was 0.01: forced wake phrases in eSpeak's requests rate 0–0.001 now that every senone is scored.
+    /// The real one is said by en-us+f3, whose "hey hark" rates 0.87–0.96, like real people's wake words
+    /// ("computer" and "jarvis" rate 0.5 or more in 291 of 300 clips).
     @Test func aForcedWakePhraseDoesNotWakeHark() async throws {
         let recognizer = try await RecognitionFixture.recognizer.value
         let request = "add bread to my shopping list"

@@ -31,10 +31,32 @@ import Testing
     }
 
     @Test func theWakePhraseIsSplitOffOnlyWhenItComesFirst() {
-        let check = WakeCheck(wakeWords: ["hey", "hark"], minimumConfidence: 0.5, certainConfidence: 0.5)
+        let check = WakeCheck(wakeWords: ["hey", "hark"], minimumConfidence: 0.5)
         #expect(check.split("hey hark add milk") == ("add milk", true))
         #expect(check.split("hey hark") == ("", true))
         #expect(check.split("add milk hey hark") == ("add milk hey hark", false))
         #expect(check.split("hey") == ("hey", false))
+    }
+
+    static func decoded(hey: Double, hark: Double) -> Transcript {
+        let words = [Self.word("hey", 0.1, 0.3, hey), Self.word("hark", 0.3, 0.6, hark), Self.word("add", 0.7, 0.9, 0.9),
+                     Self.word("milk", 0.9, 1.2, 0.9)]
+        return Transcript(
+            text: "hey hark add milk", confidence: 0.9, alternatives: [], words: words, audioSeconds: 1.2,
+            decodeMilliseconds: 0)
+    }
+
+    /// Idle, a wake phrase rated below the minimum wakes nothing; in a conversation or a recording the words after
+    /// it are still the request.
+    @Test func aWeakWakePhraseWakesNothingButKeepsAnOpenRequest() throws {
+        let check = WakeCheck(wakeWords: ["hey", "hark"], minimumConfidence: 0.5)
+        let weak = Self.decoded(hey: 0.3, hark: 0.2)
+        let idle = check.judge(weak, requireWake: true)
+        #expect(!idle.heardWake && idle.text == "")
+        #expect(try #require(idle.confidence) < 0.5)
+        let open = check.judge(weak, requireWake: false)
+        #expect(!open.heardWake && open.text == "add milk")
+        let strong = check.judge(Self.decoded(hey: 0.9, hark: 0.7), requireWake: true)
+        #expect(strong.heardWake && strong.text == "add milk")
     }
 }
