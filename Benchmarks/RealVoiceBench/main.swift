@@ -124,6 +124,8 @@ struct HarkResult {
     var error: String?
     /// The recognizer's confidence in the words.
     var confidence: Double
+    /// The recognizer's confidence in the words that spell the slot values (nil: none, or not rated).
+    var valueConfidence: Double?
     /// What Hark asked about, when it asked: "skill/intent" and the slots.
     var questionIntent: String?
     var questionSlots: [String: String]
@@ -141,6 +143,7 @@ struct HarkResult {
         afterSpeechMilliseconds = timings["afterSpeech"] ?? 0
         error = object["error"] as? String
         confidence = object["confidence"] as? Double ?? 0
+        valueConfidence = object["valueConfidence"] as? Double
         questionIntent = object["questionIntent"] as? String
         questionSlots = (object["questionSlots"] as? [String: Any] ?? [:]).mapValues { "\($0)" }
     }
@@ -295,7 +298,7 @@ var summary: [(config: String, condition: String, tally: Tally)] = []
 var readingRows: [String] = []
 for config in settings.configs where settings.parts.contains("barista") {
     let skills = config == "alone" ? ["--skills", "barista"] : []
-    var readings: [(meansIntent: Bool, right: Bool, confidence: Double)] = []
+    var readings: [(meansIntent: Bool, right: Bool, confidence: Double, valueConfidence: Double?)] = []
     emit("\n== Hark, \(config == "alone" ? "barista alone (--skills barista)" : "barista next to every built-in skill")")
     emit("condition  accepted  asked back  wrong acted  not underst.  RTF*   after speech p50/p99   peak MB")
     for snr in settings.conditions {
@@ -324,7 +327,7 @@ for config in settings.configs where settings.parts.contains("barista") {
         readings += zip(clips, lines).map { clip, line in
             let result = HarkResult(line)
             let reading = result.reading(for: clip, skill: "barista")
-            return (reading.meansIntent, reading.right, result.confidence)
+            return (reading.meansIntent, reading.right, result.confidence, result.valueConfidence)
         }
         if settings.readings != nil {
             readingRows += zip(clips, lines).map { clip, line -> String in
@@ -357,6 +360,17 @@ for config in settings.configs where settings.parts.contains("barista") {
                 format: "%.2f: %d / %d", threshold, wrong.filter { $0.confidence >= threshold }.count,
                 right.filter { $0.confidence < threshold }.count)
         }.joined(separator: "   ") + "   (of \(wrong.count) wrong, \(right.count) right)")
+    emit("Value doubt threshold (confidence of the words that spell the slot values below it: asked back), among the")
+    emit("readings the recognizer's confidence lets through (0.5); Hark's is VALUE. Wrong readings acted on / right")
+    emit("readings asked back:")
+    let trusted = readings.filter { $0.confidence >= 0.5 }
+    emit(
+        [0.0, 0.5, 0.7, 0.8, 0.9, 0.93, 0.95, 0.97, 0.99].map { threshold in
+            String(
+                format: "%.2f: %d / %d", threshold,
+                trusted.filter { $0.meansIntent && !$0.right && ($0.valueConfidence ?? 1) >= threshold }.count,
+                trusted.filter { $0.right && ($0.valueConfidence ?? 1) < threshold }.count)
+        }.joined(separator: "   "))
     let noisy = summary.filter { $0.config == config && $0.condition != "clean" }
     if !noisy.isEmpty {
         let mean = noisy.map { $0.tally.rate(.accepted) }.reduce(0, +) / Double(noisy.count)

@@ -8,6 +8,9 @@ public struct RecognitionDoubt: Sendable, Codable, Equatable {
         case lowConfidence
         /// Another n-best reading means a different intent or different slot values.
         case competingReadings
+        /// The words that spell the slot values rate below ``VoiceRecognizerOptions/minimumValueConfidence``: the
+        /// utterance was heard, what to act on perhaps not.
+        case doubtfulValue
     }
 
     /// What made the reading doubtful.
@@ -26,11 +29,17 @@ public struct RecognitionJudge: Sendable {
     public let minimumConfidence: Double
     /// Competing readings only count while the confidence is below this.
     public let competingReadingsBelow: Double
+    /// Below this confidence of the slot values' words the reading is doubted (0: never).
+    public let minimumValueConfidence: Double
 
-    public init(engine: IntentEngine, minimumConfidence: Double, competingReadingsBelow: Double = 0.8) {
+    public init(
+        engine: IntentEngine, minimumConfidence: Double, competingReadingsBelow: Double = 0.8,
+        minimumValueConfidence: Double = 0
+    ) {
         self.engine = engine
         self.minimumConfidence = minimumConfidence
         self.competingReadingsBelow = competingReadingsBelow
+        self.minimumValueConfidence = minimumValueConfidence
     }
 
     /// The judgement of one utterance: the confidence to report and the doubt, if any.
@@ -39,8 +48,9 @@ public struct RecognitionJudge: Sendable {
         public var doubt: RecognitionDoubt?
     }
 
-    /// Judges `text` (the best reading) given all n-best `readings` (best first) and the recognizer's confidence.
-    public func judge(text: String, readings: [String], confidence: Double) -> Verdict {
+    /// Judges `text` (the best reading) given all n-best `readings` (best first), the recognizer's confidence and
+    /// that of the words that spell the slot values (nil: not rated).
+    public func judge(text: String, readings: [String], confidence: Double, valueConfidence: Double? = nil) -> Verdict {
         guard !text.isEmpty else { return Verdict(confidence: confidence, doubt: nil) }
         let meaning = Self.meaning(of: engine.match(text))
         var competing: [String] = []
@@ -54,6 +64,9 @@ public struct RecognitionJudge: Sendable {
         let combined = competing.isEmpty ? confidence : confidence * agreeing
         if confidence < minimumConfidence {
             return Verdict(confidence: combined, doubt: RecognitionDoubt(reason: .lowConfidence, competing: competing))
+        }
+        if let valueConfidence, valueConfidence < minimumValueConfidence {
+            return Verdict(confidence: combined, doubt: RecognitionDoubt(reason: .doubtfulValue, competing: competing))
         }
         if !competing.isEmpty && confidence < competingReadingsBelow {
             return Verdict(

@@ -70,8 +70,8 @@ public enum RecordingRun {
     /// The JSON object of `hark run --json` (and `POST /v1/run`): the reply's fields (skill, intent, slots, reply,
     /// endSession…, its `confidence` renamed `understandingConfidence` and `alternatives` renamed
     /// `intentAlternatives`) with the recording's: input, speech, text, heardWakePhrase, confidence (the
-    /// recognizer's), alternatives (n-best), doubt, firstPassText, timings (read, endpoint, load on the first
-    /// recording, recognize, understand, dialog, skill, synthesize, afterSpeech, total).
+    /// recognizer's), alternatives (n-best), doubt, firstPassText, valueConfidence, timings (read, endpoint, load on
+    /// the first recording, recognize, understand, dialog, skill, synthesize, afterSpeech, total).
     public static func report(
         input: String, transcript: VoiceTranscript?, reply: AssistantReply, output: String?, timings: [String: Double]
     ) throws -> String {
@@ -91,6 +91,7 @@ public enum RecordingRun {
             object["doubt"] = ["reason": doubt.reason.rawValue, "competing": reply.redaction == nil ? doubt.competing : []]
         }
         if let firstPass = transcript?.firstPassText, reply.redaction == nil { object["firstPassText"] = firstPass }
+        if let value = transcript?.valueConfidence { object["valueConfidence"] = (value * 1000).rounded() / 1000 }
         if let output { object["output"] = output }
         object["timings"] = timings.mapValues { ($0 * 1000).rounded() / 1000 }
         let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])

@@ -27,24 +27,6 @@ struct WakeCheck: Sendable {
         return (words.dropFirst(wakeWords.count).joined(separator: " "), true)
     }
 
-    /// The confidence of a phrase rated as one word: the words' log-odds averaged over their time. A word's
-    /// confidence is a logistic of its per-frame likelihood ratio against the phone loop, so this is the logistic
-    /// of the phrase's own per-frame ratio, the way the utterance's confidence is rated (``Transcript/confidence``);
-    /// a one-word phrase keeps its word's. (The geometric mean of the words' confidences it replaces let one weak
-    /// word sink a phrase: eSpeak's "hark" rates 0.2–0.4 after a "hey" rated 0.98.) A word not rated counts as 0.
-    static func phraseConfidence(_ words: some Collection<WordTiming>) -> Double {
-        var logOdds = 0.0
-        var seconds = 0.0
-        for word in words {
-            let confidence = min(1 - 1e-9, max(1e-9, word.confidence ?? 0))
-            let length = max(0.01, word.end - word.start)
-            logOdds += log(confidence / (1 - confidence)) * length
-            seconds += length
-        }
-        guard seconds > 0 else { return 0 }
-        return 1 / (1 + exp(-logOdds / seconds))
-    }
-
     /// Judges `transcript`'s wake phrase: it counts when it was decoded first and rates at least the minimum.
     /// - Parameter requireWake: whether the utterance was decoded with the wake grammar (Hark idle): then a wake
     ///   phrase that does not count leaves no request; otherwise (a conversation, a recording) the words after it
@@ -52,7 +34,7 @@ struct WakeCheck: Sendable {
     func judge(_ transcript: Transcript, requireWake: Bool) -> Verdict {
         let (text, heardWake) = split(transcript.text)
         guard heardWake else { return Verdict(text: text, heardWake: false) }
-        let confidence = Self.phraseConfidence(transcript.words.prefix(wakeWords.count))
+        let confidence = transcript.words.prefix(wakeWords.count).phraseConfidence
         guard confidence >= minimumConfidence else {
             return Verdict(text: requireWake ? "" : text, heardWake: false, confidence: confidence)
         }

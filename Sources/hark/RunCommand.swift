@@ -25,8 +25,9 @@ struct RunCommand: AsyncParsableCommand {
             Prints the reply (or, with --json, one object a recording and a line: text, heardWakePhrase, confidence,
             alternatives, doubt, skill, intent, slots, reply, endSession and milliseconds per stage, among them
             afterSpeech: from the end of the speech to the reply's audio). --output writes the spoken reply as a WAV
-            file (one recording only). When the recognition is doubtful (low confidence, or n-best readings that mean
-            different things), "doubt" says why and lists the competing readings.
+            file (one recording only). When the recognition is doubtful (low confidence, n-best readings that mean
+            different things, or slot values whose words fit the sound worse: valueConfidence), "doubt" says why and
+            lists the competing readings.
             Several recordings (--input A --input B, or --inputs LIST with one path a line, - for standard input)
             share one recognizer, loaded once; each is its own request unless --session joins them.
             """)

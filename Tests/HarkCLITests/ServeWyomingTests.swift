@@ -250,7 +250,10 @@ struct WyomingTestError: Error, CustomStringConvertible {
 
         // The microphone: two requests with the wake phrase, silence between them (16 kHz raw PCM).
         var raw = [Int16]()
-        for (index, text) in ["hey hark, add milk to my shopping list", "hey hark, turn on the lights in here"]
+        // eSpeak's "milk" after "add" rates 0.66 in a file and fell below 0.5 streamed, and an item heard worse than
+        // the rest of its request is asked back (`VoiceRecognizerOptions.minimumValueConfidence`); its "eggs" rates
+        // 0.997.
+        for (index, text) in ["hey hark, add eggs to my shopping list", "hey hark, turn on the lights in here"]
             .enumerated()
         {
             // en-us+f5 says "hey hark" the way people say a wake word (0.65–0.9; most eSpeak voices below 0.5); at
@@ -294,18 +297,18 @@ struct WyomingTestError: Error, CustomStringConvertible {
         #expect(serve.isRunning, "\(serve.errorOutput)")
         // What the satellite was told it heard, and what it was told Hark said.
         let heard = lines("heard.txt")
-        #expect(heard.first == "add milk to my shopping list", "\(heard)")
+        #expect(heard.first == "add eggs to my shopping list", "\(heard)")
         // This clip is read as "…lights in here" or as "…lighting here" (the grammar's synonym; which one depends on
         // where the satellite's first chunk fell), both the same request.
         #expect(heard.count >= 2 && heard[1].hasPrefix("turn on the light"), "\(heard)")
         let replies = lines("replies.txt")
         #expect(replies.count == 2, "\(replies)")
-        #expect(replies.first?.lowercased().contains("milk") == true, "\(replies)")
+        #expect(replies.first?.lowercased().contains("eggs") == true, "\(replies)")
         // "In here" is the satellite's area: the kitchen.
         #expect(replies.last?.lowercased().contains("kitchen") == true, "\(replies)")
         let items = try commandOutput(
             "/usr/bin/sqlite3", [dir + "/hark.sqlite", "SELECT key FROM shopping_list_item"])
-        #expect(items.split(separator: "\n").contains("milk"))
+        #expect(items.split(separator: "\n").contains("egg"))  // the list's keys are singular
         // The replies' audio reached the speaker: 22 050 Hz 16-bit mono, a second or more, not silence.
         try waitFor("the speaker's audio", timeout: 30) {
             ((try? FileManager.default.attributesOfItem(atPath: dir + "/speaker.raw")[.size] as? Int) ?? 0) > 44_100

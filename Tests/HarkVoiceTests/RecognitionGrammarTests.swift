@@ -187,4 +187,20 @@ import Testing
         let unsure = judge.judge(text: "stop", readings: ["stop"], confidence: 0.1)
         #expect(unsure.doubt?.reason == .lowConfidence)
     }
+
+    /// A reading heard with confidence whose slot values' words fit the sound worse is asked back; one without
+    /// values, or whose values are not rated, is judged as before.
+    @Test func valuesHeardWithLessConfidenceAreDoubted() {
+        let judge = RecognitionJudge(
+            engine: RecognitionFixture.engine, minimumConfidence: 0.5, minimumValueConfidence: 0.9)
+        let text = "add milk to my shopping list"
+        let doubtful = judge.judge(text: text, readings: [text], confidence: 0.99, valueConfidence: 0.6)
+        #expect(doubtful.doubt?.reason == .doubtfulValue)
+        #expect(doubtful.confidence == 0.99)
+        #expect(judge.judge(text: text, readings: [text], confidence: 0.99, valueConfidence: 0.95).doubt == nil)
+        #expect(judge.judge(text: text, readings: [text], confidence: 0.99, valueConfidence: nil).doubt == nil)
+        // The recognizer's own doubt comes first.
+        let unsure = judge.judge(text: text, readings: [text], confidence: 0.2, valueConfidence: 0.6)
+        #expect(unsure.doubt?.reason == .lowConfidence)
+    }
 }

@@ -3,31 +3,32 @@ import Testing
 
 @testable import HarkVoice
 
-/// How the wake phrase's words are rated together, and how it is split off the front of a decoded text.
+/// How words are rated together (the wake phrase, a slot value's words), and how the wake phrase is split off the
+/// front of a decoded text.
 @Suite struct WakeCheckTests {
     static func word(_ text: String, _ start: Double, _ end: Double, _ confidence: Double?) -> WordTiming {
         WordTiming(word: text, start: start, end: end, confidence: confidence)
     }
 
     @Test func aOneWordPhraseRatesAsItsWord() {
-        let rated = WakeCheck.phraseConfidence([Self.word("computer", 0.2, 0.8, 0.7)])
+        let rated = [Self.word("computer", 0.2, 0.8, 0.7)].phraseConfidence
         #expect(abs(rated - 0.7) < 1e-9)
     }
 
     /// eSpeak's "hark" rates 0.2–0.4 right after a "hey" rated 0.98; a geometric mean (0.54 here) let the weak word
     /// sink the phrase, the phrase rated as one word does not.
     @Test func oneWeakWordDoesNotSinkThePhrase() {
-        let rated = WakeCheck.phraseConfidence([Self.word("hey", 0.1, 0.4, 0.98), Self.word("hark", 0.4, 0.7, 0.3)])
+        let rated = [Self.word("hey", 0.1, 0.4, 0.98), Self.word("hark", 0.4, 0.7, 0.3)].phraseConfidence
         #expect(rated > 0.8 && rated < 0.98, "\(rated)")
         // The longer word weighs more: the same two confidences with a long weak word rate lower.
-        let longWeak = WakeCheck.phraseConfidence([Self.word("hey", 0.1, 0.2, 0.98), Self.word("hark", 0.2, 0.8, 0.3)])
+        let longWeak = [Self.word("hey", 0.1, 0.2, 0.98), Self.word("hark", 0.2, 0.8, 0.3)].phraseConfidence
         #expect(longWeak < rated)
     }
 
     @Test func aWordNotRatedCountsAsNoConfidence() {
-        let rated = WakeCheck.phraseConfidence([Self.word("hey", 0.1, 0.4, 0.9), Self.word("hark", 0.4, 0.7, nil)])
+        let rated = [Self.word("hey", 0.1, 0.4, 0.9), Self.word("hark", 0.4, 0.7, nil)].phraseConfidence
         #expect(rated < 0.01, "\(rated)")
-        #expect(WakeCheck.phraseConfidence([WordTiming]()) == 0)
+        #expect([WordTiming]().phraseConfidence == 0)
     }
 
     @Test func theWakePhraseIsSplitOffOnlyWhenItComesFirst() {
