@@ -66,12 +66,12 @@ public struct VoiceRecognizerOptions: Sendable {
     /// Below this confidence of the words that spell the slot values (``VoiceTranscript/valueConfidence``) a
     /// reading is doubted: the utterance may fit the grammar well while the words Hark would act on fit the sound
     /// far worse than the rest. The same standard as the utterance's (``minimumConfidence``), not a figure fitted to
-    /// the dev recordings. RealVoiceBench's trade-off over the 200 barista dev clips, clean and at 24…6 dB
-    /// (1,600 readings a configuration), wrong readings acted on / right ones asked back: barista alone 0 → 192 / 0,
-    /// 0.5 → 181 / 2, 0.7 → 174 / 3, 0.9 → 156 / 26, 0.97 → 104 / 87; with every built-in skill clean, 10 → 8 / 0
-    /// (the two caught are coffee orders heard as a re-order of "two hundred loaves" and a recipe search, rated 0.13
-    /// and 0.08), 0.93 → 2 / 2. Higher thresholds trade about one right reading asked back for each wrong one caught
-    /// in noise.
+    /// the dev recordings. RealVoiceBench's trade-off over the 200 barista dev clips, wrong readings acted on / right
+    /// ones asked back: with every built-in skill, clean, at transition weight 0.25: off 8 / 0, 0.5 → 7 / 0 (a
+    /// cappuccino order heard as a recipe search, its values rated 0.08), 0.93 → 2 / 2, 0.99 → 1 / 14; barista alone
+    /// 6 / 0 up to 0.7. At weight 0.5, clean and at 24…6 dB (1,600 readings a configuration): barista alone off
+    /// 192 / 0, 0.5 → 181 / 2, 0.9 → 156 / 26, 0.97 → 104 / 87. Higher thresholds trade about one right reading
+    /// asked back for each wrong one caught in noise.
     public var minimumValueConfidence: Double = 0.5
     /// A wake phrase heard with less confidence than this (its words' phone-loop confidences rated as one word,
     /// `phraseConfidence`) does not count: the wake grammar forces the wake phrase onto any speech,
