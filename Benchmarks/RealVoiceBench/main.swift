@@ -12,8 +12,7 @@ import HarkVoice
 // "jarvis" said by real people (`shared/speech-data/wake`) against other speech, with python `pocketsphinx` 5's keyword
 // spotting as the peer. Prints figures; asserts none.
 //
-// Usage: RealVoiceBench [--data DIR] [--hark PATH] [--conditions clean,24,21,18,15,12,9,6] [--configs alone,all]
-//                       [--clips N] [--misses] [--readings FILE] [--parts barista,peer,wake]
+// Usage: `RealVoiceBench --help` (the options are in `usage` below).
 
 /// Command-line settings.
 struct Settings {
@@ -246,7 +245,21 @@ struct Tally {
 // MARK: - The run
 
 
-let settings = try Settings(Array(CommandLine.arguments.dropFirst()))
+let usage = """
+    Usage: RealVoiceBench [--data DIR] [--hark PATH] [--conditions clean,24,21,18,15,12,9,6] [--configs alone,all]
+                          [--clips N] [--misses] [--readings FILE] [--parts barista,peer,wake]
+    """
+if CommandLine.arguments.contains("--help") || CommandLine.arguments.contains("-h") {
+    print(usage)
+    exit(0)
+}
+let settings: Settings
+do {
+    settings = try Settings(Array(CommandLine.arguments.dropFirst()))
+} catch {
+    FileHandle.standardError.write(Data("RealVoiceBench: \(error)\n\(usage)\n".utf8))
+    exit(2)
+}
 let barista = settings.data + "/barista"
 guard FileManager.default.fileExists(atPath: settings.hark) else {
     throw BenchError("no hark binary at \(settings.hark): swift build -c release --product hark")

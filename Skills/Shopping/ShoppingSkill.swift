@@ -308,6 +308,9 @@ struct ShoppingTurn {
         case .none:
             let entries = try await store.list()
             if entries.isEmpty { return .speak(try say("clear_empty")) }
+            if entries.count == 1 {
+                return .speak(try say("confirm_clear_one", ["items": speech.list(entries)])).confirmIntent()
+            }
             return .speak(try say("confirm_clear", ["count": try speech.count(entries.count, "items")])).confirmIntent()
         }
     }

@@ -51,8 +51,18 @@ public struct RecognitionJudge: Sendable {
     /// Judges `text` (the best reading) given all n-best `readings` (best first), the recognizer's confidence and
     /// that of the words that spell the slot values (nil: not rated).
     public func judge(text: String, readings: [String], confidence: Double, valueConfidence: Double? = nil) -> Verdict {
+        judge(
+            text: text, matched: engine.match(text), readings: readings, confidence: confidence,
+            valueConfidence: valueConfidence)
+    }
+
+    /// ``judge(text:readings:confidence:valueConfidence:)`` with `text` already matched (`matched`), so that a
+    /// caller that needed the match first does not match it twice.
+    public func judge(
+        text: String, matched: MatchResult, readings: [String], confidence: Double, valueConfidence: Double? = nil
+    ) -> Verdict {
         guard !text.isEmpty else { return Verdict(confidence: confidence, doubt: nil) }
-        let meaning = Self.meaning(of: engine.match(text))
+        let meaning = Self.meaning(of: matched)
         var competing: [String] = []
         for reading in readings.prefix(5) where reading != text {
             let other = Self.meaning(of: engine.match(reading))

@@ -429,10 +429,12 @@ public actor VoiceRecognizer {
         let judge = RecognitionJudge(
             engine: engine, minimumConfidence: options.minimumConfidence,
             minimumValueConfidence: options.minimumValueConfidence)
+        let matched = engine.match(text)
         let valueConfidence = valueConfidence(
-            of: text, words: transcript.words.dropFirst(verdict.confidence != nil ? wakeWords.count : 0))
+            of: matched, words: transcript.words.dropFirst(verdict.confidence != nil ? wakeWords.count : 0))
         let judged = judge.judge(
-            text: text, readings: readings, confidence: transcript.confidence, valueConfidence: valueConfidence)
+            text: text, matched: matched, readings: readings, confidence: transcript.confidence,
+            valueConfidence: valueConfidence)
         return VoiceTranscript(
             text: text, heardWakePhrase: verdict.heardWake, wakeConfidence: verdict.confidence,
             confidence: judged.confidence, alternatives: readings.filter { $0 != text },
@@ -441,10 +443,10 @@ public actor VoiceRecognizer {
     }
 
     /// The confidence of the words in `words` (the decoder's, wake phrase removed) that spell the slot values of
-    /// `text`'s best match, rated as one word; nil when the match has no slot value, or a value's words are not
-    /// among the decoder's (a later pass rewrote them).
-    private func valueConfidence(of text: String, words: ArraySlice<WordTiming>) -> Double? {
-        guard let best = engine.match(text).best, !best.rawSlots.isEmpty else { return nil }
+    /// the reading's best match (`matched`), rated as one word; nil when the match has no slot value, or a value's
+    /// words are not among the decoder's (a later pass rewrote them).
+    private func valueConfidence(of matched: MatchResult, words: ArraySlice<WordTiming>) -> Double? {
+        guard let best = matched.best, !best.rawSlots.isEmpty else { return nil }
         let spoken = words.map(\.word)
         var valueWords: [WordTiming] = []
         for raw in best.rawSlots.values {
