@@ -421,23 +421,31 @@ final class RecognitionEngine {
     ) -> Transcript {
         let origin = utterance.startTimestamp ?? 0
         let frameSeconds = 1 / Double(decoder.frameRate)
-        let words = result.segments.indices.compactMap { index -> WordTiming? in
+        func timing(_ index: Int, as word: String) -> WordTiming {
             let segment = result.segments[index]
-            guard !Self.isFiller(segment.word) else { return nil }
             return WordTiming(
-                word: Self.baseWord(segment.word),
-                start: origin + Double(segment.startFrame) * frameSeconds,
-                end: origin + Double(segment.endFrame + 1) * frameSeconds,
-                confidence: confidence?.segments[index])
+                word: word, start: origin + Double(segment.startFrame) * frameSeconds,
+                end: origin + Double(segment.endFrame + 1) * frameSeconds, confidence: confidence?.segments[index])
+        }
+        let words = result.segments.indices.compactMap { index -> WordTiming? in
+            let word = result.segments[index].word
+            return Self.isFiller(word) ? nil : timing(index, as: Self.baseWord(word))
+        }
+        let fillers = result.segments.indices.compactMap { index -> WordTiming? in
+            let segment = result.segments[index]
+            guard Self.isFiller(segment.word), !segment.word.hasPrefix("("), segment.frames > 0 else { return nil }
+            return timing(index, as: segment.word)
         }
         let text = Self.cleanHypothesis(result.text)
         let duration = utterance.decodeTime.components
-        return Transcript(
+        var transcript = Transcript(
             text: text, confidence: text.isEmpty ? 0 : confidence?.utterance ?? 0,
             alternatives: alternatives(best: Hypothesis(text: text, score: Int(result.score)), entries: result.nBest),
             words: words, audioSeconds: Double(utterance.samples.count) / Double(AudioFormat.speech.sampleRate),
             decodeMilliseconds: Double(duration.seconds) * 1000 + Double(duration.attoseconds) / 1e15,
             isConfidenceRated: rated, score: text.isEmpty ? 0 : Int(result.score))
+        transcript.fillers = fillers
+        return transcript
     }
 
     // MARK: Confidence
@@ -488,6 +496,9 @@ final class RecognitionEngine {
         }
         guard let words = perFrame(result.segments), let phones = perFrame(loop) else { return nil }
         let segments = result.segments.map { segment -> Double? in
+            if Self.isFiller(segment.word), let speech = Self.speechInFiller(segment, loop: loop, decoder: decoder) {
+                return Self.logistic(speech)
+            }
             // The phone loop's score over the segment's frames, sharing out phones that straddle its edges.
             var loopScore = 0.0
             for phone in loop where phone.endFrame >= segment.startFrame && phone.startFrame <= segment.endFrame {
@@ -499,6 +510,39 @@ final class RecognitionEngine {
         }
         return Confidence(utterance: Self.logistic(words - phones), segments: segments)
     }
+
+    /// A filler (silence, noise) rated only where the phone loop heard speech inside it: nil when it heard none. A
+    /// grammar that cannot place a speaker's words lets them pass as silence, and the silence around them rates the
+    /// whole filler high. The phone loop's phones that lie mostly inside the filler and are not silence or noise are
+    /// the speech, when there is a syllable among them (a vowel: a lone consonant at the edge is a breath, a click or
+    /// the next word's onset); the filler's score over the rest is taken to be the phone loop's there, and what
+    /// remains of it, per frame of speech, is set against the phone loop's speech.
+    private static func speechInFiller(_ filler: SphinxSegment, loop: [SphinxSegment], decoder: SphinxDecoder)
+        -> Double?
+    {
+        var quietScore = 0.0
+        var speechScore = 0.0
+        var speechFrames = 0
+        var syllable = false
+        for phone in loop where phone.endFrame >= filler.startFrame && phone.startFrame <= filler.endFrame {
+            let overlap = min(phone.endFrame, filler.endFrame) - max(phone.startFrame, filler.startFrame) + 1
+            let score = decoder.naturalLog(phone.acousticScore) * Double(overlap) / Double(phone.frames)
+            if phone.word == "SIL" || phone.word.hasPrefix("+") || 2 * overlap < phone.frames {
+                quietScore += score
+            } else {
+                speechScore += score
+                speechFrames += overlap
+                syllable = syllable || vowels.contains(phone.word)
+            }
+        }
+        guard speechFrames > 0, syllable else { return nil }
+        return (decoder.naturalLog(filler.acousticScore) - quietScore - speechScore) / Double(speechFrames)
+    }
+
+    /// The CMU phone set's vowels, the phone loop's names for them.
+    private static let vowels: Set<String> = [
+        "AA", "AE", "AH", "AO", "AW", "AY", "EH", "ER", "EY", "IH", "IY", "OW", "OY", "UH", "UW",
+    ]
 
     /// The phone-loop decoder, created on first use (nil when it cannot be).
     private func phoneLoopDecoder() -> SphinxDecoder? {

@@ -65,6 +65,9 @@ public struct Transcript: Sendable, Codable, Equatable {
     public var alternatives: [Hypothesis]
     /// The recognised words with their times.
     public var words: [WordTiming]
+    /// What the decoder heard between and around the words that is not a word, with times and confidences: silence
+    /// (`<sil>`, `<s>`, `</s>`) and noise (`[NOISE]`, `[SPEECH]`). A confidence is low where speech was taken for one.
+    public var fillers: [WordTiming] = []
     /// Seconds of 16 kHz audio decoded.
     public var audioSeconds: Double
     /// Wall-clock milliseconds spent decoding (feeding, finishing and reading the result).

@@ -50,10 +50,11 @@ struct TranscribeCommand: AsyncParsableCommand {
             try c.encode(transcript.confidence, forKey: .confidence)
             try c.encode(transcript.alternatives, forKey: .alternatives)
             try c.encode(transcript.words, forKey: .words)
+            try c.encode(transcript.fillers, forKey: .fillers)
             try c.encode(transcript.audioSeconds, forKey: .audioSeconds)
             try c.encode(
                 ["load": loadMilliseconds, "decode": transcript.decodeMilliseconds], forKey: .timings)
         }
-        enum Keys: String, CodingKey { case file, text, confidence, alternatives, words, audioSeconds, timings }
+        enum Keys: String, CodingKey { case file, text, confidence, alternatives, words, fillers, audioSeconds, timings }
     }
 }

@@ -60,4 +60,24 @@ import Testing
         let strong = check.judge(Self.decoded(hey: 0.9, hark: 0.7), requireWake: true)
         #expect(strong.heardWake && strong.text == "add milk")
     }
+
+    /// The wake grammar lets speech before a forced wake phrase pass as silence ("can i" before "have a" heard as
+    /// "jarvis"). The silence before the wake phrase must rate as well as the phrase; quiet rated high lifts nothing.
+    @Test func speechTakenForSilenceBeforeTheWakePhraseWakesNothing() {
+        let check = WakeCheck(wakeWords: ["jarvis"], minimumConfidence: 0.5)
+        let words = [Self.word("jarvis", 0.7, 1.1, 0.95), Self.word("add", 1.2, 1.4, 0.9), Self.word("milk", 1.4, 1.7, 0.9)]
+        var transcript = Transcript(
+            text: "jarvis add milk", confidence: 0.9, alternatives: [], words: words, audioSeconds: 1.8,
+            decodeMilliseconds: 0)
+        transcript.fillers = [Self.word("<sil>", 0, 0.7, 0.2)]
+        let asleep = check.judge(transcript, requireWake: true)
+        #expect(!asleep.heardWake && asleep.text == "" && abs((asleep.confidence ?? 1) - 0.2) < 1e-9)
+        // Silence rated high before it, and a poor one after the wake phrase, leave the wake phrase's own rating.
+        transcript.fillers = [Self.word("<sil>", 0, 0.7, 0.99), Self.word("<sil>", 1.1, 1.2, 0.1)]
+        let awake = check.judge(transcript, requireWake: true)
+        #expect(awake.heardWake && awake.text == "add milk" && abs((awake.confidence ?? 0) - 0.95) < 1e-9)
+        // Nor does silence rated high lift a weak wake phrase.
+        transcript.words[0].confidence = 0.3
+        #expect(!check.judge(transcript, requireWake: true).heardWake)
+    }
 }
