@@ -10,7 +10,7 @@ struct TranscribeCommand: AsyncParsableCommand {
         commandName: "transcribe", abstract: "Transcribe a WAV file (any PCM encoding, rate and channel count).")
 
     @Argument(help: "The WAV file.") var file: String
-    @Flag(help: "Print the transcript as JSON (text, confidence, alternatives, word timings, milliseconds).")
+    @Flag(help: "Print the transcript as JSON (text, confidence, alternatives, word timings, the silence and noise around the words (fillers), milliseconds).")
     var json = false
     @Option(help: "A JSGF grammar to decode with; without it the generic en-us language model is used.")
     var grammar: String?
