@@ -496,8 +496,8 @@ final class RecognitionEngine {
         }
         guard let words = perFrame(result.segments), let phones = perFrame(loop) else { return nil }
         let segments = result.segments.map { segment -> Double? in
-            if Self.isFiller(segment.word), let speech = Self.speechInFiller(segment, loop: loop, decoder: decoder) {
-                return Self.logistic(speech)
+            if Self.isFiller(segment.word) {
+                return Self.speechInFiller(segment, loop: loop, decoder: decoder).map(Self.logistic)
             }
             // The phone loop's score over the segment's frames, sharing out phones that straddle its edges.
             var loopScore = 0.0
@@ -511,9 +511,10 @@ final class RecognitionEngine {
         return Confidence(utterance: Self.logistic(words - phones), segments: segments)
     }
 
-    /// A filler (silence, noise) rated only where the phone loop heard speech inside it: nil when it heard none. A
-    /// grammar that cannot place a speaker's words lets them pass as silence, and the silence around them rates the
-    /// whole filler high. The phone loop's phones that lie mostly inside the filler and are not silence or noise are
+    /// A filler (silence, noise) rated only where the phone loop heard speech inside it: nil when it heard none
+    /// (there is nothing to judge: rated over its whole length, silence is measured against whatever phones the loop
+    /// fits to breath or noise). A grammar that cannot place a speaker's words lets them pass as silence, and the
+    /// silence around them rates the whole filler high. The phone loop's phones that lie mostly inside the filler and are not silence or noise are
     /// the speech, when there is a syllable among them (a vowel: a lone consonant at the edge is a breath, a click or
     /// the next word's onset); the filler's score over the rest is taken to be the phone loop's there, and what
     /// remains of it, per frame of speech, is set against the phone loop's speech.

@@ -66,7 +66,9 @@ public struct Transcript: Sendable, Codable, Equatable {
     /// The recognised words with their times.
     public var words: [WordTiming]
     /// What the decoder heard between and around the words that is not a word, with times and confidences: silence
-    /// (`<sil>`, `<s>`, `</s>`) and noise (`[NOISE]`, `[SPEECH]`). A confidence is low where speech was taken for one.
+    /// (`<sil>`, `<s>`, `</s>`) and noise (`[NOISE]`, `[SPEECH]`). A filler is rated only where the phone loop heard
+    /// a syllable in it (its confidence is low where speech was taken for silence), and its confidence is nil where
+    /// it heard none.
     public var fillers: [WordTiming] = []
     /// Seconds of 16 kHz audio decoded.
     public var audioSeconds: Double

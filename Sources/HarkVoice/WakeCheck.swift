@@ -42,7 +42,7 @@ struct WakeCheck: Sendable {
         var confidence = wake.phraseConfidence
         // Whatever the decoder put before the wake phrase must be what it says it was, silence or noise: the wake
         // grammar lets speech before a forced wake phrase pass as silence.
-        let before = transcript.fillers.filter { $0.end <= (wake.last?.end ?? 0) }
+        let before = transcript.fillers.filter { $0.confidence != nil && $0.end <= (wake.last?.end ?? 0) }
         if !before.isEmpty { confidence = min(confidence, before.phraseConfidence) }
         guard confidence >= minimumConfidence else {
             return Verdict(text: requireWake ? "" : text, heardWake: false, confidence: confidence)

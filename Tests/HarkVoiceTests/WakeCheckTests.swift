@@ -76,7 +76,11 @@ import Testing
         transcript.fillers = [Self.word("<sil>", 0, 0.7, 0.99), Self.word("<sil>", 1.1, 1.2, 0.1)]
         let awake = check.judge(transcript, requireWake: true)
         #expect(awake.heardWake && awake.text == "add milk" && abs((awake.confidence ?? 0) - 0.95) < 1e-9)
+        // Silence in which no syllable was heard (not rated) counts neither way.
+        transcript.fillers = [Self.word("[NOISE]", 0, 0.7, nil)]
+        #expect(check.judge(transcript, requireWake: true).heardWake)
         // Nor does silence rated high lift a weak wake phrase.
+        transcript.fillers = [Self.word("<sil>", 0, 0.7, 0.99)]
         transcript.words[0].confidence = 0.3
         #expect(!check.judge(transcript, requireWake: true).heardWake)
     }
