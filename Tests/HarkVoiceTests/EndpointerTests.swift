@@ -163,6 +163,28 @@ import Testing
         #expect(Endpointer.speechSpan(of: hum) == nil)
     }
 
+    /// A sentence in noise whose syllables alternate between loud (14 dB above the noise) and soft (7 dB, below the
+    /// threshold), as a person's order does in a kitchen: the soft syllables are not background. While they raised
+    /// the noise floor, the loud ones stopped standing out after about a second and the order was cut off there.
+    @Test func quietSyllablesInsideAnUtteranceDoNotRaiseTheNoiseFloor() {
+        var noise = Noise(state: 7)
+        let noiseAmp = pow(10, -40.0 / 20) * 32768 * 1.7
+        let (silence, speech) = (1.0, 3.0)
+        let samples = (0..<Int((silence + speech + 1.5) * 16_000)).map { i -> Int16 in
+            let t = Double(i) / 16_000
+            var v = noise.next() * noiseAmp
+            if t >= silence && t < silence + speech {
+                let loud = Int((t - silence) / 0.1) % 2 == 0
+                v += pow(10, (loud ? -26.0 : -34.0) / 20) * 32768 * 1.41 * sin(2 * .pi * 300 * t)
+            }
+            return Int16(max(-32768, min(32767, v)))
+        }
+        let found = Self.utterances(Self.run(samples))
+        #expect(found.count == 1)
+        let end = found.last?.speechEnd ?? 0
+        #expect(abs(end - (silence + speech)) < 0.15, "speech heard until \(end) s of \(silence + speech) s")
+    }
+
     @Test func twoUtterancesWithAPauseBetweenAreTwo() {
         let one = Self.signal(silence: 0.5, speech: 0.8, after: 1.0, noiseDBFS: -60)
         let found = Self.utterances(Self.run(one + one))
